@@ -1,0 +1,44 @@
+"""One exception hierarchy for casegraph; every message names the bad value and what to do."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class CasegraphError(Exception):
+    """Root of every error casegraph raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as the format allows."""
+
+    path: str  # field path in the file, e.g. "incidents[2].victims[0]"; "" for the whole file
+    message: str
+    line: int | None = None
+
+    def render(self, source: Path | str) -> str:
+        where = f"{source}:{self.line}" if self.line else f"{source}"
+        field = f" {self.path}:" if self.path else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ReviewFileError(CasegraphError):
+    """A review file that cannot be loaded; carries every problem found in it."""
+
+    def __init__(self, source: Path | str, problems: list[Problem]):
+        self.source = Path(source)
+        self.problems = problems
+        super().__init__("\n".join(p.render(source) for p in problems))
+
+
+class StoreError(CasegraphError):
+    """The store cannot be opened, read or written."""
+
+
+class ReviewNotFound(StoreError):
+    """No review with that id in the store."""
+
+
+class QueryError(CasegraphError):
+    """A query that cannot be run (syntax, parameters, engine)."""

@@ -1,0 +1,1 @@
+"""Graphs: the persistent RDF store (and, later, views derived from it)."""

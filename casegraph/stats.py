@@ -1,0 +1,37 @@
+"""Corpus counts for `casegraph stats`: records by class, reviews and incidents by harm type, reviews by year."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casegraph.graph.store import ReviewStore
+from casegraph.ontology import vocabulary
+from casegraph.queries import saved_query
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[object]]
+
+
+def _value(term) -> object:
+    if term is None:
+        return None
+    text = term.value
+    return int(text) if text.isdigit() else text
+
+
+def _run(store: ReviewStore, name: str) -> list[list[object]]:
+    result = store.query(saved_query(name).text)
+    return [[_value(term) for term in row] for row in result]
+
+
+def store_stats(store: ReviewStore) -> list[Table]:
+    vocab = vocabulary()
+    classes = [[vocab.label(cls), count] for cls, count in _run(store, "stats-classes")]
+    harm = [[vocab.label(h), reviews, incidents] for h, reviews, incidents in _run(store, "stats-harm-types")]
+    years = _run(store, "stats-years")
+    return [Table("records by class", ["class", "count"], classes),
+            Table("harm types", ["harm type", "reviews", "incidents"], harm),
+            Table("reviews by year", ["year", "reviews"], years)]
