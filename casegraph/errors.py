@@ -31,6 +31,9 @@ class ReviewFileError(CasegraphError):
         self.problems = problems
         super().__init__("\n".join(p.render(source) for p in problems))
 
+    def __reduce__(self):  # errors travel back from worker processes
+        return type(self), (self.source, self.problems)
+
 
 class StoreError(CasegraphError):
     """The store cannot be opened, read or written."""

@@ -1,15 +1,19 @@
 """Check review files and load them into the store: the work behind `validate` and `load`."""
 from __future__ import annotations
 
+import collections
+import os
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from casegraph.errors import Problem, ReviewFileError
 from casegraph.graph.store import ReviewStore
-from casegraph.loaders import ReviewGraph, load, review_paths
+from casegraph.loaders import ReviewGraph, check, loader_for, review_paths
 
-BATCH_TRIPLES = 200_000  # reviews are written in batches of about this many triples to bound memory
+BATCH_TRIPLES = 50_000  # reviews are written in batches of about this many triples (Oxigraph bulk-loads these fastest)
 
 
 @dataclass
@@ -41,23 +45,68 @@ class LoadReport:
         return sum(r.triples for r in self.succeeded)
 
 
-def check_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = None
-                ) -> Iterator[tuple[FileResult, ReviewGraph | None]]:
+PARALLEL_MIN_FILES = 100  # below this, starting worker processes costs more than it saves
+CHUNK_FILES = 16
+
+
+def _check_one(path: Path) -> tuple[object | None, ReviewFileError | None]:
+    try:
+        return check(path), None
+    except ReviewFileError as error:
+        return None, error
+
+
+def _checked(paths: list[Path], workers: int) -> Iterator[tuple[object | None, ReviewFileError | None]]:
+    """Step one of loading for each path, in order; on worker processes when there are many files.
+
+    Parsing YAML is the slow, pure-Python part of a load; worker processes spread it over the
+    cores while this process converts and stores. A bounded window of chunks in flight keeps
+    memory flat however many files there are.
+    """
+    if workers < 1 or len(paths) < PARALLEL_MIN_FILES:
+        yield from map(_check_one, paths)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [paths[i:i + CHUNK_FILES] for i in range(0, len(paths), CHUNK_FILES)]
+    # spawn, not fork: this process may already run the store's writer thread
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: collections.deque = collections.deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_check_chunk, chunk))
+            if len(pending) >= 4 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _check_chunk(paths: list[Path]) -> list[tuple[object | None, ReviewFileError | None]]:
+    return [_check_one(path) for path in paths]
+
+
+def check_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = None,
+                workers: int | None = None) -> Iterator[tuple[FileResult, ReviewGraph | None]]:
     """Read, check and convert each file; a review id seen in an earlier file is an error."""
+    paths = list(paths)
     seen: dict[str, Path] = {}
-    for path in paths:
+    if workers is None:
+        workers = cpu_count if (cpu_count := os.cpu_count() or 1) > 1 else 0
+    for path, (checked, error) in zip(paths, _checked(paths, workers)):
         result = FileResult(path)
         graph = None
         try:
-            graph = load(path)
+            if error is not None:
+                raise error
+            graph = loader_for(path).convert(checked, path)
             if graph.review_id in seen:
                 raise ReviewFileError(path, [Problem("review.id", f"review id {graph.review_id!r} is also the id "
                                                      f"of {seen[graph.review_id]}; each review needs its own file "
                                                      "and id")])
             seen[graph.review_id] = path
             result.review_id, result.triples = graph.review_id, len(graph.quads)
-        except ReviewFileError as error:
-            result.error, graph = error, None
+        except ReviewFileError as problem:
+            result.error, graph = problem, None
         if on_file:
             on_file(path)
         yield result, graph
@@ -69,25 +118,66 @@ def validate_paths(paths: Iterable[Path | str], on_file=None) -> LoadReport:
 
 
 def load_paths(paths: Iterable[Path | str], store_path: Path | None = None, on_file=None,
-               batch_triples: int = BATCH_TRIPLES) -> LoadReport:
+               batch_triples: int = BATCH_TRIPLES, workers: int | None = None) -> LoadReport:
     """Check every file and store each good review, replacing an earlier version of it exactly.
 
     A file with any problem is reported and skipped; nothing of it reaches the store.
     """
     files = list(review_paths(paths))
     report = LoadReport()
-    with ReviewStore.open(store_path, write=True) as store:
-        batch: list[ReviewGraph] = []
-        size = 0
-        for result, graph in check_files(files, on_file):
+    with ReviewStore.open(store_path, write=True) as store, _BatchWriter(store, batch_triples) as writer:
+        for result, graph in check_files(files, on_file, workers):
             report.results.append(result)
-            if graph is None:
-                continue
-            batch.append(graph)
-            size += len(graph.quads)
-            if size >= batch_triples:
-                store.replace(batch)
-                batch, size = [], 0
-        if batch:
-            store.replace(batch)
+            if graph is not None:
+                writer.add(graph)
     return report
+
+
+class _BatchWriter:
+    """Writes batches of reviews on a second thread while the next files are parsed.
+
+    Oxigraph releases the GIL while it bulk-loads, so parsing (Python) and storing (Rust)
+    overlap on two cores. The queue is short, bounding memory to a few batches. Each batch is
+    written whole, even when the parse is interrupted, so no review is left half-stored.
+    """
+
+    def __init__(self, store: ReviewStore, batch_triples: int):
+        self._store = store
+        self._batch_triples = batch_triples
+        self._batch: list[ReviewGraph] = []
+        self._size = 0
+        self._queue: queue.Queue[list[ReviewGraph] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="casegraph-writer", daemon=True)
+
+    def __enter__(self) -> _BatchWriter:
+        self._thread.start()
+        return self
+
+    def add(self, graph: ReviewGraph) -> None:
+        self._raise_if_failed()
+        self._batch.append(graph)
+        self._size += len(graph.quads)
+        if self._size >= self._batch_triples:
+            self._queue.put(self._batch)
+            self._batch, self._size = [], 0
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is None and self._batch:
+            self._queue.put(self._batch)
+        self._queue.put(None)
+        self._thread.join()
+        if kind is None:
+            self._raise_if_failed()
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._store.replace(batch)
+                except BaseException as error:  # handed to the main thread, which raises it
+                    self._error = error
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            raise self._error

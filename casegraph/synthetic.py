@@ -320,14 +320,15 @@ class _ReviewWriter:
     def pseudonym(self, ent: Entity, role: str) -> str:
         rng, n = self.rng, self.count[role]
         letter = self.letters.pop() if self.letters else str(n)
-        first = rng.choice(FIRST.get(ent.gender) or FIRST[rng.choice(["female", "male"])])
+        firsts = FIRST.get(ent.gender) or FIRST[rng.choice(["female", "male"])]
+        unused = [first for first in firsts if first not in self.names]
+        first = rng.choice(unused) if unused else f"{rng.choice(firsts)} {letter}"
         options = {"young-person": [f"Child {letter}", f"YP{n}", first],
                    "peer": [f"Young Person {letter}", f"Young Person {n}", first],
                    "unconnected-adult": [f"{'Mr' if ent.gender == 'male' else 'Ms'} {letter}",
                                          f"{rng.choice(['Adult', 'Perpetrator'])} {n}", ent.name]}[role]
-        name = options[self.style]
-        while name in self.names:
-            name = f"{options[self.style]} ({rng.randint(2, 99)})"
+        name = next((option for option in [options[self.style], *options] if option not in self.names),
+                    f"{options[self.style]} ({n})")
         self.names.add(name)
         return name
 

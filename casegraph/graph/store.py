@@ -128,7 +128,8 @@ class ReviewStore:
         with _deferred_interrupt():
             for review in reviews:
                 self._drop(review.iri)
-            self._store.bulk_extend(quad for review in reviews for quad in review.quads)
+            # A list, not a generator: Oxigraph then loads without holding the GIL, so parsing goes on.
+            self._store.bulk_extend([quad for review in reviews for quad in review.quads])
             meta = _n(META_GRAPH)
             self._store.extend(
                 quad for review in reviews for quad in (

@@ -1,4 +1,9 @@
-"""What every loader gives back, and the interface a loader implements."""
+"""What every loader gives back, and the interface a loader implements.
+
+Loading is two steps so the expensive, pure part can run in worker processes: `check` reads
+and validates a file into a picklable value (or raises ReviewFileError), and `convert` turns
+that value into the review's RDF quads.
+"""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -27,8 +32,15 @@ class Loader(ABC):
     name: str = ""
 
     @abstractmethod
+    def check(self, data: bytes, source: Path) -> object:
+        """Parse and check the bytes of one file; return a picklable value for `convert`."""
+
+    @abstractmethod
+    def convert(self, checked: object, source: Path) -> ReviewGraph:
+        """The RDF of a file that `check` accepted."""
+
     def loads(self, data: bytes, source: Path) -> ReviewGraph:
-        """Parse and check the bytes of one file (`source` names it in messages)."""
+        return self.convert(self.check(data, source), source)
 
     def load(self, path: Path) -> ReviewGraph:
         return self.loads(read_bytes(path), path)

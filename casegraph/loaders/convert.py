@@ -36,6 +36,23 @@ def _decimal(value: float) -> ox.Literal:
     return _typed("decimal")(f"{value:g}")
 
 
+_PLANS: dict[str, tuple[tuple[str, str, ox.NamedNode | None, Field], ...]] = {}
+
+
+def _plan(section: Section) -> tuple[tuple[str, str, ox.NamedNode | None, Field], ...]:
+    """(key, kind, predicate node, field) for each field, worked out once per section."""
+    plan = _PLANS.get(section.name)  # keyed by name: hashing the frozen dataclass each time is slow
+    if plan is None:
+        plan = _PLANS[section.name] = tuple((f.name, f.kind, _p(f.predicate) if f.predicate else None, f)
+                                            for f in section.fields)
+    return plan
+
+
+@functools.cache
+def _concept(scheme: str, code: str) -> ox.NamedNode:
+    return ox.NamedNode(concept_iri(scheme, code))
+
+
 class _Builder:
     """Collects the quads of one review graph."""
 
@@ -58,45 +75,43 @@ class _Builder:
             self.add(subject, self._type, _node(cls))
 
     def add_fields(self, subject, section: Section, item: dict, nodes: dict[str, ox.NamedNode]) -> None:
-        for field in section.fields:
-            value = item.get(field.name)
+        quads, graph, Quad, Literal = self.quads, self.graph, ox.Quad, ox.Literal
+        for name, kind, predicate, field in _plan(section):
+            value = item.get(name)
             if value is None:
                 continue
-            self._add_field(subject, field, value, nodes)
+            if kind == "text" or kind == "page":
+                quads.append(Quad(subject, predicate, Literal(str(value)), graph))
+            elif kind == "code":
+                quads.append(Quad(subject, predicate, _concept(field.scheme, value), graph))
+            elif kind == "codes":
+                quads.extend(Quad(subject, predicate, _concept(field.scheme, code), graph) for code in value)
+            elif kind == "ref" or kind == "refs":
+                for ref in ([value] if kind == "ref" else value):
+                    if field.inverse:
+                        quads.append(Quad(nodes[ref], predicate, subject, graph))
+                    else:
+                        quads.append(Quad(subject, predicate, nodes[ref], graph))
+            elif kind == "texts":
+                quads.extend(Quad(subject, predicate, Literal(text), graph) for text in value)
+            elif kind == "bool":
+                quads.append(Quad(subject, predicate, Literal(bool(value)), graph))
+            elif kind == "year":
+                quads.append(Quad(subject, predicate, _typed("gYear")(f"{value:04d}"), graph))
+            elif kind == "date":
+                self._add_date(subject, DATE_PREFIX[name], value)
+            elif kind == "age":
+                self._add_age(subject, value)
+            elif kind == "evidence":
+                self._add_evidence(subject, value)
+            # id, class and relationship fields are written by convert_review itself
 
-    def _add_field(self, subject, field: Field, value, nodes) -> None:
-        kind = field.kind
-        if kind in ("text", "page"):
-            self.add(subject, _p(field.predicate), ox.Literal(str(value)))
-        elif kind == "texts":
-            for text in value:
-                self.add(subject, _p(field.predicate), ox.Literal(text))
-        elif kind == "bool":
-            self.add(subject, _p(field.predicate), ox.Literal(bool(value)))
-        elif kind == "year":
-            self.add(subject, _p(field.predicate), _typed("gYear")(f"{value:04d}"))
-        elif kind == "code":
-            self.add(subject, _p(field.predicate), _node(concept_iri(field.scheme, value)))
-        elif kind == "codes":
-            for code in value:
-                self.add(subject, _p(field.predicate), _node(concept_iri(field.scheme, code)))
-        elif kind in ("ref", "refs"):
-            for ref in ([value] if kind == "ref" else value):
-                if field.inverse:
-                    self.add(nodes[ref], _p(field.predicate), subject)
-                else:
-                    self.add(subject, _p(field.predicate), nodes[ref])
-        elif kind == "date":
-            self._add_date(subject, DATE_PREFIX[field.name], value)
-        elif kind == "age":
-            age = parse_age(value)
-            self.add(subject, _p("ageText"), ox.Literal(age.text))
-            self.add(subject, _p("ageMin"), _decimal(age.minimum))
-            self.add(subject, _p("ageMax"), _decimal(age.maximum))
-            self.add(subject, _p("ageApproximate"), ox.Literal(age.approximate))
-        elif kind == "evidence":
-            self._add_evidence(subject, value)
-        # id, class and relationship fields are written by convert_review itself
+    def _add_age(self, subject, value) -> None:
+        age = parse_age(value)
+        self.add(subject, _p("ageText"), ox.Literal(age.text))
+        self.add(subject, _p("ageMin"), _decimal(age.minimum))
+        self.add(subject, _p("ageMax"), _decimal(age.maximum))
+        self.add(subject, _p("ageApproximate"), ox.Literal(age.approximate))
 
     def _add_date(self, subject, prefix: str, value) -> None:
         date = parse_partial_date(value)

@@ -62,7 +62,8 @@ class RdfReviewLoader(Loader):
     suffixes = (".ttl", ".trig", ".jsonld", ".nt", ".nq")
     name = "rdf"
 
-    def loads(self, data: bytes, source: Path) -> ReviewGraph:
+    def check(self, data: bytes, source: Path) -> tuple[str, str, str]:
+        """(review id, review IRI, N-Quads text) of a file whose graph satisfies the shapes."""
         text = decode_text(source, data)
         try:
             parsed = list(ox.parse(text, format=ox.RdfFormat.from_extension(source.suffix.lstrip("."))))
@@ -85,7 +86,11 @@ class RdfReviewLoader(Loader):
         problems = shacl_problems(quads)
         if problems:
             raise ReviewFileError(source, problems)
-        return ReviewGraph(review_id, review.value, quads, source)
+        return review_id, review.value, ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+
+    def convert(self, checked: tuple[str, str, str], source: Path) -> ReviewGraph:
+        review_id, iri, nquads = checked
+        return ReviewGraph(review_id, iri, list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), source)
 
 
 def _with_superclasses(quads: list[ox.Quad]) -> list[ox.Quad]:

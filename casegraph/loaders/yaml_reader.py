@@ -20,11 +20,17 @@ class LineDict(dict):
 
     __slots__ = ("line", "lines")
 
+    def __reduce__(self):  # line numbers matter only until the file is checked; send plain data
+        return dict, (dict(self),)
+
 
 class LineList(list):
     """A sequence from a YAML file; `lines[i]` is the 1-based line of item i."""
 
     __slots__ = ("line", "lines")
+
+    def __reduce__(self):
+        return list, (list(self),)
 
 
 class _ReviewLoader(_Loader):  # type: ignore[misc, valid-type]
@@ -38,27 +44,37 @@ _ReviewLoader.yaml_implicit_resolvers = {
 }
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node):
+    # Plain strings are most of a review file; taking them directly skips PyYAML's generic dispatch.
+    if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
-    result.lines = {}
+    lines = result.lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", key_node.start_mark)
         if key in result:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {result.lines[key]}); "
+                None, None, f"duplicate key {key!r} (first on line {lines[key]}); "
                 "each key may appear once in a mapping", key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.lines[key] = key_node.start_mark.line + 1
+        result[key] = _construct(loader, value_node)
+        lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result = LineList([_construct(loader, child) for child in node.value])
     result.line = node.start_mark.line + 1
     result.lines = [child.start_mark.line + 1 for child in node.value]
     return result

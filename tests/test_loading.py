@@ -1,0 +1,32 @@
+"""Loading many files uses worker processes; the result must be exactly what one process gives."""
+from __future__ import annotations
+
+from casegraph.graph.store import ReviewStore
+from casegraph.loading import PARALLEL_MIN_FILES, load_paths, validate_paths
+from casegraph.synthetic import generate_corpus
+
+
+def stored(store_path):
+    with ReviewStore.open(store_path) as store:
+        return {review: set(store.quads(review)) for review in store.review_ids()}
+
+
+def test_worker_processes_give_the_same_store_and_errors_as_one_process(tmp_path):
+    corpus = generate_corpus(tmp_path / "corpus", PARALLEL_MIN_FILES + 10, seed=5)
+    bad = corpus.review_paths[7]
+    bad.write_text(bad.read_text(encoding="utf-8").replace("role: young-person", "role: youngster", 1),
+                   encoding="utf-8")
+    reports = {}
+    for workers in (0, 2):
+        reports[workers] = load_paths([tmp_path / "corpus" / "reviews"], tmp_path / f"store-{workers}",
+                                      workers=workers, batch_triples=5_000)
+    assert [str(r.error) for r in reports[0].failed] == [str(r.error) for r in reports[2].failed]
+    assert len(reports[2].failed) == 1 and "unknown Person code 'youngster'" in str(reports[2].failed[0].error)
+    assert stored(tmp_path / "store-0") == stored(tmp_path / "store-2")
+    assert len(stored(tmp_path / "store-2")) == PARALLEL_MIN_FILES + 9
+
+
+def test_validate_reports_without_a_store(tmp_path):
+    generate_corpus(tmp_path, 3, seed=2)
+    report = validate_paths([tmp_path / "reviews"])
+    assert len(report.succeeded) == 3 and report.triples > 0
