@@ -11,7 +11,7 @@ from pathlib import Path
 
 from casegraph.errors import Problem, ReviewFileError
 from casegraph.graph.store import ReviewStore
-from casegraph.loaders import ReviewGraph, check, loader_for, review_paths
+from casegraph.loaders import PreparedReview, load, review_paths
 
 BATCH_TRIPLES = 50_000  # reviews are written in batches of about this many triples (Oxigraph bulk-loads these fastest)
 
@@ -49,22 +49,26 @@ PARALLEL_MIN_FILES = 100  # below this, starting worker processes costs more tha
 CHUNK_FILES = 16
 
 
-def _check_one(path: Path) -> tuple[object | None, ReviewFileError | None]:
+def _prepare_one(path: Path) -> tuple[PreparedReview | None, ReviewFileError | None]:
     try:
-        return check(path), None
+        return load(path).prepared(), None
     except ReviewFileError as error:
         return None, error
 
 
-def _checked(paths: list[Path], workers: int) -> Iterator[tuple[object | None, ReviewFileError | None]]:
-    """Step one of loading for each path, in order; on worker processes when there are many files.
+def _prepare_chunk(paths: list[Path]) -> list[tuple[PreparedReview | None, ReviewFileError | None]]:
+    return [_prepare_one(path) for path in paths]
 
-    Parsing YAML is the slow, pure-Python part of a load; worker processes spread it over the
-    cores while this process converts and stores. A bounded window of chunks in flight keeps
-    memory flat however many files there are.
+
+def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[PreparedReview | None, ReviewFileError | None]]:
+    """Each path read, checked and converted, in order; on worker processes when there are many.
+
+    Parsing, checking and converting are pure Python and most of a load's work; worker
+    processes spread them over the cores while this process stores. A bounded window of
+    chunks in flight keeps memory flat however many files there are.
     """
     if workers < 1 or len(paths) < PARALLEL_MIN_FILES:
-        yield from map(_check_one, paths)
+        yield from map(_prepare_one, paths)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -74,42 +78,33 @@ def _checked(paths: list[Path], workers: int) -> Iterator[tuple[object | None, R
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: collections.deque = collections.deque()
         for chunk in chunks:
-            pending.append(pool.submit(_check_chunk, chunk))
+            pending.append(pool.submit(_prepare_chunk, chunk))
             if len(pending) >= 4 * workers:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
 
 
-def _check_chunk(paths: list[Path]) -> list[tuple[object | None, ReviewFileError | None]]:
-    return [_check_one(path) for path in paths]
-
-
 def check_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = None,
-                workers: int | None = None) -> Iterator[tuple[FileResult, ReviewGraph | None]]:
+                workers: int | None = None) -> Iterator[tuple[FileResult, PreparedReview | None]]:
     """Read, check and convert each file; a review id seen in an earlier file is an error."""
     paths = list(paths)
-    seen: dict[str, Path] = {}
     if workers is None:
         workers = cpu_count if (cpu_count := os.cpu_count() or 1) > 1 else 0
-    for path, (checked, error) in zip(paths, _checked(paths, workers)):
+    seen: dict[str, Path] = {}
+    for path, (review, error) in zip(paths, _prepared(paths, workers)):
         result = FileResult(path)
-        graph = None
-        try:
-            if error is not None:
-                raise error
-            graph = loader_for(path).convert(checked, path)
-            if graph.review_id in seen:
-                raise ReviewFileError(path, [Problem("review.id", f"review id {graph.review_id!r} is also the id "
-                                                     f"of {seen[graph.review_id]}; each review needs its own file "
-                                                     "and id")])
-            seen[graph.review_id] = path
-            result.review_id, result.triples = graph.review_id, len(graph.quads)
-        except ReviewFileError as problem:
-            result.error, graph = problem, None
+        if review is not None and review.review_id in seen:
+            error = ReviewFileError(path, [Problem("review.id", f"review id {review.review_id!r} is also the id of "
+                                                   f"{seen[review.review_id]}; each review needs its own file and id")])
+        if error is not None:
+            result.error, review = error, None
+        else:
+            seen[review.review_id] = path
+            result.review_id, result.triples = review.review_id, review.triples
         if on_file:
             on_file(path)
-        yield result, graph
+        yield result, review
 
 
 def validate_paths(paths: Iterable[Path | str], on_file=None) -> LoadReport:
@@ -126,27 +121,27 @@ def load_paths(paths: Iterable[Path | str], store_path: Path | None = None, on_f
     files = list(review_paths(paths))
     report = LoadReport()
     with ReviewStore.open(store_path, write=True) as store, _BatchWriter(store, batch_triples) as writer:
-        for result, graph in check_files(files, on_file, workers):
+        for result, review in check_files(files, on_file, workers):
             report.results.append(result)
-            if graph is not None:
-                writer.add(graph)
+            if review is not None:
+                writer.add(review)
     return report
 
 
 class _BatchWriter:
     """Writes batches of reviews on a second thread while the next files are parsed.
 
-    Oxigraph releases the GIL while it bulk-loads, so parsing (Python) and storing (Rust)
-    overlap on two cores. The queue is short, bounding memory to a few batches. Each batch is
+    Oxigraph releases the GIL while it bulk-loads, so preparing (Python) and storing (Rust)
+    overlap. The queue is short, bounding memory to a few batches. Each batch is
     written whole, even when the parse is interrupted, so no review is left half-stored.
     """
 
     def __init__(self, store: ReviewStore, batch_triples: int):
         self._store = store
         self._batch_triples = batch_triples
-        self._batch: list[ReviewGraph] = []
+        self._batch: list[PreparedReview] = []
         self._size = 0
-        self._queue: queue.Queue[list[ReviewGraph] | None] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[list[PreparedReview] | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="casegraph-writer", daemon=True)
 
@@ -154,10 +149,10 @@ class _BatchWriter:
         self._thread.start()
         return self
 
-    def add(self, graph: ReviewGraph) -> None:
+    def add(self, review: PreparedReview) -> None:
         self._raise_if_failed()
-        self._batch.append(graph)
-        self._size += len(graph.quads)
+        self._batch.append(review)
+        self._size += review.triples
         if self._size >= self._batch_triples:
             self._queue.put(self._batch)
             self._batch, self._size = [], 0

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from casegraph.errors import ReviewNotFound, StoreError
-from casegraph.loaders.base import ReviewGraph
+from casegraph.loaders.base import PreparedReview
 from casegraph.loaders.convert import review_iri
 from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, RDF, RDFS
 
@@ -119,7 +119,7 @@ class ReviewStore:
         self._store.add(marker)
 
     # -- writing ---------------------------------------------------------------------------
-    def replace(self, reviews: Iterable[ReviewGraph]) -> None:
+    def replace(self, reviews: Iterable[PreparedReview]) -> None:
         """Store these reviews, each replacing any earlier version of itself exactly."""
         self._require_writable()
         reviews = list(reviews)
@@ -128,14 +128,15 @@ class ReviewStore:
         with _deferred_interrupt():
             for review in reviews:
                 self._drop(review.iri)
-            # A list, not a generator: Oxigraph then loads without holding the GIL, so parsing goes on.
-            self._store.bulk_extend([quad for review in reviews for quad in review.quads])
+            # Our own serialisation, so IRIs need no second validation (lenient).
+            self._store.bulk_load(b"".join(review.nquads for review in reviews), format=ox.RdfFormat.N_QUADS,
+                                  lenient=True)
             meta = _n(META_GRAPH)
             self._store.extend(
                 quad for review in reviews for quad in (
                     ox.Quad(_n(review.iri), _n(DCTERMS + "source"), ox.Literal(str(review.source)), meta),
                     ox.Quad(_n(review.iri), _n(PROV + "generatedAtTime"), now, meta),
-                    ox.Quad(_n(review.iri), _n(CG + "tripleCount"), ox.Literal(len(review.quads)), meta)))
+                    ox.Quad(_n(review.iri), _n(CG + "tripleCount"), ox.Literal(review.triples), meta)))
 
     def remove(self, review_id: str) -> None:
         self._require_writable()

@@ -9,10 +9,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from casegraph.errors import CasegraphError, Problem, ReviewFileError
-from casegraph.loaders.base import Loader, ReviewGraph
+from casegraph.loaders.base import Loader, PreparedReview, ReviewGraph
 from casegraph.loaders.rdf_file import RdfReviewLoader
 from casegraph.loaders.review_file import ReviewFileLoader
-from casegraph.loaders.yaml_reader import read_bytes
 
 LOADERS: dict[str, Loader] = {suffix: loader for loader in (ReviewFileLoader(), RdfReviewLoader())
                               for suffix in loader.suffixes}
@@ -32,11 +31,6 @@ def load(path: Path | str) -> ReviewGraph:
     return loader_for(path).load(path)
 
 
-def check(path: Path) -> object:
-    """The checked, picklable form of one file (step one of `load`; runs in worker processes)."""
-    return loader_for(path).check(read_bytes(path), path)
-
-
 def review_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
     """Files named, and review files found under directories named (recursively, sorted)."""
     for path in map(Path, paths):
@@ -49,4 +43,4 @@ def review_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
             raise CasegraphError(f"{path}: no such file or directory")
 
 
-__all__ = ["LOADERS", "Loader", "ReviewGraph", "check", "load", "loader_for", "review_paths"]
+__all__ = ["LOADERS", "Loader", "PreparedReview", "ReviewGraph", "load", "loader_for", "review_paths"]

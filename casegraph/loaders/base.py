@@ -24,6 +24,22 @@ class ReviewGraph:
     quads: list[ox.Quad]
     source: Path
 
+    def prepared(self) -> PreparedReview:
+        return PreparedReview(self.review_id, self.iri, self.source, len(self.quads),
+                              ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS))
+
+
+@dataclass(frozen=True)
+class PreparedReview:
+    """A checked review as N-Quads bytes: cheap to send between processes, and Oxigraph
+    bulk-loads bytes without holding Python's GIL."""
+
+    review_id: str
+    iri: str
+    source: Path
+    triples: int
+    nquads: bytes
+
 
 class Loader(ABC):
     """Reads one file format into a checked ReviewGraph, or raises ReviewFileError."""
