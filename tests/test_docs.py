@@ -1,0 +1,31 @@
+"""Documentation that stops working fails the build: review examples in the docs must load."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from casegraph.loaders import load
+from tests.conftest import ROOT
+
+DOCS = [ROOT / "README.md", ROOT / "docs" / "review-format.md"]
+
+
+def yaml_blocks(path):
+    return re.findall(r"```yaml\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
+def test_review_examples_in_the_docs_load(doc, tmp_path):
+    blocks = yaml_blocks(doc)
+    assert blocks
+    for number, block in enumerate(blocks):
+        path = tmp_path / f"{doc.stem}-{number}.yaml"
+        path.write_text(block, encoding="utf-8")
+        review = load(path)
+        assert review.quads
+
+
+def test_readme_names_the_test_command_ci_runs():
+    assert "scripts/run-tests" in (ROOT / ".ci" / "run").read_text()
+    assert "scripts/run-tests" in (ROOT / "README.md").read_text()
