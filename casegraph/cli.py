@@ -64,9 +64,13 @@ def main():
     """
 
 
+def _interactive() -> bool:
+    return sys.stderr.isatty()
+
+
 def _progress(files: list[Path], label: str):
     """A progress bar on stderr when there are many files and a terminal to draw it on."""
-    if len(files) < 2 or not sys.stderr.isatty():
+    if len(files) < 2 or not _interactive():
         return None
     return click.progressbar(length=len(files), label=label, file=sys.stderr, show_pos=True)
 

@@ -120,3 +120,22 @@ def test_generate_then_load(runner, tmp_path, store_path):
     loaded = invoke(runner, "load", out / "reviews", "--store", store_path)
     assert loaded.exit_code == 0, loaded.output
     assert "loaded 5 review(s)" in loaded.output
+
+
+def test_progress_bar_on_a_terminal(runner, store_path, monkeypatch):
+    monkeypatch.setattr("casegraph.cli._interactive", lambda: True)
+    result = runner.invoke(main, ["load", str(EXAMPLES), "--store", str(store_path)])
+    assert result.exit_code == 0
+    assert result.output.startswith("loading")  # click draws only the label when output is not a real terminal
+    assert not runner.invoke(main, ["list", "--store", str(store_path)]).output.startswith("loading")
+
+
+def test_a_file_named_twice_loads_once(runner, store_path):
+    result = invoke(runner, "load", MINIMAL, MINIMAL, "--store", store_path)
+    assert result.exit_code == 0 and "loaded 1 review(s)" in result.output
+
+
+def test_a_directory_without_reviews_is_a_usage_error(runner, tmp_path, store_path):
+    (tmp_path / "notes.txt").write_text("nothing here")
+    result = invoke(runner, "load", tmp_path, "--store", store_path)
+    assert result.exit_code == 2 and "no review files found" in result.output

@@ -32,15 +32,20 @@ def load(path: Path | str) -> ReviewGraph:
 
 
 def review_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Files named, and review files found under directories named (recursively, sorted)."""
+    """Files named, and review files found under directories named (recursively, sorted), each once."""
+    seen: set[Path] = set()
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in LOADERS
-                              and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in LOADERS
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
         elif path.exists():
-            yield path
+            found = [path]
         else:
             raise CasegraphError(f"{path}: no such file or directory")
+        for file in found:
+            if (resolved := file.resolve()) not in seen:
+                seen.add(resolved)
+                yield file
 
 
 __all__ = ["LOADERS", "Loader", "PreparedReview", "ReviewGraph", "load", "loader_for", "review_paths"]
