@@ -271,6 +271,134 @@ def export(store, fmt, reviews, output):
                 opened.dump(handle, fmt, list(reviews) or None)
 
 
+@main.group()
+def query():
+    """Ask questions of the stored reviews: ad hoc SPARQL, or the library of saved questions.
+
+    \b
+    Examples:
+      casegraph query list
+      casegraph query run reviews-per-year
+      casegraph query sparql 'SELECT ?r ?title WHERE { ?r a cg:Review ; rdfs:label ?title }'
+    """
+
+
+def _query_output_options(func):
+    func = click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
+                        help="Output format (default: table on a terminal, csv otherwise).")(func)
+    func = click.option("--review", "reviews", multiple=True,
+                        help="Only this review's graph (repeatable; default: all reviews).")(func)
+    func = click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+                        help="Bind ?NAME to VALUE (repeatable). <...> is an IRI (<review-id/item-id> for short), digits an integer, "
+                             "anything else a string; always bound by the engine, never pasted in.")(func)
+    return store_option(func)
+
+
+def _print_result(result, fmt: str | None) -> None:
+    from casegraph.output import render
+    from casegraph.queries.sparql import display
+
+    if result.boolean is not None:
+        click.echo("true" if result.boolean else "false")
+        return
+    if result.triples is not None:
+        import pyoxigraph as ox
+
+        sys.stdout.buffer.write(ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES))
+        return
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    rows = [[display(term, compact=fmt == "table") for term in row] for row in result.rows]
+    click.echo(render(result.columns, rows, fmt))
+
+
+@query.command("sparql")
+@click.argument("query_or_file")
+@_query_output_options
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL updates (INSERT, DELETE, ...) to change the store.")
+@handles_errors
+def query_sparql(query_or_file, store, params, reviews, fmt, allow_update):
+    """Run a SPARQL query (text, or a file of it) over the union of all stored reviews.
+
+    The prefixes cg:, rdf:, rdfs:, xsd:, skos:, owl:, code: and review: are predeclared. The
+    store is read-only unless --allow-update is given.
+
+    \b
+    Examples:
+      casegraph query sparql 'SELECT ?r ?year WHERE { ?r a cg:Review ; cg:publicationYear ?year }'
+      casegraph query sparql my-question.rq --format json
+      casegraph query sparql 'SELECT ?p ?name WHERE { ?p rdfs:label ?name }' --param 'p=<scr-30-2016/child-m>'
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.queries.sparql import is_update, parse_param_values, run_sparql, run_update
+
+    text = _query_text(query_or_file)
+    values = parse_param_values(list(params))
+    if is_update(text):
+        from casegraph.errors import QueryError
+
+        if not allow_update:
+            raise QueryError("this is a SPARQL update; the store is read-only unless you pass --allow-update")
+        if values or reviews:
+            raise QueryError("--param and --review apply to queries, not updates")
+        with ReviewStore.open(store, write=True) as opened:
+            run_update(opened, text)
+        click.echo("update applied", err=True)
+        return
+    with ReviewStore.open(store) as opened:
+        result = run_sparql(opened, text, values, reviews=list(reviews) or None)
+    _print_result(result, fmt)
+
+
+def _query_text(query_or_file: str) -> str:
+    path = Path(query_or_file)
+    if len(query_or_file) < 4096 and "\n" not in query_or_file and path.suffix in (".rq", ".sparql") :
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise click.BadParameter(f"cannot read {path}: {error.strerror}") from None
+    return query_or_file
+
+
+@query.command("list")
+@format_option
+def query_list(fmt):
+    """List the saved questions, with their parameters.
+
+    \b
+    Example:
+      casegraph query list
+    """
+    from casegraph.output import render
+    from casegraph.queries import saved_queries
+
+    rows = [[q.name, ", ".join(f"{p.name}{'' if p.required else '?'}" for p in q.params), q.description]
+            for q in saved_queries().values()]
+    click.echo(render(["name", "parameters", "description"], rows, fmt))
+
+
+@query.command("run")
+@click.argument("name")
+@_query_output_options
+@handles_errors
+def query_run(name, store, params, reviews, fmt):
+    """Run a saved question by name (see `casegraph query list`).
+
+    \b
+    Examples:
+      casegraph query run harm-types-per-review
+      casegraph query run incidents-of-young-person --param person=scr-30-2016/child-m
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.queries import saved_query
+    from casegraph.queries.sparql import parse_param_values, run_sparql
+
+    saved = saved_query(name)
+    with ReviewStore.open(store) as opened:
+        result = run_sparql(opened, saved.text, parse_param_values(list(params)), reviews=list(reviews) or None,
+                            saved=saved)
+    _print_result(result, fmt)
+
+
 @main.command()
 @click.option("--reviews", "count", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="How many reviews to generate.")

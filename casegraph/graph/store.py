@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import os
 import signal
 import threading
@@ -21,12 +22,11 @@ import pyoxigraph as ox
 from casegraph.errors import ReviewNotFound, StoreError
 from casegraph.loaders.base import PreparedReview
 from casegraph.loaders.convert import review_iri
-from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, RDF, RDFS
+from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDFS
 
 ONTOLOGY_GRAPH = "https://w3id.org/casegraph/ontology"
-META_GRAPH = "https://w3id.org/casegraph/store"
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
+DATABASE_DIR = "oxigraph"  # the Oxigraph (RocksDB) dataset inside the store directory
+CATALOG_FILE = "reviews.json"  # where each review came from and when; kept out of the RDF union
 LOCK_TIMEOUT_SECONDS = 600
 EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
                   "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -63,18 +63,20 @@ class ReviewStore:
         self._store = store
         self.path = path
         self.writable = writable
+        self._catalog = _read_catalog(path)
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     @contextlib.contextmanager
     def open(cls, path: Path | None = None, *, write: bool = False) -> Iterator[ReviewStore]:
         path = Path(path) if path else default_store_path()
+        database = path / DATABASE_DIR
         if not write:
-            if not (path / "CURRENT").exists():
+            if not (database / "CURRENT").exists():
                 raise StoreError(f"no casegraph store at {path}; load reviews first "
                                  f"(casegraph load PATH --store {path})")
             try:
-                store = ox.Store.read_only(str(path))
+                store = ox.Store.read_only(str(database))
             except OSError as error:
                 raise StoreError(f"cannot open the store at {path} for reading: {error}") from None
             yield cls(store, path, False)
@@ -89,7 +91,7 @@ class ReviewStore:
         try:
             with lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
                 try:
-                    store = ox.Store(str(path))
+                    store = ox.Store(str(database))
                 except OSError as error:
                     raise StoreError(f"cannot open the store at {path} for writing: {error}") from None
                 instance = cls(store, path, True)
@@ -106,52 +108,52 @@ class ReviewStore:
     def _ensure_ontology(self) -> None:
         """Keep the ontology and code lists in a graph of their own, so SPARQL can use labels."""
         digest = hashlib.sha256(ONTOLOGY_FILE.read_bytes() + CODES_FILE.read_bytes()).hexdigest()
-        marker = ox.Quad(_n(META_GRAPH), _n(CG + "ontologyDigest"), ox.Literal(digest), _n(META_GRAPH))
-        if marker in self._store:
+        if self._catalog.get("ontology") == digest:
             return
         graph = _n(ONTOLOGY_GRAPH)
-        self._store.remove_graph(graph) if self._store.contains_named_graph(graph) else None
+        if self._store.contains_named_graph(graph):
+            self._store.remove_graph(graph)
         for path in (ONTOLOGY_FILE, CODES_FILE):
             self._store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
-        for old in list(self._store.quads_for_pattern(_n(META_GRAPH), _n(CG + "ontologyDigest"), None,
-                                                      _n(META_GRAPH))):
-            self._store.remove(old)
-        self._store.add(marker)
+        self._catalog["ontology"] = digest
+        self._save_catalog()
 
     # -- writing ---------------------------------------------------------------------------
     def replace(self, reviews: Iterable[PreparedReview]) -> None:
         """Store these reviews, each replacing any earlier version of itself exactly."""
         self._require_writable()
         reviews = list(reviews)
-        now = ox.Literal(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                         datatype=_n("http://www.w3.org/2001/XMLSchema#dateTime"))
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         with _deferred_interrupt():
             for review in reviews:
-                self._drop(review.iri)
+                self._drop(review.review_id)
             # Our own serialisation, so IRIs need no second validation (lenient).
             self._store.bulk_load(b"".join(review.nquads for review in reviews), format=ox.RdfFormat.N_QUADS,
                                   lenient=True)
-            meta = _n(META_GRAPH)
-            self._store.extend(
-                quad for review in reviews for quad in (
-                    ox.Quad(_n(review.iri), _n(DCTERMS + "source"), ox.Literal(str(review.source)), meta),
-                    ox.Quad(_n(review.iri), _n(PROV + "generatedAtTime"), now, meta),
-                    ox.Quad(_n(review.iri), _n(CG + "tripleCount"), ox.Literal(review.triples), meta)))
+            for review in reviews:
+                self._catalog["reviews"][review.review_id] = {
+                    "source": str(review.source), "loaded_at": now, "triples": review.triples}
+            self._save_catalog()
 
     def remove(self, review_id: str) -> None:
         self._require_writable()
-        iri = review_iri(review_id)
-        if not self._store.contains_named_graph(_n(iri)):
+        if review_id not in self:
             raise ReviewNotFound(self._not_found(review_id))
         with _deferred_interrupt():
-            self._drop(iri)
+            self._drop(review_id)
+            self._save_catalog()
 
-    def _drop(self, iri: str) -> None:
-        node = _n(iri)
+    def _drop(self, review_id: str) -> None:
+        node = _n(review_iri(review_id))
         if self._store.contains_named_graph(node):
             self._store.remove_graph(node)
-        for quad in list(self._store.quads_for_pattern(node, None, None, _n(META_GRAPH))):
-            self._store.remove(quad)
+        self._catalog["reviews"].pop(review_id, None)
+
+    def _save_catalog(self) -> None:
+        target = self.path / CATALOG_FILE
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self._catalog, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, target)  # readers see the old catalog or the new one, never half of one
 
     def _require_writable(self) -> None:
         if not self.writable:
@@ -170,18 +172,19 @@ class ReviewStore:
         iri = review_iri(review_id)
         if review_id not in self:
             raise ReviewNotFound(self._not_found(review_id))
-        node, graph, meta = _n(iri), _n(iri), _n(META_GRAPH)
+        node = _n(iri)
 
-        def value(predicate: str, graph_name=graph) -> str:
-            quad = next(self._store.quads_for_pattern(node, _n(predicate), None, graph_name), None)
+        def value(predicate: str) -> str:
+            quad = next(self._store.quads_for_pattern(node, _n(predicate), None, node), None)
             return quad.object.value if quad else ""
 
         year = value(CG + "publicationYear")
-        triples = value(CG + "tripleCount", meta)
+        entry = self._catalog["reviews"].get(review_id, {})
+        triples = entry.get("triples")
         return ReviewSummary(
             review_id, value(RDFS + "label"), int(year) if year.isdigit() else None,
-            value(CG + "reviewKind").rsplit("/", 1)[-1], int(triples) if triples else len(self.quads(review_id)),
-            value(DCTERMS + "source", meta), value(PROV + "generatedAtTime", meta))
+            value(CG + "reviewKind").rsplit("/", 1)[-1], triples if triples is not None else len(self.quads(review_id)),
+            entry.get("source", ""), entry.get("loaded_at", ""))
 
     def summaries(self) -> list[ReviewSummary]:
         return [self.summary(review_id) for review_id in self.review_ids()]
@@ -191,12 +194,25 @@ class ReviewStore:
             raise ReviewNotFound(self._not_found(review_id))
         return list(self._store.quads_for_pattern(None, None, None, _n(review_iri(review_id))))
 
-    def query(self, sparql: str, *, review_graphs_only: bool = True, **options):
-        """Run SPARQL over the union of the review graphs (plus the ontology when asked)."""
-        graphs = [_n(review_iri(r)) for r in self.review_ids()]
-        if not review_graphs_only:
-            graphs.append(_n(ONTOLOGY_GRAPH))
-        return self._store.query(sparql, default_graph=graphs or [_n(META_GRAPH)], **options)
+    def query(self, sparql: str, *, reviews: list[str] | None = None, **options):
+        """Run SPARQL with the union of all graphs as the default graph, or only `reviews`' graphs.
+
+        The union holds every review and the ontology graph (labels and code lists join
+        directly); each review's graph also stays reachable by name (GRAPH ?g).
+        """
+        options.setdefault("prefixes", PREFIXES)
+        if not reviews:
+            # Oxigraph's union default graph is fast; a long explicit list of graphs is not.
+            return self._store.query(sparql, use_default_graph_as_union=True, **options)
+        for review_id in reviews:
+            if review_id not in self:
+                raise ReviewNotFound(self._not_found(review_id))
+        return self._store.query(sparql, default_graph=[_n(review_iri(r)) for r in reviews], **options)
+
+    def update(self, sparql: str) -> None:
+        self._require_writable()
+        with _deferred_interrupt():
+            self._store.update(sparql, prefixes=PREFIXES)
 
     def dump(self, output, format_name: str, review_ids: list[str] | None = None) -> None:
         """Write the chosen reviews (default: all) as turtle, trig, nquads, ntriples or jsonld."""
@@ -224,6 +240,29 @@ class ReviewStore:
 
 
 _PREFIXES = {"cg": CG, "rdf": RDF, "rdfs": RDFS}
+
+
+def _read_catalog(path: Path) -> dict:
+    try:
+        catalog = json.loads((path / CATALOG_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        catalog = {}
+    except (OSError, ValueError) as error:
+        raise StoreError(f"cannot read the store catalog {path / CATALOG_FILE}: {error}") from None
+    catalog.setdefault("reviews", {})
+    return catalog
+
+
+def store_fingerprint(path: Path) -> tuple | None:
+    """Names, sizes and times of the store's files: changes whenever a writer changes the store."""
+    try:
+        entries = list(os.scandir(path / DATABASE_DIR)) + [os.stat(path / CATALOG_FILE)]
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"cannot read the store directory {path}: {error.strerror}") from None
+    return tuple(sorted(((e.name, e.stat().st_size, e.stat().st_mtime_ns) if isinstance(e, os.DirEntry)
+                         else ("", e.st_size, e.st_mtime_ns)) for e in entries))
 
 
 @contextlib.contextmanager

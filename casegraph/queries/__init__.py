@@ -1,16 +1,42 @@
-"""Saved SPARQL questions shipped with casegraph (`queries/sparql/*.rq`).
+"""Saved questions: SPARQL files with a small header declaring a name, a description and
+parameters, shipped in `queries/library/`.
 
-Each file starts with `# name:` and `# description:` comment lines; the body is plain SPARQL
-with the casegraph prefixes declared.
+    # name: incidents-of-young-person
+    # description: One young person's incidents in date order, with the responses around them.
+    # param: person iri required -- the young person (IRI, or review-id/item-id)
+    # param: hops hops default=2 max=6 -- how far to look
+
+Parameter values are bound by the engine (never pasted into the query text). The one
+exception is a `hops` parameter, a small integer that sets how many times a path from the
+file itself is repeated (`{{hops: PATH}}`); it is validated as an integer first, so no user
+text reaches the query.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from casegraph.errors import QueryError
+from casegraph.ontology import PREFIXES
 
-SPARQL_DIR = Path(__file__).parent / "sparql"
+LIBRARY_DIR = Path(__file__).parent / "library"
+PARAM_TYPES = ("iri", "review", "string", "integer", "hops")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<options>.*?)(?:\s--\s*(?P<help>.*))?$")
+_HOPS = re.compile(r"\{\{\s*hops\s*:\s*(?P<path>.+?)\s*\}\}")
+_DECLARED_PREFIX = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", re.I | re.M)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    required: bool = False
+    default: str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    help: str = ""
 
 
 @dataclass(frozen=True)
@@ -18,14 +44,74 @@ class SavedQuery:
     name: str
     description: str
     text: str
+    params: tuple[Param, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    def param(self, name: str) -> Param:
+        for param in self.params:
+            if param.name == name:
+                return param
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise QueryError(f"saved query {self.name!r} has no parameter {name!r}; its parameters: {known}")
+
+
+def with_prefixes(text: str) -> str:
+    """The query with casegraph's standard prefixes declared, unless it declares them itself."""
+    declared = {match.group(1) or "" for match in _DECLARED_PREFIX.finditer(text)}
+    header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
+    return header + text
+
+
+def _parse_param(line: str, source: Path) -> Param:
+    match = _PARAM.match(line.strip())
+    if not match or match.group("type") not in PARAM_TYPES:
+        raise QueryError(f"{source}: cannot read parameter line {line!r}; expected "
+                         f"'# param: NAME TYPE [required] [default=V] [min=N] [max=N] -- help' "
+                         f"with TYPE one of {', '.join(PARAM_TYPES)}")
+    options = match.group("options").split()
+    values = dict(option.split("=", 1) for option in options if "=" in option)
+    return Param(match.group("name"), match.group("type"), "required" in options, values.get("default"),
+                 int(values["min"]) if "min" in values else None,
+                 int(values["max"]) if "max" in values else None, (match.group("help") or "").strip())
+
+
+def read_saved_query(path: Path) -> SavedQuery:
+    header: dict[str, str] = {}
+    params = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            continue
+        key, sep, value = line.lstrip("# ").partition(":")
+        if not sep:
+            continue
+        if key.strip() == "param":
+            params.append(_parse_param(value, path))
+        else:
+            header.setdefault(key.strip(), value.strip())
+    return SavedQuery(header.get("name", path.stem), header.get("description", ""),
+                      path.read_text(encoding="utf-8"), tuple(params), path)
+
+
+@functools.cache
+def saved_queries() -> dict[str, SavedQuery]:
+    return {q.name: q for q in map(read_saved_query, sorted(LIBRARY_DIR.glob("*.rq")))}
 
 
 def saved_query(name: str) -> SavedQuery:
-    path = SPARQL_DIR / f"{name}.rq"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in SPARQL_DIR.glob("*.rq")))
-        raise QueryError(f"no saved query {name!r}; known: {known}")
-    text = path.read_text(encoding="utf-8")
-    header = {k.strip(): v.strip() for k, _, v in (line.lstrip("# ").partition(":")
-              for line in text.splitlines() if line.startswith("# ") and ":" in line)}
-    return SavedQuery(name, header.get("description", ""), text)
+    queries = saved_queries()
+    if name not in queries:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(queries), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise QueryError(f"no saved query {name!r}{hint}; known: {', '.join(sorted(queries))}")
+    return queries[name]
+
+
+def expand_hops(text: str, hops: int | None) -> str:
+    """Repeat each `{{hops: PATH}}` as PATH followed by up to hops-1 optional steps."""
+    if not _HOPS.search(text):
+        return text
+    if hops is None:
+        raise QueryError("this query needs a hops value")
+    return _HOPS.sub(lambda m: "/".join([f"({m.group('path')})"] + [f"({m.group('path')})?"] * (hops - 1)), text)
