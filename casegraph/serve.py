@@ -8,7 +8,7 @@ Any SPARQL client can query the stored reviews at ``/sparql``::
 
 The dataset is ``ReviewStore.query``'s: the default graph is the union of the review graphs, and
 each review and the ontology are named graphs (``GRAPH ?g``). The casegraph prefixes are
-predeclared as in the CLI (``casegraph.queries.with_prefixes``); a query's own ``PREFIX`` wins.
+predeclared by the engine, as in the CLI; a query's own ``PREFIX`` wins.
 
 Results follow the ``Accept`` header. SELECT and ASK answer in SPARQL JSON (the default), SPARQL
 XML, CSV or TSV. CONSTRUCT and DESCRIBE answer in Turtle (the default), N-Triples, JSON-LD or
@@ -30,8 +30,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import ipaddress
-import os
-import re
 import socket
 import socketserver
 import sys
@@ -50,7 +48,7 @@ import pyoxigraph as ox
 from casegraph.errors import CasegraphError, StoreError
 from casegraph.graph.store import ONTOLOGY_GRAPH, ReviewStore, default_store_path, store_fingerprint
 from casegraph.ontology import PREFIXES
-from casegraph.queries import with_prefixes
+from casegraph.queries.screen import QueryRefused, screen
 
 ENDPOINT = "/sparql"
 DEFAULT_HOST = "127.0.0.1"
@@ -146,78 +144,16 @@ class Refused(CasegraphError):
         self.status = status
 
 
-_SERVICE = re.compile("service", re.IGNORECASE | re.ASCII)
-_SERVICE_CLAUSE = re.compile(r"service(?:\s+silent(?![\w:]))?", re.IGNORECASE | re.ASCII)
-_FROM = re.compile("from", re.IGNORECASE | re.ASCII)
-
-
-def _blank(pattern: re.Pattern, text: str) -> str:
-    """Every match replaced by a same-length run of letters that is no SPARQL keyword."""
-    return pattern.sub(lambda match: "q" * len(match.group()), text)
-
-
-def _syntax_error(text: str) -> SyntaxError | None:
-    """Parse text with the engine on an empty in-memory store; call only on text without SERVICE."""
-    try:
-        ox.Store().query(text, prefixes=PREFIXES)
-    except SyntaxError as error:
-        return error
-    return None
-
-
-def screen(text: str) -> None:
-    """Raise Refused if the query uses SERVICE or FROM as the engine itself parses it (SyntaxError if
-    it cannot tell because the query does not parse).
-
-    A text scan cannot tell the keyword from the same word in a string, IRI, comment or name
-    (`<` is both an IRI delimiter and an operator), so the engine decides. Any occurrence of the
-    word is replaced by letters of the same length: in a string, IRI, comment or name that keeps
-    the query valid, while in place of the keyword it leaves a bare word, which SPARQL never
-    accepts. So if that copy parses, the query does not use the keyword. Only copies without
-    SERVICE are ever given to the engine here, and never with data.
-
-    >>> screen('SELECT ?service { ?s rdfs:comment "served from home" }')  # names and strings pass
-    >>> screen("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    casegraph.serve.Refused: this endpoint does not run SERVICE (federated) queries: ...
-    """
-    uses_service, uses_from = bool(_SERVICE.search(text)), bool(_FROM.search(text))
-    if not (uses_service or uses_from) or _syntax_error(_blank(_FROM, _blank(_SERVICE, text))) is None:
-        return
-    # The copy without either word fails: find out which keyword is used, or whether it is a plain
-    # syntax error (run_query then reports the engine's own message).
-    without_service = _blank(_SERVICE, text)
-    error = _syntax_error(without_service)
-    if error is None:
-        raise Refused(HTTPStatus.BAD_REQUEST, "this endpoint does not accept FROM or FROM NAMED: the default "
-                      "graph is the union of all reviews, and each review is a named graph; use "
-                      "GRAPH <https://w3id.org/casegraph/review/ID> { ... } to query one review")
-    if uses_service and _syntax_error(_SERVICE_CLAUSE.sub("GRAPH", text)) is None:
-        raise Refused(HTTPStatus.BAD_REQUEST, "this endpoint does not run SERVICE (federated) queries: "
-                      "casegraph makes no network calls")
-    # Still unparsable with SERVICE made harmless: a syntax error elsewhere, which the engine reports
-    # for the copy as it would for the query (the copy has the same length, so lines and columns hold).
-    # The query itself must not run: it may yet hold a SERVICE this test could not make harmless.
-    raise error
-
-
 # -- answering ----------------------------------------------------------------------------------
-def _relocate(message: str, added_lines: int) -> str:
-    """The engine's "error at LINE:COLUMN" as the user wrote the query, without the added prefix lines."""
-    return re.sub(r"^error at (\d+):", lambda match: f"error at {max(int(match.group(1)) - added_lines, 1)}:",
-                  message)
-
-
 def run_query(store: ReviewStore, text: str, accept: str | None) -> tuple[str, bytes]:
     """Answer one query as the Accept header asks: (content type, body), or raise Refused."""
-    full = with_prefixes(text)
     try:
-        screen(full)
-        results = store.query(full)
+        screen(text)
+        results = store.query(text)
+    except QueryRefused as refusal:
+        raise Refused(HTTPStatus.BAD_REQUEST, str(refusal)) from None
     except SyntaxError as error:
-        message = _relocate(str(error), full.count("\n") - text.count("\n"))
-        raise Refused(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {message}") from None
+        raise Refused(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {error}") from None
     except OSError as error:
         raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR, f"the store could not be read: {error}") from None
     offers = GRAPH_FORMATS if isinstance(results, ox.QueryTriples) else SOLUTION_FORMATS

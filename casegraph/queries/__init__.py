@@ -19,13 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casegraph.errors import QueryError
-from casegraph.ontology import PREFIXES
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 PARAM_TYPES = ("iri", "review", "string", "integer", "hops")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<options>.*?)(?:\s--\s*(?P<help>.*))?$")
 _HOPS = re.compile(r"\{\{\s*hops\s*:\s*(?P<path>.+?)\s*\}\}")
-_DECLARED_PREFIX = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", re.I | re.M)
 
 
 @dataclass(frozen=True)
@@ -53,13 +51,6 @@ class SavedQuery:
                 return param
         known = ", ".join(p.name for p in self.params) or "none"
         raise QueryError(f"saved query {self.name!r} has no parameter {name!r}; its parameters: {known}")
-
-
-def with_prefixes(text: str) -> str:
-    """The query with casegraph's standard prefixes declared, unless it declares them itself."""
-    declared = {match.group(1) or "" for match in _DECLARED_PREFIX.finditer(text)}
-    header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
-    return header + text
 
 
 def _parse_param(line: str, source: Path) -> Param:

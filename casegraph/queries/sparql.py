@@ -11,6 +11,7 @@ from casegraph.graph.store import ReviewStore
 from casegraph.loaders.convert import review_iri
 from casegraph.ontology import PREFIXES, XSD
 from casegraph.queries import Param, SavedQuery, expand_hops
+from casegraph.queries.screen import screen
 
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
 _PROLOGUE = re.compile(r"^\s*((#[^\n]*\n)|(PREFIX\s+[\w.-]*:\s*<[^>]*>)|(BASE\s*<[^>]*>)|\s+)*", re.I)
@@ -96,8 +97,10 @@ def run_sparql(store: ReviewStore, text: str, values: dict[str, str] | None = No
     if is_update(text):
         raise QueryError("this is a SPARQL update; the store is read-only unless you pass --allow-update")
     substitutions, hops = bind(saved, dict(values or {}))
+    text = expand_hops(text, hops)
     try:
-        result = store.query(expand_hops(text, hops), reviews=reviews, substitutions=substitutions or None)
+        screen(text)
+        result = store.query(text, reviews=reviews, substitutions=substitutions or None)
     except SyntaxError as error:
         raise QueryError(f"SPARQL syntax error: {_relocate(str(error))}") from None
     except (RuntimeError, OSError, ValueError) as error:
