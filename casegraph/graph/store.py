@@ -25,6 +25,7 @@ from casegraph.loaders.convert import review_iri
 from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDFS
 
 ONTOLOGY_GRAPH = "https://w3id.org/casegraph/ontology"
+LINKS_GRAPH = "https://w3id.org/casegraph/links"  # analysts' accepted links (owl:sameAs) between records
 DATABASE_DIR = "oxigraph"  # the Oxigraph (RocksDB) dataset inside the store directory
 CATALOG_FILE = "reviews.json"  # where each review came from and when; kept out of the RDF union
 LOCK_TIMEOUT_SECONDS = 600
@@ -135,6 +136,11 @@ class ReviewStore:
                     "source": str(review.source), "loaded_at": now, "triples": review.triples}
             self._save_catalog()
 
+    def optimize(self) -> None:
+        """Compact the database after bulk loads (many small sorted files make scans slow)."""
+        self._require_writable()
+        self._store.optimize()
+
     def remove(self, review_id: str) -> None:
         self._require_writable()
         if review_id not in self:
@@ -193,6 +199,19 @@ class ReviewStore:
         if review_id not in self:
             raise ReviewNotFound(self._not_found(review_id))
         return list(self._store.quads_for_pattern(None, None, None, _n(review_iri(review_id))))
+
+    def review_quads(self, reviews: list[str] | None = None) -> Iterator[ox.Quad]:
+        """Every quad of the chosen reviews (default: all), then the analysts' links.
+
+        Oxigraph dumps and re-parses N-Quads in Rust several times faster than Python can step
+        through `quads_for_pattern`, so whole graphs are read that way.
+        """
+        graphs = [_n(review_iri(r)) for r in reviews or self.review_ids()] + [_n(LINKS_GRAPH)]
+        for graph in graphs:
+            if self._store.contains_named_graph(graph):
+                data = self._store.dump(format=ox.RdfFormat.N_QUADS, from_graph=graph)
+                for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, lenient=True):
+                    yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
     def query(self, sparql: str, *, reviews: list[str] | None = None, **options):
         """Run SPARQL with the union of all graphs as the default graph, or only `reviews`' graphs.

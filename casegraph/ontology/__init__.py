@@ -54,6 +54,9 @@ class Vocabulary:
     safety_coding: dict[str, str]  # context-type concept -> framework "safety-*" node
     broader: dict[str, frozenset[str]]  # concept IRI -> all its broader concepts (transitive)
     labels: dict[str, str] = field(repr=False)
+    object_properties: frozenset[str] = frozenset()
+    datatype_properties: frozenset[str] = frozenset()
+    concepts: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)  # IRI -> (scheme, code)
 
     def codes(self, scheme: str) -> list[str]:
         """The codes of a concept scheme, or of a class root ("Person", "Place", ...)."""
@@ -101,9 +104,13 @@ def vocabulary() -> Vocabulary:
         return dict(rows(f"SELECT ?a ?b {{ ?a cg:{prop} ?b }}"))
 
     labels = dict(rows("SELECT ?x (SAMPLE(?l) AS ?label) { ?x rdfs:label|skos:prefLabel ?l } GROUP BY ?x"))
+    object_properties = frozenset(p for (p,) in rows("SELECT ?p { ?p a owl:ObjectProperty }"))
+    datatype_properties = frozenset(p for (p,) in rows("SELECT ?p { ?p a owl:DatatypeProperty }"))
+    concepts = {iri: (scheme, code) for scheme, codes in schemes.items() for code, iri in codes.items()}
     return Vocabulary(
         schemes=schemes, class_codes=class_codes, relationship_codes=relationship_codes,
         superclasses={c: frozenset(s) for c, s in supers.items()},
         framed_as=mapping("framedAs"), harm_coding=mapping("harmCoding"),
         safety_coding=mapping("safetyCoding"),
-        broader={c: frozenset(b) for c, b in broader.items()}, labels=labels)
+        broader={c: frozenset(b) for c, b in broader.items()}, labels=labels,
+        object_properties=object_properties, datatype_properties=datatype_properties, concepts=concepts)
