@@ -91,7 +91,7 @@ def push_reviews(store_path: Path | str | None, endpoint: str, review_ids: Seque
     report = PushReport(endpoint, protocol)
     started = time.perf_counter()
     with ReviewStore.open(store_path) as store:
-        chosen = list(review_ids) if review_ids else store.review_ids()
+        chosen = list(dict.fromkeys(review_ids)) if review_ids else store.review_ids()
         for review_id in chosen:
             if review_id not in store:
                 store.quads(review_id)  # raises ReviewNotFound, with the store's did-you-mean
@@ -244,15 +244,16 @@ class _HttpClient:
     def send(self, method: str, url: str, body: bytes, content_type: str) -> bytes:
         if self.auth and not self._negotiated:
             self._negotiate(url)
-        for attempt in (1, 2):
-            try:
-                return self._open(method, url, body, {"Content-Type": content_type})
-            except urllib.error.HTTPError as error:
-                # One more try only if the server sent a new challenge (e.g. an expired nonce).
-                if attempt == 1 and error.code == 401 and self.auth and self._learn(error.headers, url):
-                    continue
+        headers = {"Content-Type": content_type}
+        try:
+            return self._open(method, url, body, headers)
+        except urllib.error.HTTPError as error:
+            if not (error.code == 401 and self.auth and self._learn(error.headers, url)):
                 raise self._http_error(url, error) from None
-        raise AssertionError("unreachable")
+        try:  # the server sent a new challenge (its nonce expired, say): one more try
+            return self._open(method, url, body, headers)
+        except urllib.error.HTTPError as error:
+            raise self._http_error(url, error) from None
 
     def _negotiate(self, url: str) -> None:
         self._negotiated = True
@@ -288,7 +289,10 @@ class _HttpClient:
         offered = {}
         for value in headers.get_all("WWW-Authenticate") or []:
             scheme, _, rest = value.strip().partition(" ")
-            offered[scheme.lower()] = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+            try:
+                offered[scheme.lower()] = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+            except ValueError:  # a scheme we do not speak, e.g. Bearer without parameters
+                continue
         if "digest" in offered:
             challenge = ("digest", offered["digest"])
             algorithm = challenge[1].get("algorithm", "MD5").upper().removesuffix("-SESS")

@@ -23,14 +23,20 @@ die() { say "$*"; exit 1; }
 
 install_virtuoso() {
   command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null && return
-  [[ $(id -u) == 0 ]] || die "virtuoso-t is not installed and installing it needs root: " \
-                             "sudo apt-get install virtuoso-opensource-7-bin"
+  [[ $(id -u) == 0 ]] ||
+    die "virtuoso-t is not installed and installing it needs root: sudo apt-get install virtuoso-opensource-7-bin"
   command -v apt-get >/dev/null || die "virtuoso-t is not installed and there is no apt-get to install it"
   say "installing virtuoso-opensource-7-bin"
-  local started=$SECONDS
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends virtuoso-opensource-7-bin >/dev/null
+  local started=$SECONDS log
+  log=$(mktemp)
+  # wait for another apt to finish rather than fail on its lock
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q \
+         && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q \
+              --no-install-recommends virtuoso-opensource-7-bin; } >"$log" 2>&1; then
+    tail -20 "$log" >&2; rm -f "$log"
+    die "could not install virtuoso-opensource-7-bin (apt output above)"
+  fi
+  rm -f "$log"
   say "installed in $((SECONDS - started)) s"
 }
 
@@ -72,13 +78,13 @@ isql() {  # run SQL from stdin as dba (password $2) on ISQL port $1; fail on any
 
 start() {
   local dir=$1 started=$SECONDS http isql_port attempt pid
-  install_virtuoso
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   if pid=$(server_pid "$dir") && [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
     die "a Virtuoso (pid $pid) already runs in $dir; stop it first"
   fi
   touch "$dir/$MARKER"
+  install_virtuoso
   http=$HTTP_PORT isql_port=$ISQL_PORT
   for attempt in 1 2 3 4 5; do  # another run may take the same free port first: then try the next ones
     http=$(free_port "$http")
@@ -130,6 +136,7 @@ stop_server() {  # stop the server running in $1, if any
 stop() {
   local dir=$1
   [[ -d $dir ]] || return 0
+  rmdir "$dir" 2>/dev/null && return 0  # empty: start never got going
   [[ -f $dir/$MARKER ]] || die "$dir was not set up by virtuoso.sh start; not touching it"
   stop_server "$dir"
   rm -rf "$dir"
