@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,11 +77,7 @@ class ReviewStore:
             if not (database / "CURRENT").exists():
                 raise StoreError(f"no casegraph store at {path}; load reviews first "
                                  f"(casegraph load PATH --store {path})")
-            try:
-                store = ox.Store.read_only(str(database))
-            except OSError as error:
-                raise StoreError(f"cannot open the store at {path} for reading: {error}") from None
-            yield cls(store, path, False)
+            yield cls(_open_read_only(database, path), path, False)
             return
         from filelock import FileLock, Timeout
 
@@ -96,12 +93,16 @@ class ReviewStore:
                 except OSError as error:
                     raise StoreError(f"cannot open the store at {path} for writing: {error}") from None
                 instance = cls(store, path, True)
-                instance._ensure_ontology()
+                del store
                 try:
+                    instance._ensure_ontology()
                     yield instance
                 finally:
-                    store.flush()
-                    del instance, store
+                    instance._store.flush()
+                    # Dropping the last reference closes RocksDB, which waits for its background
+                    # compactions; only then may the lock go, or a reader could open the store
+                    # while a compaction deletes files it is about to read.
+                    instance._store = None
         except Timeout:
             raise StoreError(f"another casegraph process has held the store {path} for "
                              f"{LOCK_TIMEOUT_SECONDS} s; try again when it has finished") from None
@@ -259,6 +260,19 @@ class ReviewStore:
 
 
 _PREFIXES = {"cg": CG, "rdf": RDF, "rdfs": RDFS}
+
+
+def _open_read_only(database: Path, path: Path, attempts: int = 5) -> ox.Store:
+    """Open read-only, retrying briefly: a writer in another process may be replacing the very
+    files a reader is opening (RocksDB then reports them missing, which passes in a moment)."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(database))
+        except (OSError, RuntimeError) as error:
+            if attempt == attempts - 1 or not ("Corruption" in str(error) or "No such file" in str(error)):
+                raise StoreError(f"cannot open the store at {path} for reading: {error}") from None
+            time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
 
 
 def _read_catalog(path: Path) -> dict:
