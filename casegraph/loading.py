@@ -73,17 +73,28 @@ def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[PreparedReview 
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     chunks = [paths[i:i + CHUNK_FILES] for i in range(0, len(paths), CHUNK_FILES)]
-    # spawn, not fork: this process may already run the store's writer thread
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending: collections.deque = collections.deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_prepare_chunk, chunk))
-            if len(pending) >= 4 * workers:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    done = 0
+    try:
+        # spawn, not fork: this process may already run the store's writer thread
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            pending: collections.deque = collections.deque()
+            for chunk in chunks:
+                pending.append(pool.submit(_prepare_chunk, chunk))
+                if len(pending) >= 4 * workers:
+                    results = pending.popleft().result()
+                    done += len(results)
+                    yield from results
+            while pending:
+                results = pending.popleft().result()
+                done += len(results)
+                yield from results
+    except BrokenProcessPool:
+        # Workers could not start (spawn re-imports __main__, which a script read from stdin
+        # does not have): finish the files left in this process instead.
+        yield from map(_prepare_one, paths[done:])
 
 
 def check_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = None,

@@ -30,3 +30,16 @@ def test_validate_reports_without_a_store(tmp_path):
     generate_corpus(tmp_path, 3, seed=2)
     report = validate_paths([tmp_path / "reviews"])
     assert len(report.succeeded) == 3 and report.triples > 0
+
+
+def test_a_script_read_from_stdin_still_loads_when_workers_cannot_start(tmp_path):
+    """Worker processes re-import __main__, which `python -` does not have: the load goes on here."""
+    import subprocess
+    import sys
+
+    generate_corpus(tmp_path / "corpus", PARALLEL_MIN_FILES, seed=8)
+    script = ("from casegraph.loading import load_paths\n"
+              f"report = load_paths([{str(tmp_path / 'corpus' / 'reviews')!r}], {str(tmp_path / 'store')!r})\n"
+              "print('loaded', len(report.succeeded))\n")
+    result = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300)
+    assert f"loaded {PARALLEL_MIN_FILES}" in result.stdout, result.stderr[-2000:]
