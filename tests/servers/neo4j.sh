@@ -29,8 +29,9 @@ JAVA=${CASEGRAPH_NEO4J_JAVA:-java}
 read -r -a JAVA_OPTS <<<"${CASEGRAPH_NEO4J_JAVA_OPTS:--Xms128m -Xmx512m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError}"
 MARKER=.casegraph-test-neo4j  # stop deletes only a directory that start set up
 
-say() { echo "neo4j.sh: $*" >&2; }
-die() { say "$*"; exit 1; }
+NAME=neo4j.sh
+# shellcheck source=common.sh
+. "$HERE/common.sh"
 
 build() {  # (re)build the launcher and copy its dependencies to target/lib when missing or older than the sources
   if [[ -f $JAR && -d $PROJECT/target/lib ]] \
@@ -43,22 +44,6 @@ build() {  # (re)build the launcher and copy its dependencies to target/lib when
   rm -rf "$PROJECT/target/lib"
   mvn -q -B -ntp -Dstyle.color=never -f "$PROJECT/pom.xml" package >&2 || die "building $JAR failed"
   say "built in $((SECONDS - started)) s"
-}
-
-free_port() {  # the first port from $1 on that nothing on 127.0.0.1 is bound to
-  python3 - "$1" <<'EOF'
-import socket, sys
-for port in range(int(sys.argv[1]), int(sys.argv[1]) + 200):
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-    print(port)
-    break
-else:
-    sys.exit(f"no free port from {sys.argv[1]}")
-EOF
 }
 
 server_pid() {  # the pid of the server started in $1, if it still runs

@@ -18,8 +18,9 @@ ISQL_PORT=${CASEGRAPH_VIRTUOSO_ISQL_PORT:-1112}
 WAIT_SECONDS=60
 MARKER=.casegraph-test-virtuoso  # stop deletes only a directory that start set up
 
-say() { echo "virtuoso.sh: $*" >&2; }
-die() { say "$*"; exit 1; }
+NAME=virtuoso.sh
+# shellcheck source=common.sh
+. "$HERE/common.sh"
 
 install_virtuoso() {
   command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null && return
@@ -38,22 +39,6 @@ install_virtuoso() {
   fi
   rm -f "$log"
   say "installed in $((SECONDS - started)) s"
-}
-
-free_port() {  # the first port from $1 on that nothing on 127.0.0.1 is bound to
-  python3 - "$1" <<'EOF'
-import socket, sys
-for port in range(int(sys.argv[1]), int(sys.argv[1]) + 200):
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-    print(port)
-    break
-else:
-    sys.exit(f"no free port from {sys.argv[1]}")
-EOF
 }
 
 server_pid() { [[ -f $1/virtuoso.lck ]] && sed -n 's/^VIRT_PID=//p' "$1/virtuoso.lck"; }
