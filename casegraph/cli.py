@@ -386,7 +386,7 @@ def query_run(name, store, params, reviews, fmt):
     \b
     Examples:
       casegraph query run harm-types-per-review
-      casegraph query run incidents-of-young-person --param person=scr-30-2016/child-m
+      casegraph query run incidents-of-young-person --param person=scr-49-2013/christine
     """
     from casegraph.graph.store import ReviewStore
     from casegraph.queries import saved_query

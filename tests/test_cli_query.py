@@ -115,3 +115,15 @@ def test_unknown_saved_query_lists_known_ones(store):
 def test_query_list_shows_descriptions():
     result = CliRunner().invoke(main, ["query", "list"])
     assert result.exit_code == 0 and "name" in result.output.splitlines()[0]
+
+
+def test_review_option_keeps_labels_and_codes_joinable(store):
+    query = "SELECT ?label WHERE { ?r a cg:Review ; cg:harmType ?h . ?h skos:prefLabel ?label }"
+    result = run(store, "sparql", query, "--review", "test-review-2016")
+    assert sorted(r["label"] for r in rows(result)) == ["Child exploitation via sexual abuse", "Peer-on-peer abuse"]
+
+
+def test_review_option_applies_to_named_graph_patterns(store):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a cg:Review } }"
+    assert rows(run(store, "sparql", query, "--review", "scr-49-2013")) == [
+        {"g": "https://w3id.org/casegraph/review/scr-49-2013"}]

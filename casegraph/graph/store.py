@@ -215,7 +215,8 @@ class ReviewStore:
                     yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
     def query(self, sparql: str, *, reviews: list[str] | None = None, **options):
-        """Run SPARQL with the union of all graphs as the default graph, or only `reviews`' graphs.
+        """Run SPARQL with the union of all graphs as the default graph, or only `reviews`' graphs
+        (with the ontology and links graphs, so labels and links still join).
 
         The union holds every review and the ontology graph (labels and code lists join
         directly); each review's graph also stays reachable by name (GRAPH ?g).
@@ -227,7 +228,10 @@ class ReviewStore:
         for review_id in reviews:
             if review_id not in self:
                 raise ReviewNotFound(self._not_found(review_id))
-        return self._store.query(sparql, default_graph=[_n(review_iri(r)) for r in reviews], **options)
+        chosen = [_n(review_iri(r)) for r in reviews]
+        shared = [_n(ONTOLOGY_GRAPH), _n(LINKS_GRAPH)]  # labels, code lists and links still join
+        return self._store.query(sparql, default_graph=chosen + shared, named_graphs=chosen + shared[1:],
+                                 **options)
 
     def update(self, sparql: str) -> None:
         self._require_writable()

@@ -215,6 +215,7 @@ RECORDS_BY_CLASS = {"Review": 23, "Person": 49, "YoungPerson": 25, "Group": 9, "
 
 EXAMPLE_CASES = {
     "reviews-per-year": ({}, None, REVIEWS_PER_YEAR),
+    "records-by-class": ({}, None, [(CG + c, n) for c, n in RECORDS_BY_CLASS.items()]),
     "harm-types": ({}, None, HARM_TYPES),
     "harm-codes": ({}, ["harmType", "table3Type", "reviews", "incidents"],
                    [(ht(c), ht(t), r, i) for c, t, r, i in HARM_CODES]),
@@ -261,18 +262,16 @@ EXAMPLE_CASES = {
 
 
 def test_every_saved_question_has_a_case():
-    assert set(EXAMPLE_CASES) | {"records-by-class"} == set(saved_queries())
+    assert set(EXAMPLE_CASES) == set(saved_queries())
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLE_CASES))
 def test_saved_question_on_the_examples(examples, name):
     params, columns, expected = EXAMPLE_CASES[name]
-    same(ask(examples, name, params, columns), expected)
-
-
-def test_records_by_class(examples):
-    counts = dict(ask(examples, "records-by-class"))
-    assert {c: counts[CG + c] for c in RECORDS_BY_CLASS} == RECORDS_BY_CLASS
+    rows = ask(examples, name, params, columns)
+    if name == "records-by-class":  # the classes counted by hand; the rest (superclasses, evidence) not
+        rows = [row for row in rows if row[0] in {c for c, _ in expected}]
+    same(rows, expected)
 
 
 def test_harm_types_per_review_labels(examples):
@@ -291,7 +290,7 @@ def test_response_targets_for_one_agency(examples):
     ("1", ["inc-rape", "inc-assault"]),
     ("2", ["inc-rape", "inc-assault", "the-male", "assailants"]),
     ("3", ["inc-rape", "inc-assault", "the-male", "assailants", "student"]),  # rel-boyfriend: the-male -> student
-])
+], ids=["hops=1", "hops=2", "hops=3"])
 def test_within_hops_on_the_examples(examples, hops, nodes):
     rows = ask(examples, "within-hops-of-person", {"person": "scr-46-2014/child-r", "hops": hops}, ["node"])
     same(rows, [(R + "scr-46-2014/" + n,) for n in nodes])
@@ -368,7 +367,7 @@ def test_places_with_incidents_in_several_reviews(linked, unlinked):
     ("2", [C + "inc-dee", C + "adult-x"]),
     ("3", [C + "inc-dee", C + "adult-x", B + "mr-ex"]),  # owl:sameAs is a step
     ("4", [C + "inc-dee", C + "adult-x", B + "mr-ex", A + "mr-x", B + "inc-cara"]),
-])
+], ids=["hops=1", "hops=2", "hops=3", "hops=4"])
 def test_within_hops_across_reviews(linked, hops, nodes):
     rows = ask(linked, "within-hops-of-person", {"person": "link-c-2021/dee", "hops": hops}, ["node", "review"])
     same(rows, [(n, n.rsplit("/", 1)[0]) for n in nodes])
