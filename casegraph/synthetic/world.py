@@ -1,0 +1,133 @@
+"""The hidden world of real entities that synthetic reviews record slices of."""
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from casegraph.synthetic.tables import (AREA_PLACES, AREAS, CORES, FIRST, HARM_WEIGHTS, MONTHS, NICKNAMES,
+                                        ONLINE_NAMES, PLATFORMS, SURNAMES, TAKEAWAYS, YEAR_WEIGHTS)
+
+
+@dataclass(eq=False)
+class Entity:
+    """A real (hidden) person, group or place; reviews record it under names of their own."""
+    eid: str
+    kind: str  # young-person | adult | family-member | professional | group | place
+    area: int = 0
+    sub: str = ""  # place kind or group kind
+    gender: str = "unknown"
+    born: int = 0
+    name: str = ""
+    names: list = field(default_factory=list)  # how reviews write a place's name
+    alias: str = ""  # an adult's street name, an online space's platform
+    members: list = field(default_factory=list)
+    home: Entity | None = None  # a young person's or peer group's school, an adult group's base
+    subject_of: int = 0
+
+
+@dataclass
+class Plan:
+    number: int
+    area: int
+    year: int
+    start: int  # first year of the period the review covers
+    harms: list
+    subjects_born: list
+
+
+@dataclass
+class World:
+    places: dict = field(default_factory=lambda: defaultdict(list))  # (area, kind) -> places
+    cohorts: dict = field(default_factory=lambda: defaultdict(list))  # (area, born) -> peer groups
+    adults: dict = field(default_factory=lambda: defaultdict(list))  # area -> adults
+    groups: dict = field(default_factory=lambda: defaultdict(list))  # (area, kind) -> adult groups
+    online: list = field(default_factory=list)
+
+
+def _pick(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+def _plan(rng: random.Random, number: int) -> Plan:
+    year = _pick(rng, YEAR_WEIGHTS)
+    harms = [_pick(rng, HARM_WEIGHTS)]
+    while rng.random() < 0.3 and len(harms) < 3:
+        harm = _pick(rng, HARM_WEIGHTS)
+        harms += [harm] if harm not in harms else []
+    start = year - rng.randint(2, 5)
+    born = start - rng.randint(12, 15)
+    subjects = [born] + [born + rng.randint(-1, 1) for _ in range(rng.choice([0, 0, 0, 0, 1, 1, 2]))]
+    return Plan(number, rng.randrange(len(AREAS)), year, start, harms, subjects)
+
+
+def _build_world(rng: random.Random, plans: list[Plan]) -> World:
+    """Entities in proportion to the reviews of each area, so links stay as dense at any size."""
+    world, count = World(), Counter()
+    per_area = Counter(plan.area for plan in plans)
+
+    def new(kind: str, **fields) -> Entity:
+        count[kind] += 1
+        return Entity(f"{'yp' if kind == 'young-person' else kind}-{count[kind]:04d}", kind, **fields)
+
+    for area, area_name in enumerate(AREAS):
+        reviews = per_area[area]
+        for kind, (per, pattern, variants) in AREA_PLACES.items():
+            count_here = min(1 + reviews // per, len(TAKEAWAYS))
+            for core, takeaway in zip(rng.sample(CORES, count_here), rng.sample(TAKEAWAYS, count_here)):
+                parts = {"w": core, "a": area_name, "t": takeaway, "h": rng.randint(2, 90)}
+                parts["n"] = pattern.format(**parts)
+                world.places[area, kind].append(new("place", area=area, sub=kind, name=parts["n"],
+                                                    names=[v.format(**parts) for v in variants]))
+        for _ in range(max(8, reviews * 3)):
+            gender = "male" if rng.random() < 0.9 else "female"
+            world.adults[area].append(new("adult", area=area, born=rng.randint(1965, 1995), gender=gender,
+                                          name=f"{rng.choice(FIRST[gender])} {rng.choice(SURNAMES)}",
+                                          alias=rng.choice(NICKNAMES) if rng.random() < 0.4 else ""))
+        pool = rng.sample(world.adults[area], len(world.adults[area]))
+        for kind, per, base, noun in (("organised-adult-group", 8, "private-address", "group"),
+                                      ("gang", 12, "estate", "Boys")):
+            for _ in range(1 + reviews // per):
+                if len(pool) < 6:  # an area with few reviews: its groups share members
+                    pool = rng.sample(world.adults[area], len(world.adults[area]))
+                size, home = rng.randint(3, 6), rng.choice(world.places[area, base])
+                world.groups[area, kind].append(new("group", area=area, sub=kind, members=pool[:size],
+                                                    home=home, name=f"{home.name.split()[-2]} {noun}"))
+                pool = pool[size:]
+    for (area, born), need in sorted(Counter((p.area, b) for p in plans for b in p.subjects_born).items()):
+        for _ in range(math.ceil(need * 0.75)):
+            school = rng.choice(world.places[area, "school"])
+            group = new("group", area=area, sub="peer-group", home=school,
+                        name=f"{school.name.split()[0]} friendship group")
+            for _ in range(rng.randint(4, 7)):
+                gender = "non-binary" if rng.random() < 0.02 else rng.choice(["female", "male"])
+                group.members.append(new("young-person", area=area, gender=gender, home=school,
+                                         born=born + rng.choice([0, 0, 0, -1, 1])))
+            world.cohorts[area, born].append(group)
+    world.online = [new("place", sub="online-space", name=p, alias=p, names=[v.format(n=p) for v in ONLINE_NAMES])
+                    for p in PLATFORMS]
+    return world
+
+
+def _ordinal(day: int) -> str:
+    return f"{day}{'th' if 10 <= day <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+
+
+def _date_text(rng: random.Random, date: tuple, born: int = 0):
+    """The date in one of the documented partial or approximate forms, each true of it."""
+    y, m, d = date
+    month = MONTHS[m - 1]
+    forms = [y, y, str(y), f"{y}-{m:02d}", f"{y}-{m:02d}", f"{y}-{m:02d}-{d:02d}", f"{month} {y}",
+             f"{month} {y}", f"{d} {month} {y}", f"{_ordinal(d)} {month} {y}", f"{y}/{y + 1}",
+             f"{y - 1} to {y}", f"{rng.choice(['about', 'around', 'circa', 'c.', '~'])} {y}",
+             f"{('early', 'mid', 'late')[(m - 1) // 4]} {y}"]
+    forms += [f"{('spring', 'summer', 'autumn')[(m - 3) // 3]} {y}"] if 3 <= m <= 11 else []
+    forms += [f"aged about {y - born}"] if born else []
+    return rng.choice(forms)
+
+
+def _age_text(rng: random.Random, age: int):
+    low = age - rng.randint(0, 3)
+    return rng.choice([age, str(age), f"about {age}", f"aged about {age}", f"{age - 1}-{age}",
+                       f"{age}-{age + 1} (approx.)" if age < 18 else f"{low}-{low + 5}"])
