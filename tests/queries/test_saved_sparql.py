@@ -332,15 +332,20 @@ def test_adults_linked_across_reviews(linked):
     same(ask(linked, "adults-linked-to-young-people"), [(A + "mr-x", "Mr X", "unconnected-adult", 4, 3, 4)])
 
 
+def _pair(members) -> tuple:
+    """An unordered pair, comparable and printable the same way however it was built."""
+    return tuple(sorted(members))
+
+
 def _pairs(rows):
-    return [(frozenset(row[:2]),) + tuple(row[2:]) for row in rows]
+    return [(_pair(row[:2]),) + tuple(row[2:]) for row in rows]
 
 
 def test_young_people_connected_within_one_review(unlinked):
     # Anna and Bea share Mr X (Bea through "men") and Flat 1; Dan is Anna's only.
     rows = ask(unlinked, "young-people-connected", columns=["youngPerson1", "youngPerson2", "connector", "kind", "reviews"])
-    same(_pairs(rows), [(frozenset({A + "anna", A + "bea"}), A + "mr-x", "unconnected-adult", 1),
-                        (frozenset({A + "anna", A + "bea"}), A + "flat", "private-address", 1)])
+    same(_pairs(rows), [(_pair({A + "anna", A + "bea"}), A + "mr-x", "unconnected-adult", 1),
+                        (_pair({A + "anna", A + "bea"}), A + "flat", "private-address", 1)])
 
 
 def test_young_people_connected_across_reviews(linked):
@@ -349,9 +354,9 @@ def test_young_people_connected_across_reviews(linked):
     # Cara and C. are one young person, named link-b-2020/cara.
     rows = ask(linked, "young-people-connected", columns=["youngPerson1", "youngPerson2", "connector", "kind", "reviews"])
     anna, bea, cara, dee = A + "anna", A + "bea", B + "cara", C + "dee"
-    expected = [(frozenset(pair), A + "mr-x", "unconnected-adult", reviews) for pair, reviews in [
+    expected = [(_pair(pair), A + "mr-x", "unconnected-adult", reviews) for pair, reviews in [
         ({anna, bea}, 1), ({anna, cara}, 2), ({anna, dee}, 2), ({bea, cara}, 2), ({bea, dee}, 2), ({cara, dee}, 2)]]
-    expected += [(frozenset(pair), A + "flat", "private-address", reviews) for pair, reviews in [
+    expected += [(_pair(pair), A + "flat", "private-address", reviews) for pair, reviews in [
         ({anna, bea}, 1), ({anna, cara}, 2), ({bea, cara}, 2)]]
     same(_pairs(rows), expected)
 
