@@ -351,7 +351,7 @@ def query_sparql(query_or_file, store, params, reviews, fmt, allow_update):
 
 def _query_text(query_or_file: str) -> str:
     path = Path(query_or_file)
-    if len(query_or_file) < 4096 and "\n" not in query_or_file and path.suffix in (".rq", ".sparql") :
+    if len(query_or_file) < 4096 and "\n" not in query_or_file and path.suffix in (".rq", ".sparql"):
         try:
             return path.read_text(encoding="utf-8")
         except OSError as error:

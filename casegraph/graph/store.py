@@ -251,7 +251,7 @@ class ReviewStore:
         ox.serialize(quads, output, format=fmt, prefixes=_PREFIXES)
 
     def __len__(self) -> int:
-        return sum(1 for _ in self.review_ids())
+        return len(self.review_ids())
 
     def _not_found(self, review_id: str) -> str:
         known = self.review_ids()

@@ -7,8 +7,7 @@ import functools
 
 from casegraph.errors import Problem
 from casegraph.loaders.dates import DateError, parse_age, parse_partial_date
-from casegraph.loaders.fields import (FORMAT_MARKER, FORMAT_VERSION, ITEM_SECTIONS, PEOPLE,
-                                      SECTIONS_BY_NAME, Section)
+from casegraph.loaders.fields import FORMAT_MARKER, FORMAT_VERSION, ITEM_SECTIONS, PEOPLE, Section
 from casegraph.loaders.schema import review_schema
 from casegraph.loaders.yaml_reader import line_of
 
@@ -219,5 +218,3 @@ def check_review_data(data: object) -> tuple[dict[str, tuple[str, int]], list[Pr
     problems += check_references(data, index)  # type: ignore[arg-type]
     return index, sorted(problems, key=lambda p: (p.line or 0, p.path))
 
-
-__all__ = ["check_review_data", "format_path", "SECTIONS_BY_NAME"]

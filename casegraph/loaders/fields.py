@@ -159,5 +159,4 @@ RECOMMENDATIONS = Section("recommendations", _common() + (
 
 ITEM_SECTIONS: tuple[Section, ...] = (PEOPLE, GROUPS, PLACES, RELATIONSHIPS, INCIDENTS, CONTEXTS,
                                       RESPONSES, CHALLENGES, RECOMMENDATIONS)
-SECTIONS_BY_NAME = {section.name: section for section in ITEM_SECTIONS}
 CASE_CLOSURE = "case-closure"
