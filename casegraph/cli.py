@@ -294,6 +294,16 @@ def _query_output_options(func):
     return store_option(func)
 
 
+def _neo4j_options(func):
+    func = click.option("--database", envvar="NEO4J_DATABASE", default=None,
+                        help="Neo4j database (default: $NEO4J_DATABASE, else the server's default).")(func)
+    func = click.option("--username", envvar="NEO4J_USERNAME", default=None,
+                        help="Neo4j user (default: $NEO4J_USERNAME, else neo4j). The password comes only from "
+                             "$NEO4J_PASSWORD.")(func)
+    return click.option("--uri", envvar="NEO4J_URI", default=None,
+                        help="Neo4j Bolt URI (default: $NEO4J_URI, else bolt://localhost:7687).")(func)
+
+
 def _print_result(result, fmt: str | None) -> None:
     from casegraph.output import render
     from casegraph.queries.sparql import display
@@ -329,7 +339,8 @@ def query_sparql(query_or_file, store, params, reviews, fmt, allow_update):
       casegraph query sparql 'SELECT ?p ?name WHERE { ?p rdfs:label ?name }' --param 'p=<scr-30-2016/child-m>'
     """
     from casegraph.graph.store import ReviewStore
-    from casegraph.queries.sparql import is_update, parse_param_values, run_sparql, run_update
+    from casegraph.queries import parse_param_values
+    from casegraph.queries.sparql import is_update, run_sparql, run_update
 
     text = _query_text(query_or_file)
     values = parse_param_values(list(params))
@@ -349,9 +360,9 @@ def query_sparql(query_or_file, store, params, reviews, fmt, allow_update):
     _print_result(result, fmt)
 
 
-def _query_text(query_or_file: str) -> str:
+def _query_text(query_or_file: str, suffixes: tuple[str, ...] = (".rq", ".sparql")) -> str:
     path = Path(query_or_file)
-    if len(query_or_file) < 4096 and "\n" not in query_or_file and path.suffix in (".rq", ".sparql"):
+    if len(query_or_file) < 4096 and "\n" not in query_or_file and path.suffix in suffixes:
         try:
             return path.read_text(encoding="utf-8")
         except OSError as error:
@@ -371,32 +382,143 @@ def query_list(fmt):
     from casegraph.output import render
     from casegraph.queries import saved_queries
 
-    rows = [[q.name, ", ".join(f"{p.name}{'' if p.required else '?'}" for p in q.params), q.description]
+    rows = [[q.name, ", ".join(f"{p.name}{'' if p.required else '?'}" for p in q.params),
+             "yes" if q.cypher else "no", q.description]
             for q in saved_queries().values()]
-    click.echo(render(["name", "parameters", "description"], rows, fmt))
+    click.echo(render(["name", "parameters", "cypher", "description"], rows, fmt))
 
 
 @query.command("run")
 @click.argument("name")
 @_query_output_options
+@click.option("--engine", type=click.Choice(["sparql", "cypher", "neo4j"]), default="sparql", show_default=True,
+              help="sparql: the store itself; cypher: the question's Cypher twin on the embedded engine; "
+                   "neo4j: the Cypher twin on Neo4j (after casegraph push neo4j).")
+@_neo4j_options
 @handles_errors
-def query_run(name, store, params, reviews, fmt):
+def query_run(name, store, params, reviews, fmt, engine, uri, username, database):
     """Run a saved question by name (see `casegraph query list`).
+
+    Every question runs in SPARQL; those with a Cypher twin (the `cypher` column of `query list`)
+    also run in Cypher, on the embedded engine or on Neo4j, with the same rows.
 
     \b
     Examples:
       casegraph query run harm-types-per-review
       casegraph query run incidents-of-young-person --param person=scr-49-2013/christine
+      casegraph query run reviews-per-year --engine cypher
+      casegraph query run reviews-per-year --engine neo4j     # NEO4J_URI, NEO4J_PASSWORD, ... set
     """
+    from casegraph.errors import QueryError
     from casegraph.graph.store import ReviewStore
-    from casegraph.queries import saved_query
-    from casegraph.queries.sparql import parse_param_values, run_sparql
+    from casegraph.queries import parse_param_values, saved_query
 
     saved = saved_query(name)
-    with ReviewStore.open(store) as opened:
-        result = run_sparql(opened, saved.text, parse_param_values(list(params)), reviews=list(reviews) or None,
-                            saved=saved)
-    _print_result(result, fmt)
+    values = parse_param_values(list(params))
+    if engine == "sparql":
+        from casegraph.queries.sparql import run_sparql
+
+        with ReviewStore.open(store) as opened:
+            result = run_sparql(opened, saved.text, values, reviews=list(reviews) or None, saved=saved)
+        _print_result(result, fmt)
+        return
+    if saved.cypher is None:
+        raise QueryError(f"saved query {name!r} has no Cypher form; run it with --engine sparql")
+    if reviews:
+        raise QueryError("--review applies to SPARQL; in Cypher, filter on the `review` property instead")
+    from casegraph.queries.cypher import run_cypher
+
+    with _cypher_engine(store, engine == "neo4j", uri, username, database) as opened:
+        result = run_cypher(opened, saved.cypher, values, saved=saved)
+    _print_cypher_result(result, fmt)
+
+
+@query.command("cypher")
+@click.argument("query_or_file")
+@store_option
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind $NAME to VALUE (repeatable): digits an integer, anything else a string; always a "
+                   "parameter, never pasted in.")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
+              help="Output format (default: table on a terminal, csv otherwise).")
+@click.option("--neo4j", "on_neo4j", is_flag=True,
+              help="Run on Neo4j (after casegraph push neo4j) instead of the embedded engine.")
+@_neo4j_options
+@click.option("--allow-update", is_flag=True,
+              help="Allow writing clauses (CREATE, MERGE, SET, DELETE, ...). On the embedded engine a write "
+                   "lasts until the reviews change and the view is rebuilt from them.")
+@handles_errors
+def query_cypher(query_or_file, store, params, fmt, on_neo4j, uri, username, database, allow_update):
+    """Run a Cypher query (text, or a .cypher/.cql file) over the property-graph view.
+
+    The view has a node for every record, labelled with its class and all superclasses
+    (`(:Record:Person:YoungPerson)`), a `Concept` node for every code, relationships named after
+    the ontology's properties (`HAS_VICTIM`, `OCCURRED_AT`, `MEMBER_OF`, ...), and `review` and
+    `iri` properties. By default it runs on the embedded engine (no server to install or start;
+    the view is built the first time and again after the reviews change); with --neo4j it runs
+    on the Neo4j server from NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD.
+
+    \b
+    Examples:
+      casegraph query cypher 'MATCH (p:Person:YoungPerson) RETURN p.review AS review, p.label AS name'
+      casegraph query cypher 'MATCH (i:Incident)-[:HAS_VICTIM]->(p {iri: $who}) RETURN i.label' \\
+          --param who=https://w3id.org/casegraph/review/scr-30-2016/child-m
+      casegraph query cypher my-question.cypher --format json
+      casegraph query cypher 'MATCH (a:Adult) RETURN count(a)' --neo4j
+    """
+    from casegraph.queries import parse_param_values
+    from casegraph.queries.cypher import run_cypher
+
+    text = _query_text(query_or_file, (".cypher", ".cql"))
+    values = parse_param_values(list(params))
+    with _cypher_engine(store, on_neo4j, uri, username, database) as engine:
+        result = run_cypher(engine, text, values, allow_update=allow_update)
+    _print_cypher_result(result, fmt)
+
+
+def _cypher_engine(store: Path | None, on_neo4j: bool, uri, username, database):
+    """The embedded engine (with a progress bar while it builds the view), or Neo4j."""
+    if on_neo4j:
+        from casegraph.graph.cypher.neo4j import Neo4jCypher
+        from casegraph.push_neo4j import Neo4jSettings
+
+        return Neo4jCypher(Neo4jSettings.from_env(uri, username, None, database))
+    from casegraph.graph.cypher.embedded import EmbeddedCypher
+    from casegraph.graph.store import default_store_path
+
+    bar = _StageBar()
+    try:
+        return EmbeddedCypher(store or default_store_path(), progress=bar if _interactive() else None)
+    finally:
+        bar.finish()
+
+
+class _StageBar:
+    """A progress bar drawn only once a long step reports progress."""
+
+    def __init__(self):
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _print_cypher_result(result, fmt: str | None) -> None:
+    from casegraph.graph.cypher import display
+    from casegraph.output import render
+
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    rows = result.rows if fmt == "json" else [[display(value) for value in row] for row in result.rows]
+    click.echo(render(result.columns, rows, fmt))
 
 
 @main.command()

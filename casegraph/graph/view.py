@@ -3,7 +3,8 @@
 Rules (names follow Neo4j conventions and come only from the ontology):
 - a node for every resource a review types with an ontology class; its labels are that class
   and all its superclasses (a young person is also a `Person` and a `Record`);
-- a `Concept` node for every code a review uses (`code`, `label`, `scheme` properties);
+- a `Concept` node for every code of the ontology's code lists (`code`, `label`, `scheme`
+  properties), with `BROADER` relationships to the codes directly above it;
 - a relationship for every ontology object property, `rdf:subject`/`rdf:object` of a
   relationship record, and analysts' `owl:sameAs` links; its type is the property's name in
   UPPER_SNAKE (`hasVictim` -> `HAS_VICTIM`);
@@ -136,8 +137,21 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
         else:
             properties[name] = value
     relationships = [r for r in relationships if r.start in nodes and (r.end in nodes or r.end in vocab.concepts)]
-    for relationship in relationships:
-        node(relationship.end)
+    for concept in vocab.concepts:  # every code, used or not: a count of zero is an answer too
+        node(concept)
+    relationships.extend(_concept_hierarchy(vocab))
     for iri, found in nodes.items():
         found.properties["iri"] = iri
     return PropertyGraph(nodes, relationships)
+
+
+def _concept_hierarchy(vocab: Vocabulary) -> list[Relationship]:
+    """`BROADER` from each code to the codes directly above it (vocab.broader is transitive)."""
+    found = []
+    for narrower, broader in vocab.broader.items():
+        if narrower not in vocab.concepts:
+            continue
+        for candidate in broader:
+            if not any(candidate in vocab.broader.get(other, ()) for other in broader if other != candidate):
+                found.append(Relationship("BROADER", narrower, candidate, None))
+    return sorted(found, key=lambda r: (r.start, r.end))

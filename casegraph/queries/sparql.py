@@ -10,7 +10,7 @@ from casegraph.errors import QueryError
 from casegraph.graph.store import ReviewStore
 from casegraph.loaders.convert import review_iri
 from casegraph.ontology import PREFIXES, XSD
-from casegraph.queries import Param, SavedQuery, expand_hops
+from casegraph.queries import Param, SavedQuery, checked_integer, expand_hops, with_defaults
 from casegraph.queries.screen import screen
 
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
@@ -34,17 +34,6 @@ def is_update(text: str) -> bool:
     return bool(_UPDATE.match(text[_PROLOGUE.match(text).end():]))
 
 
-def parse_param_values(pairs: list[str]) -> dict[str, str]:
-    """`--param name=value` options as a dict, refusing anything without a name."""
-    values = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name):
-            raise QueryError(f"--param {pair!r}: expected NAME=VALUE with NAME a SPARQL variable name")
-        values[name] = value
-    return values
-
-
 def _term(param: Param | None, name: str, value: str):
     """The RDF term a parameter value stands for (declared type, or guessed for ad hoc queries)."""
     kind = param.type if param else ("iri" if value.startswith("<") and value.endswith(">")
@@ -56,10 +45,7 @@ def _term(param: Param | None, name: str, value: str):
         if kind == "review":
             return ox.NamedNode(review_iri(value))
         if kind in ("integer", "hops"):
-            number = int(value)
-            if param and ((param.minimum is not None and number < param.minimum)
-                          or (param.maximum is not None and number > param.maximum)):
-                raise QueryError(f"--param {name}={value}: must be between {param.minimum} and {param.maximum}")
+            number = checked_integer(param, name, value)
             return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
     except ValueError as error:
         raise QueryError(f"--param {name}={value!r}: not a valid {kind} ({error})") from None
@@ -69,16 +55,7 @@ def _term(param: Param | None, name: str, value: str):
 def bind(saved: SavedQuery | None, values: dict[str, str]) -> tuple[dict[ox.Variable, object], int | None]:
     """Engine substitutions for the values, and the hops count if the query has one."""
     declared = {p.name: p for p in saved.params} if saved else {}
-    if saved:
-        for name in values:
-            saved.param(name)  # unknown names are errors that list the known ones
-        for param in saved.params:
-            if param.name not in values:
-                if param.required:
-                    raise QueryError(f"saved query {saved.name!r} needs --param {param.name}=VALUE "
-                                     f"({param.help or param.type})")
-                if param.default is not None:
-                    values = {**values, param.name: param.default}
+    values = with_defaults(saved, values)
     hops = None
     substitutions = {}
     for name, value in values.items():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -235,8 +236,17 @@ def _plain(value: object) -> object:
     return plain(value)
 
 
+_SYNTAX = re.compile(r"errMsg: (?P<message>.*?) line: (?P<line>\d+), column: (?P<column>\d+).*?"
+                     r"errCtx: (?P<context>.*) errCtxOffset: (?P<offset>\d+)", re.S)
+
+
 def _explain(message: str) -> str:
     if "read-only" in message.lower() or "is a write" in message.lower():
         return ("this query writes; the embedded view is read-only unless you pass --allow-update "
                 "(writes last until the reviews change and the view is rebuilt)")
+    syntax = _SYNTAX.search(message)
+    if syntax:
+        pointer = " " * int(syntax["offset"]) + "^"
+        return (f"Cypher syntax error at line {syntax['line']}, column {syntax['column']}: "
+                f"{syntax['message'].strip()}\n  {syntax['context']}\n  {pointer}")
     return f"Cypher error: {message.strip()}"
