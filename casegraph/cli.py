@@ -245,7 +245,7 @@ def stats(store, fmt):
         click.echo(render(table.columns, table.rows, fmt))
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @store_option
 @click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
               default="trig", show_default=True, help="RDF format (trig and nquads keep one graph per review).")
@@ -253,15 +253,21 @@ def stats(store, fmt):
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 @handles_errors
-def export(store, fmt, reviews, output):
-    """Export stored reviews as RDF.
+@click.pass_context
+def export(ctx, store, fmt, reviews, output):
+    """Export stored reviews as RDF, or (export neo4j-csv DIR) as files for neo4j-admin.
 
     \b
     Examples:
       casegraph export --format trig -o reviews.trig
       casegraph export --format turtle --review scr-30-2016
+      casegraph export neo4j-csv neo4j-import/
     """
     from casegraph.graph.store import ReviewStore
+
+    if ctx.invoked_subcommand:
+        ctx.obj = {"store": store, "reviews": list(reviews) or None}
+        return
 
     with ReviewStore.open(store) as opened:
         if output is None:
@@ -269,6 +275,32 @@ def export(store, fmt, reviews, output):
         else:
             with output.open("wb") as handle:
                 opened.dump(handle, fmt, list(reviews) or None)
+
+
+@export.command("neo4j-csv")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+@handles_errors
+def export_neo4j_csv(ctx, directory):
+    """Write the property-graph view as CSV files for `neo4j-admin database import full`.
+
+    Prints the import command to run (with the Neo4j server stopped, into an empty database).
+
+    \b
+    Example:
+      casegraph export neo4j-csv neo4j-import/
+      casegraph export --review scr-30-2016 neo4j-csv one-review/
+    """
+    from casegraph.graph.neo4j_csv import import_command, write_neo4j_csv
+    from casegraph.graph.store import ReviewStore
+    from casegraph.graph.view import build_view
+
+    with ReviewStore.open(ctx.obj["store"]) as opened:
+        view = build_view(opened.review_quads(ctx.obj["reviews"]))
+    paths = write_neo4j_csv(view, directory)
+    click.echo(f"wrote {len(paths)} files ({len(view.nodes)} nodes, {len(view.relationships)} relationships) "
+               f"to {directory}; import them with:", err=True)
+    click.echo(import_command(paths))
 
 
 @main.group()
@@ -676,3 +708,50 @@ def push_sparql(endpoint, store, protocol, reviews, user):
 
 if __name__ == "__main__":
     main()
+
+
+@push.command("neo4j")
+@store_option
+@_neo4j_options
+@click.option("--review", "reviews", multiple=True, help="Only this review (repeatable; default: all).")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=None,
+              help="Rows per write transaction (default: the library's).")
+@handles_errors
+def push_neo4j(store, uri, username, database, reviews, batch_size):
+    """Write the property-graph view into a Neo4j database.
+
+    Uniqueness constraints on `iri` come first; then nodes and relationships go in batches of
+    `UNWIND $rows ... MERGE`, one transaction per batch. Pushing again is safe: each pushed
+    review ends up exactly as stored here (what a reloaded review no longer says is removed),
+    and a push that was interrupted completes when run again. Other reviews in the database are
+    left alone.
+
+    The server and login come from NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD (or --uri,
+    --username); the password is never taken on the command line.
+
+    \b
+    Examples:
+      export NEO4J_URI=bolt://localhost:7687 NEO4J_USERNAME=neo4j
+      read -rs NEO4J_PASSWORD && export NEO4J_PASSWORD
+      casegraph push neo4j
+      casegraph query cypher 'MATCH (p:Person:YoungPerson) RETURN count(p)' --neo4j
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.graph.view import build_view
+    from casegraph.push_neo4j import Neo4jSettings, connect, push_view
+
+    settings = Neo4jSettings.from_env(uri, username, None, database)
+    with connect(settings) as driver:  # before reading the store: a wrong password fails at once
+        with ReviewStore.open(store) as opened:
+            view = build_view(opened.review_quads(list(reviews) or None))
+        bar = _StageBar()
+        options = {"batch_size": batch_size} if batch_size else {}
+        try:
+            report = push_view(driver, view, database=settings.database,
+                               progress=bar if _interactive() else None, **options)
+        finally:
+            bar.finish()
+    click.echo(f"pushed {len(view.nodes)} nodes and {len(view.relationships)} relationships to {settings.uri} "
+               f"in {report.seconds:.1f} s: {report.nodes_created} nodes and {report.relationships_created} "
+               f"relationships created, {report.nodes_removed} nodes and {report.relationships_removed} "
+               f"relationships removed")
