@@ -496,7 +496,7 @@ def query_cypher(query_or_file, store, params, fmt, on_neo4j, uri, username, dat
       casegraph query cypher 'MATCH (i:Incident)-[:HAS_VICTIM]->(p {iri: $who}) RETURN i.label' \\
           --param who=https://w3id.org/casegraph/review/scr-30-2016/child-m
       casegraph query cypher my-question.cypher --format json
-      casegraph query cypher 'MATCH (a:Adult) RETURN count(a)' --neo4j
+      casegraph query cypher 'MATCH (a:UnconnectedAdult) RETURN count(a)' --neo4j
     """
     from casegraph.queries import parse_param_values
     from casegraph.queries.cypher import run_cypher

@@ -91,3 +91,22 @@ def test_neo4j_unreachable_is_one_clear_line(store, monkeypatch):
     assert result.exit_code == 3
     assert len(result.output.strip().splitlines()) == 1 and "127.0.0.1:9" in result.output
     assert "not-this-one" not in result.output and "Traceback" not in result.output
+
+
+def readme_cypher_commands() -> list[list[str]]:
+    import shlex
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.split("   #")[0] for line in text.splitlines()
+             if line.startswith("casegraph query ") and "--neo4j" not in line and "neo4j" not in line.split("#")[0]
+             and ("cypher" in line)]
+    return [shlex.split(line)[1:] for line in lines]
+
+
+@pytest.mark.parametrize("args", readme_cypher_commands(), ids=lambda args: " ".join(args)[:60])
+def test_the_readmes_cypher_examples_run_on_the_embedded_engine(store, args):
+    result = CliRunner().invoke(main, [*args, "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) > 1  # a header and at least one row
