@@ -530,18 +530,23 @@ class _StageBar:
 
     def __init__(self):
         self.bar = None
+        self.stage = None
         self.done = 0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bar is not None and self.stage != stage:
+            self.finish()
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=stage, file=sys.stderr, show_pos=True)
             self.bar.__enter__()
+            self.stage, self.done = stage, 0
         self.bar.update(done - self.done)
         self.done = done
 
     def finish(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _print_cypher_result(result, fmt: str | None) -> None:
@@ -751,7 +756,7 @@ def push_neo4j(store, uri, username, database, reviews, batch_size):
                                progress=bar if _interactive() else None, **options)
         finally:
             bar.finish()
-    click.echo(f"pushed {len(view.nodes)} nodes and {len(view.relationships)} relationships to {settings.uri} "
+    click.echo(f"pushed {report.nodes_written} nodes and {report.relationships_written} relationships to {settings.uri} "
                f"in {report.seconds:.1f} s: {report.nodes_created} nodes and {report.relationships_created} "
                f"relationships created, {report.nodes_removed} nodes and {report.relationships_removed} "
                f"relationships removed")

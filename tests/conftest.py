@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.neo4j_fixtures"]  # the real Neo4j server's fixtures, for every test module
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "reviews" / "minimal.yaml"

@@ -2,7 +2,8 @@
 import subprocess
 import sys
 
-HEAVY = ("pyoxigraph", "rdflib", "pyshacl", "yaml", "jsonschema", "fastjsonschema", "networkx")
+HEAVY = ("pyoxigraph", "rdflib", "pyshacl", "yaml", "jsonschema", "fastjsonschema", "networkx", "neo4j",
+         "falkordb", "redis")
 
 
 def test_help_imports_no_heavy_library():

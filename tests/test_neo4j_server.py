@@ -1,39 +1,13 @@
 """The real Neo4j test server answers as the Neo4j tests need it to.
 
-scripts/run-tests starts one with tests/servers/neo4j.sh (embedded Neo4j 5.26 Community, Bolt on
-127.0.0.1) and sets NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD. Without them these tests skip,
-except under CI=true, where they fail: CI must never skip them silently.
+The `driver` fixture (tests/neo4j_fixtures.py) finds the server scripts/run-tests starts; without
+one these tests skip, except under CI=true, where they fail.
 """
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
-
-URI_ENV = "NEO4J_URI"
-
-
-@pytest.fixture(scope="module")
-def driver():
-    """A driver for the test server, checked to answer; a skip locally, a failure under CI=true."""
-    uri = os.environ.get(URI_ENV, "")
-    problem = None
-    if not uri:
-        problem = f"{URI_ENV} is not set (scripts/run-tests starts Neo4j with tests/servers/neo4j.sh)"
-    else:
-        try:
-            import neo4j
-        except ImportError as error:
-            problem = f"the neo4j driver is not installed: {error}"
-    if problem and os.environ.get("CI", "").lower() in ("true", "1"):
-        pytest.fail(f"CI=true, so the Neo4j tests must run: {problem}")
-    if problem:
-        pytest.skip(problem)
-    auth = (os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
-    with neo4j.GraphDatabase.driver(uri, auth=auth) as driver:
-        driver.verify_connectivity()  # fails, not skips: a server that was started must answer
-        yield driver
 
 
 @pytest.fixture

@@ -11,13 +11,16 @@ Files written to the directory, each data file after its own header file:
   and ``.csv``): one pair per key label, so each file has the columns of one kind of node
   (records share ``label``, ``review`` ...). Columns: ``iri:ID`` (also stored as the ``iri``
   property), ``:LABEL`` (all the node's labels, ``;``-separated) and one typed column per
-  property: ``name`` (string), ``name:int``, ``name:float``, ``name:boolean``, ``name:string[]``
-  and so on for lists. A node without the property leaves its cell empty (no property); empty
+  property: ``name`` (string), ``name:long``, ``name:double``, ``name:boolean``, and
+  ``name:string[]``, ``name:long[]``, ``name:double[]``, ``name:boolean[]`` for lists. Not
+  ``int`` and ``float``: to neo4j-admin those are Java's 32-bit types, and though it widens
+  single values it stores ``float[]`` lists as 32-bit floats (0.1 comes back 0.10000000149...,
+  1e-300 as 0.0). A node without the property leaves its cell empty (no property); empty
   strings are written quoted, so they stay empty strings.
 - ``relationships`` (``.header.csv`` and ``.csv``): ``:START_ID``, ``:END_ID``, ``:TYPE``,
   ``review`` (empty for the analysts' ``SAME_AS`` links, which have none).
 
-A column holds one type. Where nodes disagree, ints in a float column are written as floats
+A column holds one type. Where nodes disagree, integers in a double column are written as doubles
 and a single value in a list column as a one-element list; any other mix (a string here, a
 number there) is an error naming the property. List elements are separated by the array
 delimiter (``;`` by default, neo4j-admin's own default); an element containing it is an error
@@ -30,6 +33,7 @@ import csv
 import math
 import re
 import shlex
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from casegraph.graph.view import PropertyGraph
@@ -38,7 +42,7 @@ from casegraph.push_neo4j import KEY_LABELS, LABEL_PATTERN, TYPE_PATTERN, Neo4jE
 ARRAY_DELIMITER = ";"
 PROPERTY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 HEADER_SUFFIX = ".header.csv"
-_TYPES = {bool: "boolean", int: "int", float: "float", str: "string"}
+_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}  # 64-bit, as Cypher and push_neo4j store them
 
 
 def write_neo4j_csv(view: PropertyGraph, directory: Path | str, *, array_delimiter: str = ARRAY_DELIMITER
@@ -55,7 +59,7 @@ def write_neo4j_csv(view: PropertyGraph, directory: Path | str, *, array_delimit
     ['nodes-Record.header.csv', 'nodes-Record.csv', 'nodes-Concept.header.csv', 'nodes-Concept.csv',
      'relationships.header.csv', 'relationships.csv']
     >>> print(paths[0].read_text() + paths[1].read_text(), end="")
-    iri:ID,:LABEL,ageMin:float,label
+    iri:ID,:LABEL,ageMin:double,label
     "x:a","Person;Record",14.0,"A"
     """
     _check_delimiter(array_delimiter)
@@ -89,7 +93,8 @@ def import_command(paths: list[Path], *, database: str = "neo4j", array_delimite
     for header in headers:
         data = header.with_name(header.name.removesuffix(HEADER_SUFFIX) + ".csv")
         if data not in paths:
-            raise Neo4jError(f"{header} has no data file {data.name} among the paths; pass what write_neo4j_csv returned")
+            raise Neo4jError(f"{header} has no data file {data.name} among the paths; "
+                             "pass what write_neo4j_csv returned")
         for path in (header, data):
             if "," in str(path) or "=" in str(path):
                 raise Neo4jError(f"neo4j-admin cannot take the path {path} (it splits on ',' and '='); "
@@ -108,17 +113,20 @@ def import_command(paths: list[Path], *, database: str = "neo4j", array_delimite
 def _write_nodes(stem: Path, nodes: list, delimiter: str) -> list[Path]:
     columns = _columns(stem.name, nodes)
     header = ["iri:ID", ":LABEL"] + [name + ("" if kind == "string" else f":{kind}") for name, kind in columns]
-    rows = []
-    for node in nodes:
-        for label in node.labels:
-            if not LABEL_PATTERN.fullmatch(label):
-                raise Neo4jError(f"node {node.iri} has the label {label!r}, not a name from the ontology")
-        cells = [_quoted(node.iri), _quoted(delimiter.join(sorted(node.labels)))]
-        for name, kind in columns:
-            value = node.properties.get(name)
-            cells.append("" if value is None else _cell(value, kind, delimiter, f"node {node.iri} property {name!r}"))
-        rows.append(",".join(cells))
-    return _write(stem, header, rows)
+
+    def rows() -> Iterator[str]:
+        for node in nodes:
+            for label in node.labels:
+                if not LABEL_PATTERN.fullmatch(label):
+                    raise Neo4jError(f"node {node.iri} has the label {label!r}, not a name from the ontology")
+            cells = [_quoted(node.iri), _quoted(delimiter.join(sorted(node.labels)))]
+            for name, kind in columns:
+                value = node.properties.get(name)
+                what = f"node {node.iri} property {name!r}"
+                cells.append("" if value is None else _cell(value, kind, delimiter, what))
+            yield ",".join(cells)
+
+    return _write(stem, header, rows())
 
 
 def _columns(group: str, nodes: list) -> list[tuple[str, str]]:
@@ -139,8 +147,8 @@ def _columns(group: str, nodes: list) -> list[tuple[str, str]]:
 def _kind(value: object, iri: str, name: str) -> str:
     if isinstance(value, list):
         kinds = {_TYPES.get(type(item)) for item in value}
-        if kinds == {"int", "float"}:
-            kinds = {"float"}
+        if kinds == {"long", "double"}:
+            kinds = {"double"}
         if len(kinds) != 1 or None in kinds:
             raise Neo4jError(f"node {iri} property {name!r} mixes value types ({value!r}), which Neo4j cannot "
                              "store in one list; fix the review")
@@ -153,12 +161,12 @@ def _kind(value: object, iri: str, name: str) -> str:
 
 
 def _unify(group: str, name: str, kinds: dict[str, str]) -> str:
-    """One column type for the types seen: int widens to float, a scalar to a list of its type."""
+    """One column type for the types seen: long widens to double, a scalar to a list of its type."""
     names = set(kinds)
     is_list = any(kind.endswith("[]") for kind in names)
     bases = {kind.removesuffix("[]") for kind in names}
-    if bases == {"int", "float"}:
-        bases = {"float"}
+    if bases == {"long", "double"}:
+        bases = {"double"}
     if len(bases) > 1:
         examples = "; ".join(f"{kind} on {iri}" for kind, iri in sorted(kinds.items()))
         raise Neo4jError(f"property {name!r} of {group} nodes has values of different types ({examples}); "
@@ -168,16 +176,18 @@ def _unify(group: str, name: str, kinds: dict[str, str]) -> str:
 
 # -- relationships -----------------------------------------------------------------------------
 def _write_relationships(stem: Path, relationships: list) -> list[Path]:
-    rows, seen = [], set()
-    for r in relationships:
-        if (r.type, r.start, r.end) in seen:
-            continue  # MERGE in push_view would make one of them too
-        seen.add((r.type, r.start, r.end))
-        if not TYPE_PATTERN.fullmatch(r.type):
-            raise Neo4jError(f"relationship type {r.type!r} (from {r.start}) is not a name from the ontology")
-        review = "" if r.review is None else _quoted(r.review)
-        rows.append(",".join([_quoted(r.start), _quoted(r.end), _quoted(r.type), review]))
-    return _write(stem, [":START_ID", ":END_ID", ":TYPE", "review"], rows)
+    def rows() -> Iterator[str]:
+        seen = set()
+        for r in relationships:
+            if (r.type, r.start, r.end) in seen:
+                continue  # MERGE in push_view would make one of them too
+            seen.add((r.type, r.start, r.end))
+            if not TYPE_PATTERN.fullmatch(r.type):
+                raise Neo4jError(f"relationship type {r.type!r} (from {r.start}) is not a name from the ontology")
+            review = "" if r.review is None else _quoted(r.review)
+            yield ",".join([_quoted(r.start), _quoted(r.end), _quoted(r.type), review])
+
+    return _write(stem, [":START_ID", ":END_ID", ":TYPE", "review"], rows())
 
 
 # -- cells -------------------------------------------------------------------------------------
@@ -196,12 +206,12 @@ def _cell(value: object, kind: str, delimiter: str, what: str) -> str:
 def _scalar(value: object, kind: str) -> str:
     """A number or boolean as neo4j-admin (Java) parses it.
 
-    >>> [_scalar(v, k) for v, k in [(True, "boolean"), (3, "int"), (3, "float"), (float("nan"), "float")]]
+    >>> [_scalar(v, k) for v, k in [(True, "boolean"), (3, "long"), (3, "double"), (float("nan"), "double")]]
     ['true', '3', '3.0', 'NaN']
     """
     if kind == "boolean":
         return "true" if value else "false"
-    if kind == "int":
+    if kind == "long":
         return str(int(value))
     number = float(value)
     if math.isnan(number):
@@ -215,10 +225,13 @@ def _quoted(value: object) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
-def _write(stem: Path, header: list[str], rows: list[str]) -> list[Path]:
+def _write(stem: Path, header: list[str], rows: Iterable[str]) -> list[Path]:
+    """A header file and its data file, rows streamed (a large view is not held twice)."""
     header_path, data_path = stem.with_name(stem.name + HEADER_SUFFIX), stem.with_name(stem.name + ".csv")
     header_path.write_text(",".join(header) + "\n", encoding="utf-8", newline="")
-    data_path.write_text("".join(row + "\n" for row in rows), encoding="utf-8", newline="")
+    with data_path.open("w", encoding="utf-8", newline="") as file:
+        for row in rows:
+            file.write(row + "\n")
     return [header_path, data_path]
 
 

@@ -38,7 +38,9 @@ def _value(param: Param | None, name: str, value: str) -> object:
 def bind(saved: SavedQuery | None, values: dict[str, str]) -> tuple[dict[str, object], int | None]:
     """Cypher parameters for the values, and the hops count if the query has one."""
     declared = {p.name: p for p in saved.params} if saved else {}
-    params: dict[str, object] = {}
+    # A declared parameter left out is null, as an unbound SPARQL variable is unbound: Cypher
+    # engines refuse a query whose $parameter has no value at all.
+    params: dict[str, object] = {name: None for name, p in declared.items() if p.type != "hops"}
     hops = None
     for name, value in with_defaults(saved, values).items():
         param = declared.get(name)
