@@ -4,12 +4,20 @@ Rules (names follow Neo4j conventions and come only from the ontology):
 - a node for every resource a review types with an ontology class; its labels are that class
   and all its superclasses (a young person is also a `Person` and a `Record`);
 - a `Concept` node for every code of the ontology's code lists (`code`, `label`, `scheme`
-  properties), with `BROADER` relationships to the codes directly above it;
+  properties), with `BROADER` relationships to the codes directly above it, and the code lists'
+  own cross-references between codes: `FRAMED_AS` (an agency, response kind or target to the
+  coding-framework node it counts under), `HARM_CODING` and `SAFETY_CODING` (a context type to
+  its framework node for harm and for safety), from the annotation properties `cg:framedAs`,
+  `cg:harmCoding` and `cg:safetyCoding`; these, like `BROADER`, carry no `review`;
 - a relationship for every ontology object property, `rdf:subject`/`rdf:object` of a
   relationship record, and analysts' `owl:sameAs` links; its type is the property's name in
   UPPER_SNAKE (`hasVictim` -> `HAS_VICTIM`);
 - node properties from literals, in camelCase (`rdfs:label` -> `label`); repeated values become
-  lists; every node and relationship keeps the `review` it came from; every node has its `iri`.
+  lists; every node and relationship keeps the `review` it came from; every node has its `iri`;
+- a record whose classes carry a code (the `kind` of a person, group, place or context in the
+  review files: `skos:notation` on the ontology class) has `kinds`, the codes of all those
+  classes, most specific first (a park: `["park", "public-space"]`), `kind`, the code of its
+  most specific one (`park`), and `kindLabel`, that class's label (`park`, `housing estate`).
 """
 from __future__ import annotations
 
@@ -75,7 +83,8 @@ class PropertyGraph:
         return groups
 
 
-def _value(literal: ox.Literal) -> object:
+def literal_value(literal: ox.Literal) -> object:
+    """A literal as the view stores it: numbers (years too) as numbers, booleans as booleans, else text."""
     datatype = literal.datatype.value
     if datatype == XSD + "boolean":
         return literal.value == "true"
@@ -122,7 +131,7 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
                 if review is not None:
                     target.properties["review"] = review
         elif isinstance(obj, ox.Literal):
-            pending_literals.append((subject, property_name(predicate), _value(obj), review))
+            pending_literals.append((subject, property_name(predicate), literal_value(obj), review))
         elif predicate == RDF + "predicate":
             pending_literals.append((subject, "predicate", local_name(obj.value), review))
         elif predicate in relationship_properties:
@@ -140,9 +149,34 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
     for concept in vocab.concepts:  # every code, used or not: a count of zero is an answer too
         node(concept)
     relationships.extend(_concept_hierarchy(vocab))
+    relationships.extend(_concept_links(vocab))
+    class_codes = {iri: code for codes in vocab.class_codes.values() for code, iri in codes.items()}
     for iri, found in nodes.items():
+        _add_kinds(found, class_codes, vocab)
         found.properties["iri"] = iri
     return PropertyGraph(nodes, relationships)
+
+
+def _add_kinds(node: Node, class_codes: dict[str, str], vocab: Vocabulary) -> None:
+    """`kinds`, `kind` and `kindLabel` from the codes (skos:notation) of the node's classes."""
+    coded = [CG + label for label in node.labels if CG + label in class_codes]
+    if not coded:
+        return
+    # Most specific first: a class below another of the node's coded classes comes before it.
+    depth = {c: sum(1 for other in coded if other != c and other in vocab.superclasses.get(c, ())) for c in coded}
+    coded.sort(key=lambda c: (-depth[c], class_codes[c]))
+    node.properties.update(kinds=[class_codes[c] for c in coded], kind=class_codes[coded[0]],
+                           kindLabel=vocab.label(coded[0]))
+
+
+def _concept_links(vocab: Vocabulary) -> list[Relationship]:
+    """`FRAMED_AS`, `HARM_CODING` and `SAFETY_CODING` between codes, as the code lists state them."""
+    found = []
+    links = {"framedAs": vocab.framed_as, "harmCoding": vocab.harm_coding, "safetyCoding": vocab.safety_coding}
+    for name, mapping in links.items():
+        found += [Relationship(relationship_type(CG + name), start, end, None)
+                  for start, end in sorted(mapping.items()) if start in vocab.concepts and end in vocab.concepts]
+    return found
 
 
 def _concept_hierarchy(vocab: Vocabulary) -> list[Relationship]:

@@ -66,3 +66,28 @@ def test_names_follow_neo4j_conventions_and_come_from_the_ontology(view):
     assert all(re.fullmatch(r"[A-Z][A-Z_]+", r.type) for r in view.relationships)
     keys = set().union(*(n.properties for n in view.nodes.values()))
     assert all(re.fullmatch(r"[a-z][A-Za-z]*", key) for key in keys), keys
+
+
+def test_records_carry_the_codes_of_their_classes(view):
+    # scr-23 park is a cg:Park, and so a cg:PublicSpace; both classes carry a code (skos:notation).
+    park = view.nodes["https://w3id.org/casegraph/review/scr-23-2017/park"]
+    assert park.properties["kinds"] == ["park", "public-space"]
+    assert park.properties["kind"] == "park" and park.properties["kindLabel"] == "park"
+    child = view.nodes[BASE + "child-t"]
+    assert (child.properties["kinds"], child.properties["kind"]) == (["young-person"], "young-person")
+    assert "kind" not in view.nodes[BASE + "inc-1"].properties  # an incident's class has no code
+    assert "kind" not in view.nodes["https://w3id.org/casegraph/code/harm-type/sexual-exploitation"].properties
+    vocab = vocabulary()
+    codes = {code for classes in vocab.class_codes.values() for code in classes}
+    assert {k for n in view.nodes.values() for k in n.properties.get("kinds", ())} <= codes
+
+
+def test_codes_link_to_the_framework_nodes_they_count_under(view):
+    links = {(r.type, r.start, r.end) for r in view.relationships if r.review is None and r.type != "SAME_AS"}
+    code = "https://w3id.org/casegraph/code/"
+    assert ("FRAMED_AS", code + "agency/police", code + "framework/criminal-justice-intervention") in links
+    assert ("HARM_CODING", code + "context-type/school", code + "framework/harm-school") in links
+    assert ("SAFETY_CODING", code + "context-type/school", code + "framework/safety-school") in links
+    vocab = vocabulary()
+    assert {(s, e) for t, s, e in links if t == "FRAMED_AS"} == set(vocab.framed_as.items())
+    assert sum(t in ("HARM_CODING", "SAFETY_CODING") for t, _, _ in links) == 2 * len(vocab.schemes["context-type"])
