@@ -110,3 +110,27 @@ def test_the_readmes_cypher_examples_run_on_the_embedded_engine(store, args):
     result = CliRunner().invoke(main, [*args, "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert len(result.output.splitlines()) > 1  # a header and at least one row
+
+
+def test_push_then_query_on_neo4j_from_the_command_line(store, empty_neo4j):
+    pushed = CliRunner().invoke(main, ["push", "neo4j", "--store", str(store)])
+    assert pushed.exit_code == 0, pushed.output
+    assert "pushed" in pushed.output and "0 nodes and 0 relationships removed" in pushed.output
+    query = "MATCH (p:Person:YoungPerson {review: $review}) RETURN p.label AS name"
+    on_neo4j = cypher(store, query, "--param", "review=test-review-2016", "--neo4j")
+    assert on_neo4j.exit_code == 0, on_neo4j.output
+    assert rows(on_neo4j) == rows(cypher(store, query, "--param", "review=test-review-2016")) == [{"name": "Child T"}]
+    saved = CliRunner().invoke(main, ["query", "run", "harm-types", "--engine", "neo4j", "--store", str(store)])
+    assert rows(saved) == rows(CliRunner().invoke(main, ["query", "run", "harm-types", "--store", str(store)]))
+    refused = cypher(store, "MATCH (n) DETACH DELETE n", "--neo4j")
+    assert refused.exit_code == 3 and "--allow-update" in refused.output
+    again = CliRunner().invoke(main, ["push", "neo4j", "--store", str(store)])
+    assert "0 nodes and 0 relationships created" in again.output
+
+
+def test_wrong_neo4j_password_is_one_clear_line(store, driver, monkeypatch):
+    monkeypatch.setenv("NEO4J_PASSWORD", "certainly-wrong")
+    result = CliRunner().invoke(main, ["push", "neo4j", "--store", str(store)])
+    assert result.exit_code == 3
+    assert len(result.output.strip().splitlines()) == 1 and "certainly-wrong" not in result.output
+    assert "NEO4J_PASSWORD" in result.output
