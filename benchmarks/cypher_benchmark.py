@@ -106,9 +106,9 @@ def measure_neo4j(view: PropertyGraph, naive_reviews: int) -> list[tuple[str, in
     rows = []
     small = subset(view, naive_reviews)
     with connect(settings) as driver:
-        def empty():
-            driver.execute_query("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-                                 database_=settings.database)
+        def empty():  # CALL ... IN TRANSACTIONS runs only in an auto-commit transaction
+            with driver.session(database=settings.database) as session:
+                session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         for label, graph, push in [(f"batched, all reviews", view, push_view),
                                    (f"batched, {naive_reviews} reviews", small, push_view),
                                    (f"naive, {naive_reviews} reviews", small, push_view_naively)]:
