@@ -12,7 +12,9 @@ Rules (names follow Neo4j conventions and come only from the ontology):
 - a relationship for every ontology object property, `rdf:subject`/`rdf:object` of a
   relationship record, and analysts' `owl:sameAs` links; its type is the property's name in
   UPPER_SNAKE (`hasVictim` -> `HAS_VICTIM`);
-- node properties from literals, in camelCase (`rdfs:label` -> `label`); repeated values become
+- node properties from literals, in camelCase (`rdfs:label` -> `label`), and for each date
+  (xsd:date) also `<name>EpochDay`, its day number since 1970-01-01 (`dateEarliestEpochDay`), so
+  date arithmetic is integer arithmetic on every engine; repeated values become
   lists; every node and relationship keeps the `review` it came from; every node has its `iri`;
 - a record whose classes carry a code (the `kind` of a person, group, place or context in the
   review files: `skos:notation` on the ontology class) has `kinds`, the codes of all those
@@ -21,6 +23,7 @@ Rules (names follow Neo4j conventions and come only from the ontology):
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -97,6 +100,24 @@ def literal_value(literal: ox.Literal) -> object:
     return literal.value
 
 
+def epoch_day(text: str) -> int | None:
+    """Days since 1970-01-01 of an xsd:date, for date arithmetic that is plain integer arithmetic.
+
+    Engines disagree on dates: FalkorDB adds `duration({days: 183})` to 2010-06-30 and gets
+    2011-01-01, Neo4j 2010-12-30; integers compare the same everywhere.
+
+    >>> epoch_day("1970-01-02"), epoch_day("2010-12-30") - epoch_day("2010-06-30"), epoch_day("2010")
+    (1, 183, None)
+    """
+    try:
+        return (_dt.date.fromisoformat(text[:10]) - _EPOCH).days
+    except ValueError:
+        return None
+
+
+_EPOCH = _dt.date(1970, 1, 1)
+
+
 def _review_of(graph: ox.NamedNode | ox.DefaultGraph) -> str | None:
     name = getattr(graph, "value", "")
     return name[len(REVIEW_PREFIX):] if name.startswith(REVIEW_PREFIX) else None
@@ -132,6 +153,8 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
                     target.properties["review"] = review
         elif isinstance(obj, ox.Literal):
             pending_literals.append((subject, property_name(predicate), literal_value(obj), review))
+            if obj.datatype.value == XSD + "date" and (day := epoch_day(obj.value)) is not None:
+                pending_literals.append((subject, property_name(predicate) + "EpochDay", day, review))
         elif predicate == RDF + "predicate":
             pending_literals.append((subject, "predicate", local_name(obj.value), review))
         elif predicate in relationship_properties:

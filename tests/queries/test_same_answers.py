@@ -23,6 +23,7 @@ import csv
 import os
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -186,7 +187,8 @@ def _first(store: ReviewStore, query: str) -> str | None:
 
 def _parameter_sets(store: ReviewStore, saved: SavedQuery) -> list[dict[str, str]]:
     """Values to run a question with, picked from the corpus by rule (ties: the smallest IRI):
-    the linked young person victim of most incidents, the young person most responses target;
+    the linked young person victim of most incidents, the young person most responses target,
+    the first young person victim of an incident;
     every agency and the one with most responses."""
     declared = {p.name for p in saved.params}
     if not declared:
@@ -200,13 +202,24 @@ def _parameter_sets(store: ReviewStore, saved: SavedQuery) -> list[dict[str, str
                            f"GROUP BY ?p ORDER BY DESC(COUNT(DISTINCT ?i)) STR(?p) LIMIT 1")
     targeted = _first(store, "SELECT ?p WHERE { ?r cg:targets ?p . ?p a cg:YoungPerson } "
                              "GROUP BY ?p ORDER BY DESC(COUNT(DISTINCT ?r)) STR(?p) LIMIT 1")
-    people = [p for p in dict.fromkeys([linked, targeted]) if p]
+    first = _first(store, "SELECT ?p WHERE { ?p a cg:YoungPerson . ?i cg:hasVictim ?p } ORDER BY ?p LIMIT 1")
+    people = [p for p in dict.fromkeys([linked, targeted, first]) if p]
     assert people, "the corpus has no young person to ask about"
     if declared == {"person", "hops"}:
         return [{"person": p, "hops": h} for p in people for h in ("1", "2", "4")]
     if declared == {"person", "days"}:
-        return [{"person": p, "days": d} for p in people for d in ("183", "3650")]
+        return [{"person": p, "days": str(d)} for p in people for d in sorted({183, 3650} | _edges(store, p))]
     raise AssertionError(f"{saved.name}: no rule picks values for parameters {sorted(declared)}")
+
+
+def _edges(store: ReviewStore, person: str) -> set[int]:
+    """Windows of days one day either side of the person's real incident-to-response gaps, where
+    an engine off by a day or two in its date arithmetic gives different rows."""
+    prefixes = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("cg",))
+    rows = store.query(prefixes + f"SELECT ?early ?late WHERE {{ ?r cg:targets <{person}> ; cg:dateEarliest ?early . "
+                                  f"?i cg:hasVictim|cg:involves|cg:hasPerpetrator <{person}> ; cg:dateLatest ?late }}")
+    gaps = sorted({(date.fromisoformat(early.value) - date.fromisoformat(late.value)).days for early, late in rows})
+    return {gap + step for gap in [g for g in gaps if 0 < g <= 3650][:3] for step in (-1, 0, 1)}
 
 
 # -- comparing ------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from casegraph.graph.view import PropertyGraph, build_view
 
 GRAPH_NAME = "casegraph"
 FINGERPRINT_KEY = "casegraph:view-fingerprint"
-VIEW_VERSION = "2"  # bump when the view's rules change, so cached views are rebuilt
+VIEW_VERSION = "3"  # bump when the view's rules change, so cached views are rebuilt
 BATCH_ROWS = 5000
 STARTUP_SECONDS = 60.0
 KEY_LABELS = ("Review", "Record", "Evidence", "Concept")

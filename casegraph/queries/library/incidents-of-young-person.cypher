@@ -10,7 +10,8 @@
 // arithmetic does). The review is the incident's own, given as its review node's IRI.
 // Portable Cypher (FalkorDB and Neo4j 5): no subqueries; the two kinds of response are
 // gathered with collect() and joined with list comprehensions, an incident without any keeps
-// one row with nulls, and dates are compared with date() and duration({days: ...}).
+// one row with nulls, and dates are compared as day numbers (`...EpochDay`): FalkorDB's
+// date() + duration({days: n}) is off by days (2010-06-30 + 183 days gives 2011-01-01).
 MATCH (person:Record {iri: $person})
 MATCH (incident)-[part:HAS_VICTIM|INVOLVES|HAS_PERPETRATOR]->(:Record)-[:SAME_AS*0..]-(person)
 WITH DISTINCT person, incident,
@@ -22,8 +23,8 @@ WITH person, incident, role, responding, collect(DISTINCT targeting) AS targetin
 WITH person, incident, role,
      [r IN responding | [r, 'responds to the incident']]
      + [r IN targeting WHERE NOT r.iri IN [s IN responding | s.iri]
-        AND date(r.dateEarliest) <= date(incident.dateLatest) + duration({days: $days})
-        AND date(incident.dateEarliest) <= date(r.dateLatest) + duration({days: $days})
+        AND r.dateEarliestEpochDay <= incident.dateLatestEpochDay + $days
+        AND incident.dateEarliestEpochDay <= r.dateLatestEpochDay + $days
         | [r, 'targets the young person around the time']] AS found
 UNWIND CASE WHEN size(found) = 0 THEN [[null, null]] ELSE found END AS hit
 WITH person, incident, role, hit[0] AS response, hit[1] AS link
