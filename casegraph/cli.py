@@ -46,7 +46,25 @@ def handles_errors(func):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _LazyGroup(click.Group):
+    """Commands kept in modules of their own (casegraph.commands), imported when first named;
+    those modules import the shared options from here, so they cannot be imported up front."""
+
+    lazy = {"patterns": "casegraph.commands.patterns:patterns"}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="casegraph")
 def main():
     """casegraph: serious case reviews of extra-familial harm as one queryable graph.
@@ -760,3 +778,4 @@ def push_neo4j(store, uri, username, database, reviews, batch_size):
                f"in {report.seconds:.1f} s: {report.nodes_created} nodes and {report.relationships_created} "
                f"relationships created, {report.nodes_removed} nodes and {report.relationships_removed} "
                f"relationships removed")
+
