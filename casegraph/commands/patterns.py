@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from casegraph.cli import format_option, handles_errors, store_option
-from casegraph.linking.patterns import KINDS, MEASURES, REVIEW_PREFIX
+from casegraph.linking.entities import REVIEW_PREFIX
+from casegraph.linking.patterns import KINDS, MEASURES
 
 
 @click.command()

@@ -25,8 +25,9 @@ import pytest
 
 from casegraph.graph.store import ReviewStore
 from casegraph.graph.view import REVIEW_PREFIX, PropertyGraph, build_view
-from casegraph.linking import patterns
-from casegraph.linking.patterns import PatternError, entity_graph, identities, run_report
+from casegraph.linking import entities, patterns
+from casegraph.linking.entities import PatternError, entity_graph, identities
+from casegraph.linking.patterns import run_report
 from casegraph.loading import load_paths
 from casegraph.queries import saved_query
 from casegraph.queries.sparql import display, run_sparql, run_update
@@ -299,7 +300,7 @@ def test_identity_follows_links_both_ways_and_names_the_smallest_record(views):
 
 
 def test_review_prefix_is_the_views():
-    assert patterns.REVIEW_PREFIX == REVIEW_PREFIX
+    assert entities.REVIEW_PREFIX == REVIEW_PREFIX
 
 
 # -- the same definitions as the saved questions ---------------------------------------------------
