@@ -1,0 +1,341 @@
+"""Linking benchmark: candidate matches among ~100,000 generated person records, casegraph against
+Splink (DuckDB backend) in the same run, each in a fresh process, scored against the generator's
+ground truth.
+
+    python benchmarks/link_benchmark.py --work /tmp/link-bench            # 5800 reviews, ~102k people
+    python benchmarks/link_benchmark.py --work /tmp/lb --reviews 300      # a quick run
+    python benchmarks/link_benchmark.py --work /tmp/link-bench --no-splink
+
+The corpus and its store are kept in --work and reused. Both tools link the person records
+(young people and peers, unconnected adults, family members, professionals) that casegraph's
+`link_records` reads from the store, with the same blocking rules and the same attributes:
+
+  casegraph  `link_records(store)` then `find_candidates(records, kinds=people)`;
+  Splink     `link_records(store)`, a table of the same features, blocking on the same keys
+             (`block_on` with exploded arrays; keys shared by more than MAX_BLOCK records
+             dropped, as casegraph does), the same comparisons and levels, u by random sampling,
+             the prior set to casegraph's (one other record of each entity per record), pairs
+             within one review dropped unless casegraph's rule keeps them; twice:
+             splink-fixed-m  m fixed to casegraph's PRIOR_M, the name term-frequency adjusted
+                             (over the whole corpus; casegraph counts per area),
+             splink-em       m estimated by EM (Splink's usual workflow; two sessions, since EM
+                             cannot block on exploded arrays).
+
+Seconds are wall time inside the process: reading the records from the store, then matching.
+Peak MB is the process's maximum resident set (ru_maxrss): Python, Oxigraph and DuckDB together.
+Precision and recall count unordered pairs; within a true entity every pair of its records is a
+true pair (see casegraph.linking.quality). Splink needs `pip install splink` (not a casegraph
+dependency; see the `bench` extra note in the closing report).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+PEOPLE = ("young-person", "adult", "family-member", "professional")
+THRESHOLDS = (0.5, 0.7, 0.9, 0.95, 0.99)
+TOOLS = ("casegraph", "splink-fixed-m", "splink-em")
+LOWEST = min(THRESHOLDS)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def prepare(work: Path, reviews: int, seed: int) -> None:
+    """Generate the corpus and load its store, unless --work already holds them."""
+    marker = work / "corpus.json"
+    wanted = {"reviews": reviews, "seed": seed}
+    if marker.exists() and json.loads(marker.read_text()) == wanted and (work / "store").exists():
+        return
+    casegraph = [sys.executable, "-m", "casegraph.cli"]
+    print(f"generating {reviews} reviews and loading them into {work / 'store'} (a few minutes) ...", flush=True)
+    subprocess.run(casegraph + ["generate", "--reviews", str(reviews), "--seed", str(seed), "--out",
+                                str(work / "corpus")], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(casegraph + ["load", str(work / "corpus" / "reviews"), "--store", str(work / "store")],
+                   check=True, stdout=subprocess.DEVNULL)
+    marker.write_text(json.dumps(wanted))
+
+
+def _read_records(work: Path):
+    from casegraph.graph.store import ReviewStore
+    from casegraph.linking.records import link_records
+
+    with ReviewStore.open(work / "store") as store:
+        return link_records(store)
+
+
+def run_casegraph(work: Path) -> dict:
+    from casegraph.linking.candidates import find_candidates
+
+    started = time.perf_counter()
+    records = _read_records(work)
+    read = time.perf_counter()
+    candidates = find_candidates(records, threshold=LOWEST, kinds=PEOPLE)
+    done = time.perf_counter()
+    people = sum(1 for r in records if r.root == "Person")
+    return {"read_s": read - started, "match_s": done - read, "peak_mb": _peak_mb(), "people": people,
+            "pairs": [(c.left, c.right, c.score) for c in candidates]}
+
+
+# -- Splink --------------------------------------------------------------------------------------
+
+def _splink_rows(records) -> list[dict]:
+    """One row per person record: casegraph's features, as Splink columns."""
+    from casegraph.linking.candidates import MAX_BLOCK, WIDE_BIRTH_YEARS, kind_family, name_key
+    from casegraph.linking.records import PSEUDONYMOUS_KINDS, normalise_name
+
+    stop = {w for r in records for a in (r.area, r.review_area) if a for w in normalise_name(a).split()}
+    rows = []
+    for r in records:
+        family = kind_family(r)
+        if family not in PEOPLE:
+            continue
+        names = sorted({k for n in (r.aliases if r.kind in PSEUDONYMOUS_KINDS else r.names)
+                        if (k := name_key(normalise_name(n), frozenset(stop)))})
+        linked = sorted({k for n in r.places | r.people if (k := name_key(n, frozenset(stop)))})
+        area = normalise_name(r.area or r.review_area) if (r.area or r.review_area) else None
+        gender = r.gender if r.gender != "unknown" else None
+        birth_keys = []
+        if r.birth_years and area and r.birth_years[1] - r.birth_years[0] <= WIDE_BIRTH_YEARS:
+            for g in ([gender] if gender else ["female", "male", "non-binary"]):
+                birth_keys += [f"{family}|{area}|{g}|{y}" for y in range(r.birth_years[0], r.birth_years[1] + 1)]
+        rows.append({
+            "unique_id": r.iri, "review": r.review, "family": family, "kind": r.kind, "area": area, "gender": gender,
+            "birth_lo": r.birth_years[0] if r.birth_years else None,
+            "birth_hi": r.birth_years[1] if r.birth_years else None,
+            "years_lo": r.years[0] if r.years else None, "years_hi": r.years[1] if r.years else None,
+            "harms": sorted(r.harm_types), "agency": r.agency, "relation": r.relation,
+            "names": names, "name": names[0] if names else None,
+            "name_words": sorted({w for n in names for w in n.split()}),
+            "linked": linked, "linked_words": sorted({w for n in linked for w in n.split()}),
+            "name_keys": [f"{family}|{n}" for n in names], "linked_keys": [f"{family}|{area}|{n}" for n in linked],
+            "birth_keys": birth_keys})
+    for column in ("name_keys", "linked_keys", "birth_keys"):  # casegraph does not block on crowded keys
+        sizes = Counter(k for row in rows for k in row[column])
+        for row in rows:
+            row[column] = [k for k in row[column] if sizes[k] <= MAX_BLOCK]
+    return rows
+
+
+def _splink_settings(rows: list[dict], fixed_m: bool):
+    """The comparisons of casegraph's people families as Splink comparisons. With fixed_m, the m
+    of every level is casegraph's PRIOR_M; otherwise left for EM."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    from casegraph.linking.candidates import PRIOR_M, WIDE_BIRTH_YEARS
+
+    def levels(name: str, conditions: list[tuple[str, str]], null: str) -> cl.CustomComparison:
+        chances = PRIOR_M[name]
+        built = [cll.CustomLevel(null).configure(is_null_level=True)]
+        for (sql, label), m in zip(conditions, chances):
+            built.append(cll.CustomLevel(sql, label_for_charts=label).configure(
+                **({"m_probability": max(m, 1e-3)} if fixed_m else {})))
+        built.append(cll.ElseLevel().configure(**({"m_probability": max(chances[2], 1e-3)} if fixed_m else {})))
+        return cl.CustomComparison(output_column_name=name, comparison_levels=built)
+
+    def overlap(prefix: str, gap: int) -> str:
+        return f"greatest({prefix}_lo_l, {prefix}_lo_r) - least({prefix}_hi_l, {prefix}_hi_r) <= {gap}"
+
+    def exact(column: str, name: str):
+        comparison = cl.ExactMatch(column)
+        if fixed_m:
+            comparison = comparison.configure(m_probabilities=[PRIOR_M[name][0], PRIOR_M[name][2] or PRIOR_M[name][1]])
+        return comparison
+
+    narrow = f"birth_hi_l - birth_lo_l <= {WIDE_BIRTH_YEARS} AND birth_hi_r - birth_lo_r <= {WIDE_BIRTH_YEARS}"
+    name = cl.CustomComparison(output_column_name="name", comparison_levels=[
+        cll.CustomLevel("len(names_l) = 0 OR len(names_r) = 0").configure(is_null_level=True),
+        cll.ExactMatchLevel("name", term_frequency_adjustments=True).configure(
+            **({"m_probability": PRIOR_M["name"][0]} if fixed_m else {})),
+        cll.CustomLevel("len(list_intersect(name_words_l, name_words_r)) > 0", label_for_charts="partial").configure(
+            **({"m_probability": PRIOR_M["name"][1]} if fixed_m else {})),
+        cll.ElseLevel().configure(**({"m_probability": PRIOR_M["name"][2]} if fixed_m else {}))])
+    comparisons = [
+        name,
+        cl.CustomComparison(output_column_name="kind", comparison_levels=[
+            cll.ExactMatchLevel("kind").configure(**({"m_probability": PRIOR_M["kind"][0]} if fixed_m else {})),
+            cll.ElseLevel().configure(**({"m_probability": PRIOR_M["kind"][1]} if fixed_m else {}))]),
+        exact("gender", "gender"),
+        levels("birth", [(f"{overlap('birth', 0)} AND {narrow}", "agree"), (overlap("birth", 1), "partial")],
+               "birth_lo_l IS NULL OR birth_lo_r IS NULL"),
+        exact("area", "area"),
+        levels("years", [(overlap("years", 0), "agree"), (overlap("years", 3), "partial")],
+               "years_lo_l IS NULL OR years_lo_r IS NULL"),
+        cl.CustomComparison(output_column_name="harm", comparison_levels=[
+            cll.CustomLevel("len(harms_l) = 0 OR len(harms_r) = 0").configure(is_null_level=True),
+            cll.CustomLevel("len(list_intersect(harms_l, harms_r)) > 0").configure(
+                **({"m_probability": PRIOR_M["harm"][0]} if fixed_m else {})),
+            cll.ElseLevel().configure(**({"m_probability": PRIOR_M["harm"][2]} if fixed_m else {}))]),
+        levels("linked", [("len(list_intersect(linked_l, linked_r)) > 0", "agree"),
+                          ("len(list_intersect(linked_words_l, linked_words_r)) > 0", "partial")],
+               "len(linked_l) = 0 OR len(linked_r) = 0"),
+        exact("agency", "agency"),
+        exact("relation", "relation"),
+    ]
+    families = Counter(row["family"] for row in rows)
+    within = sum(n * (n - 1) / 2 for n in families.values())
+    prior = (len(rows) / 2) / within  # casegraph's prior: one other record of each entity per record
+    blocking = [block_on("name_keys", arrays_to_explode=["name_keys"]),
+                block_on("linked_keys", arrays_to_explode=["linked_keys"]),
+                block_on("birth_keys", arrays_to_explode=["birth_keys"])]
+    return SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
+                           blocking_rules_to_generate_predictions=blocking,
+                           probability_two_random_records_match=prior,
+                           additional_columns_to_retain=["review", "kind"])
+
+
+def run_splink(work: Path, fixed_m: bool) -> dict:
+    import duckdb
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker
+
+    started = time.perf_counter()
+    records = _read_records(work)
+    read = time.perf_counter()
+    rows = _splink_rows(records)
+    db = DuckDBAPI(connection=duckdb.connect())
+    table = db.register(pa.Table.from_pylist(rows), table_name="people")
+    linker = Linker(table, _splink_settings(rows, fixed_m), log_level="ERROR")
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    if not fixed_m:  # EM sessions (Splink cannot explode arrays here), each for the attributes it does not block on
+        for rule in ("l.family = r.family AND l.area = r.area AND l.gender = r.gender AND l.birth_lo = r.birth_lo",
+                     "l.family = r.family AND l.name = r.name"):
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, fix_probability_two_random_records_match=True, record_sample_proportion=1.0)
+    predictions = linker.inference.predict(threshold_match_probability=LOWEST)
+    relation = predictions.as_duckdbpyrelation()
+    # casegraph's rule: records of one review pair only when of one kind and sharing a name
+    kept = relation.filter("review_l <> review_r OR (kind_l = kind_r AND len(list_intersect(names_l, names_r)) > 0)")
+    pairs = kept.project("unique_id_l, unique_id_r, match_probability").fetchall()
+    done = time.perf_counter()
+    return {"read_s": read - started, "match_s": done - read, "peak_mb": _peak_mb(), "people": len(rows),
+            "pairs": [(left, right, float(p)) for left, right, p in pairs]}
+
+
+# -- what the records allow -----------------------------------------------------------------------
+
+def ceiling(work: Path, truth: dict[str, str]) -> None:
+    """How much of the truth the records can reveal at all, whatever the model: the true pairs of
+    people that share an identifying name, or a linked name in one area, and how often a shared
+    name with the same area and an overlapping birth range is in truth one person."""
+    from itertools import combinations
+
+    rows = {row["unique_id"]: row for row in _splink_rows(_read_records(work))}
+    by_entity: dict[str, list[dict]] = {}
+    for iri, row in rows.items():
+        by_entity.setdefault((row["family"], truth.get(iri)), []).append(row)
+    counts = Counter()
+    for (family, entity), members in by_entity.items():
+        for a, b in combinations(members, 2):
+            if entity is None:
+                continue
+            shared = "name" if set(a["names"]) & set(b["names"]) else (
+                "linked name" if a["area"] == b["area"] and set(a["linked"]) & set(b["linked"]) else "neither")
+            counts[family, shared] += 1
+    print("\nwhat the records can reveal (true pairs of people, by what the two records share):\n")
+    print("| family | a name | a linked name in one area | neither |")
+    print("|---|---:|---:|---:|")
+    for family in PEOPLE:
+        total = sum(counts[family, k] for k in ("name", "linked name", "neither")) or 1
+        print(f"| {family} | " + " | ".join(f"{counts[family, k]:,} ({counts[family, k] / total:.0%})"
+                                             for k in ("name", "linked name", "neither")) + " |")
+    same, pairs = 0, 0
+    by_name: dict[tuple, list[dict]] = {}
+    for row in rows.values():
+        for name in row["names"]:
+            by_name.setdefault((row["family"], row["area"], name), []).append(row)
+    for members in by_name.values():
+        for a, b in combinations(members, 2):
+            if a["review"] != b["review"] and a["birth_lo"] is not None and b["birth_lo"] is not None \
+                    and max(a["birth_lo"], b["birth_lo"]) <= min(a["birth_hi"], b["birth_hi"]):
+                pairs += 1
+                same += truth.get(a["unique_id"]) == truth.get(b["unique_id"])
+    print(f"\npairs sharing a name, the area and an overlapping birth range: {pairs:,}, of which "
+          f"{same / max(pairs, 1):.0%} are one person in truth")
+
+
+# -- the report ----------------------------------------------------------------------------------
+
+def _child(tool: str, work: Path) -> dict:
+    out = work / f"{tool}.json"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--work", str(work), "--child", tool], check=True)
+    result = json.loads(out.read_text())
+    result["wall_s"] = time.perf_counter() - started
+    return result
+
+
+def _quality(result: dict, truth: dict[str, str], people: list[str]) -> list[tuple]:
+    from casegraph.linking.candidates import Candidate
+    from casegraph.linking.quality import precision_recall
+
+    candidates = [Candidate(id="", left=left, right=right, kind="", score=score, comparisons=())
+                  for left, right, score in result["pairs"]]
+    return precision_recall(candidates, truth, THRESHOLDS, records=people)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True, help="keeps the corpus and store between runs")
+    parser.add_argument("--reviews", type=int, default=5800, help="5800 reviews give about 102,000 person records")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-splink", action="store_true")
+    parser.add_argument("--ceiling", action="store_true", help="also show how much the records can reveal at all")
+    parser.add_argument("--child", choices=TOOLS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    work = args.work
+    if args.child:
+        result = run_casegraph(work) if args.child == "casegraph" else run_splink(work, args.child == "splink-fixed-m")
+        (work / f"{args.child}.json").write_text(json.dumps(result))
+        return
+
+    work.mkdir(parents=True, exist_ok=True)
+    prepare(work, args.reviews, args.seed)
+    from casegraph.linking.candidates import DEFAULT_THRESHOLD
+    from casegraph.linking.quality import read_ground_truth, true_pair_count
+
+    truth = read_ground_truth(work / "corpus" / "ground-truth.csv")
+    kinds = {}
+    with (work / "corpus" / "ground-truth.csv").open(newline="") as f:
+        for row in csv.DictReader(f):
+            kinds[f"https://w3id.org/casegraph/review/{row['review_id']}/{row['record_id']}"] = row["kind"]
+    people = [iri for iri, kind in kinds.items() if kind in ("young-person", "adult", "family-member", "professional")]
+    tools = TOOLS[:1] if args.no_splink else TOOLS
+    results = {tool: _child(tool, work) for tool in tools}
+
+    print(f"\ncorpus: {args.reviews} generated reviews (seed {args.seed}), {results['casegraph']['people']:,} "
+          f"person records, {true_pair_count(truth, people):,} true pairs among them\n")
+    print("| tool | read records s | match s | total s | peak MB | candidates | precision | recall |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    quality = {tool: _quality(result, truth, people) for tool, result in results.items()}
+    for tool, result in results.items():
+        row = next(r for r in quality[tool] if r[0] == DEFAULT_THRESHOLD)
+        proposed = sum(1 for *_, score in result["pairs"] if score >= DEFAULT_THRESHOLD)
+        print(f"| {tool} (p >= {DEFAULT_THRESHOLD}) | {result['read_s']:.1f} | {result['match_s']:.1f} | "
+              f"{result['read_s'] + result['match_s']:.1f} | {result['peak_mb']:.0f} | {proposed:,} | "
+              f"{row[1]:.3f} | {row[2]:.4f} |")
+    print("\nby threshold (precision / recall / true pairs found / false pairs proposed):\n")
+    print("| threshold | " + " | ".join(tools) + " |")
+    print("|---:|" + "---|" * len(tools))
+    for index, threshold in enumerate(THRESHOLDS):
+        cells = [f"{q[index][1]:.3f} / {q[index][2]:.4f} / {q[index][3]:,} / {q[index][4]:,}"
+                 for q in quality.values()]
+        print(f"| {threshold} | " + " | ".join(cells) + " |")
+    print("\ngoals (issue 5): casegraph under 60 s and 2 GB; recall >= 0.95 at precision >= 0.90 at the default "
+          "threshold")
+    if args.ceiling:
+        ceiling(work, truth)
+
+
+if __name__ == "__main__":
+    main()

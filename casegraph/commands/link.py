@@ -1,0 +1,325 @@
+"""`casegraph link`: candidate matches between records, and analysts' decisions on them.
+
+A thin layer over `casegraph.linking`: `candidate_cache` (candidates), `cards` (the matching card)
+and `decisions` (accept, reject, undo, list); each command opens the store, calls one library
+function and prints the result.
+"""
+from __future__ import annotations
+
+import json
+
+import click
+
+from casegraph.cli import _interactive, format_option, handles_errors, store_option
+
+REVIEW_PREFIX = "https://w3id.org/casegraph/review/"
+
+
+def _short(iri: str) -> str:
+    return iri[len(REVIEW_PREFIX):] if iri.startswith(REVIEW_PREFIX) else iri
+
+
+def _analyst_option(func):
+    return click.option("--analyst", envvar="CASEGRAPH_ANALYST", default=None,
+                        help="Who decides (default: $CASEGRAPH_ANALYST, else your user name).")(func)
+
+
+def _note_option(func):
+    return click.option("--note", default="", help="Why: kept with the decision.")(func)
+
+
+@click.group()
+def link():
+    """Find records that may be the same person, group or place, and decide on them.
+
+    Nothing is linked automatically: an analyst accepts or rejects each candidate. An accepted
+    pair counts as one entity in saved questions, Cypher and the property-graph view; a rejected
+    pair is not proposed again; undo restores the state before. Decisions are kept, with who,
+    when, why and the score at the time, in the graph https://w3id.org/casegraph/decisions, and
+    survive reloading the reviews.
+
+    \b
+    Examples:
+      casegraph link candidates --limit 20
+      casegraph link show c-1a2b3c4d
+      casegraph link accept c-1a2b3c4d --note "same car and address in both reviews"
+      casegraph link list
+    """
+
+
+@link.command("candidates")
+@store_option
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Lowest score shown (default: the matcher's default threshold).")
+@click.option("--kind", "kinds", multiple=True,
+              help="Only candidates of this kind (repeatable): young-person, adult, group, place (every "
+                   "place:...), place:school, ... as in the kind column.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many, best first.")
+@click.option("--refresh", is_flag=True, help="Compute again even if the cached candidates are up to date.")
+@format_option
+@handles_errors
+def candidates(store, threshold, kinds, limit, refresh, fmt):
+    """List candidate matches not yet decided, best first.
+
+    Candidates are computed from every stored review and cached in the store (STORE/linking/),
+    so `show`, `accept` and `reject` find them by id without computing again; they are computed
+    again when the reviews change. --format json gives each attribute's comparison too.
+
+    \b
+    Examples:
+      casegraph link candidates
+      casegraph link candidates --kind adult --threshold 0.8 --limit 10
+      casegraph link candidates --format json > candidates.json
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.linking.candidate_cache import proposals
+    from casegraph.output import render
+
+    with ReviewStore.open(store) as opened:
+        found = proposals(opened, threshold, kinds=list(kinds) or None, limit=limit, refresh=refresh)
+    if fmt == "json":
+        import dataclasses
+
+        click.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2, ensure_ascii=False))
+        return
+    rows = [[c.id, c.kind, round(c.score, 3), _short(c.left), _label(c, "left"), _short(c.right), _label(c, "right"),
+             ", ".join(x.attribute for x in c.comparisons if x.outcome == "agree"),
+             ", ".join(x.attribute for x in c.comparisons if x.outcome == "disagree")] for c in found]
+    click.echo(render(["id", "kind", "score", "left", "left label", "right", "right label", "agree", "disagree"],
+                      rows, fmt))
+    if fmt == "table" and _interactive():
+        click.echo(f"{len(found)} candidate(s); see one with: casegraph link show ID", err=True)
+
+
+def _decision(iri: str | None, compact: bool) -> str | None:
+    from casegraph.linking.decisions import DECISION_BASE
+
+    return iri[len(DECISION_BASE):] if compact and iri and iri.startswith(DECISION_BASE) else iri
+
+
+def _label(candidate, side: str) -> str:
+    return getattr(candidate, f"{side}_label", "") or ""
+
+
+@link.command("show")
+@click.argument("candidate_id", metavar="ID")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="A card to read, or JSON.")
+@handles_errors
+def show(candidate_id, store, fmt):
+    """Show a candidate's matching card: both records side by side, with their reviews and
+    evidence, how each attribute compared and counted, and the pair's decisions.
+
+    \b
+    Examples:
+      casegraph link show c-1a2b3c4d
+      casegraph link show c-1a2b3c4d --format json
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.linking.cards import match_card
+
+    with ReviewStore.open(store) as opened:
+        card = match_card(opened, candidate_id)
+    if fmt == "json":
+        import dataclasses
+
+        click.echo(json.dumps(dataclasses.asdict(card), indent=2, ensure_ascii=False))
+        return
+    click.echo(render_card(card))
+
+
+def render_card(card) -> str:
+    """The card as text: records side by side, then the comparisons as a waterfall."""
+    from casegraph.output import render
+
+    score = "" if card.score is None else f"score {card.score:.3f}"
+    lines = [f"candidate {card.candidate_id}  {card.kind}  {score}".rstrip(), f"status: {_status(card.current)}", ""]
+    left, right = card.left, card.right
+
+    def review(record) -> str:
+        return f"{record.review_id}: {record.review_title}" if record.review_id else "(no stored review)"
+
+    rows = [["record", _short(left.iri), _short(right.iri)], ["review", review(left), review(right)],
+            ["label", left.label, right.label], ["class", ", ".join(left.classes[:1]), ", ".join(right.classes[:1])]]
+    for name in sorted({n for n, _ in left.attributes} | {n for n, _ in right.attributes}):
+        rows.append([name, _values(left, name), _values(right, name)])
+    for number in range(max(len(left.evidence), len(right.evidence))):
+        rows.append(["evidence" if number == 0 else "", _excerpt(left, number), _excerpt(right, number)])
+    lines.append(render(["", "left", "right"], rows))
+    lines.append("")
+    if card.comparisons:
+        lines.append(render(["attribute", "outcome", "weight", "", "detail"], _waterfall(card)))
+    elif card.explanation:
+        lines.append(f"no longer a candidate; when decided: {card.explanation}")
+    if card.history:
+        lines += ["", "decisions:"]
+        lines += [f"  {d.when}  {d.verdict:<8}  {d.analyst}" + (f"  {d.note}" if d.note else "") for d in card.history]
+    return "\n".join(lines)
+
+
+def _waterfall(card) -> list[list]:
+    """Rows in the spirit of Splink's waterfall chart: where the weight starts (the prior), what
+    each comparison adds or takes away, and where it ends, with the score that weight gives."""
+    steps = ([("prior", "", card.prior_weight, "before any comparison")] if card.prior_weight else []) + [
+        (c.attribute, c.outcome, c.weight, c.detail) for c in card.comparisons]
+    peak = max(abs(weight) for _, _, weight, _ in steps) or 1
+    rows = [[name, outcome, f"{weight:+.2f}", _bar(weight, peak), detail] for name, outcome, weight, detail in steps]
+    total = sum(weight for _, _, weight, _ in steps)
+    score = f"score {card.score:.3f}" if card.score is not None else ""
+    return rows + [["total", "", f"{total:+.2f}", "", score]]
+
+
+def _bar(weight: float, peak: float) -> str:
+    if not weight:
+        return ""
+    return ("+" if weight > 0 else "-") * max(1, round(10 * abs(weight) / peak))
+
+
+def _values(record, name: str) -> str:
+    return "; ".join(value for n, value in record.attributes if n == name)
+
+
+def _excerpt(record, number: int) -> str:
+    if number >= len(record.evidence):
+        return ""
+    excerpt = record.evidence[number]
+    text = excerpt.quote if len(excerpt.quote) <= 70 else excerpt.quote[:67] + "..."
+    where = f" ({excerpt.page})" if excerpt.page else ""
+    return f"{'~' if excerpt.paraphrase else ''}\"{text}\"{where}"
+
+
+def _status(decision) -> str:
+    if decision is None:
+        return "undecided"
+    note = f" ({decision.note})" if decision.note else ""
+    return f"{decision.verdict} by {decision.analyst} at {decision.when}{note}"
+
+
+def _decide(verb: str, candidate_id: str, store, note: str, analyst: str | None) -> None:
+    from casegraph.graph.store import ReviewStore
+    from casegraph.linking import decisions
+
+    with ReviewStore.open(store, write=True) as opened:
+        change = getattr(decisions, verb)(opened, candidate_id, analyst=analyst, note=note)
+    click.echo(describe(change))
+
+
+def describe(change) -> str:
+    """One line on what a decision did, for people."""
+    from casegraph.linking.decisions import noun
+
+    decision = change.decision
+    pair = f"{_short(decision.left)} and {_short(decision.right)}"
+    score = f" (score {decision.score:.3f})" if decision.score is not None else ""
+    if decision.verdict == "undone":
+        before = change.before
+        text = (f"undid {before.analyst}'s {noun(before.verdict)} of {decision.candidate_id} ({pair}) "
+                f"from {before.when}; now {_status(change.after)}")
+    else:
+        text = f"{decision.verdict} {decision.candidate_id}: {pair}{score}, by {decision.analyst}"
+        if change.before is not None:
+            earlier = change.before
+            text += f"; this overrides {earlier.analyst}'s decision ({earlier.verdict} at {earlier.when})"
+    if change.link_added:
+        text += "; linked them (owl:sameAs)"
+    if change.link_removed:
+        text += "; removed their owl:sameAs link"
+    return text
+
+
+@link.command("accept")
+@click.argument("candidate_id", metavar="ID")
+@store_option
+@_note_option
+@_analyst_option
+@handles_errors
+def accept(candidate_id, store, note, analyst):
+    """Accept a candidate: its two records are one entity (linked with owl:sameAs).
+
+    A pair another analyst rejected may be accepted: the later decision is current and both are
+    kept. To change your own decision, undo it first.
+
+    \b
+    Examples:
+      casegraph link accept c-1a2b3c4d --note "same alias and address"
+      casegraph link accept c-1a2b3c4d --analyst "J. Smith"
+    """
+    _decide("accept", candidate_id, store, note, analyst)
+
+
+@link.command("reject")
+@click.argument("candidate_id", metavar="ID")
+@store_option
+@_note_option
+@_analyst_option
+@handles_errors
+def reject(candidate_id, store, note, analyst):
+    """Reject a candidate: its two records are not one entity, and the pair is not proposed again.
+
+    \b
+    Examples:
+      casegraph link reject c-1a2b3c4d --note "different ages in the same year"
+    """
+    _decide("reject", candidate_id, store, note, analyst)
+
+
+@link.command("undo")
+@click.argument("candidate_id", metavar="ID")
+@store_option
+@_note_option
+@_analyst_option
+@handles_errors
+def undo(candidate_id, store, note, analyst):
+    """Undo the latest decision in force on a candidate, restoring the state before it.
+
+    Undoing an acceptance removes its link (unless an earlier acceptance is still in force);
+    undoing a decision that overrode another brings that one back. The undo is recorded too.
+
+    \b
+    Examples:
+      casegraph link undo c-1a2b3c4d --note "accepted by mistake"
+    """
+    _decide("undo", candidate_id, store, note, analyst)
+
+
+@link.command("list")
+@store_option
+@click.option("--all", "everything", is_flag=True, help="Every decision ever made, undone and superseded ones too.")
+@format_option
+@handles_errors
+def list_decisions(store, everything, fmt):
+    """List the decisions in force, newest first (--all: the whole history, oldest first).
+
+    A record whose review is no longer stored is marked in the `missing` column; its decisions
+    and links are kept, and count again when the review is loaded again.
+
+    \b
+    Examples:
+      casegraph link list
+      casegraph link list --all --format csv > decisions.csv
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.linking.decisions import current_decisions, decisions, missing_records
+    from casegraph.output import render
+
+    with ReviewStore.open(store) as opened:
+        chosen = decisions(opened) if everything else current_decisions(opened)
+        missing = missing_records(opened, [iri for d in chosen for iri in (d.left, d.right)])
+    compact = fmt != "json"
+    show_iri = _short if compact else (lambda iri: iri)
+    columns = ["id", "verdict", "left", "right", "analyst", "time", "score", "note", "missing"]
+    if everything:
+        columns += ["decision", "supersedes", "undoes"]
+    rows = []
+    for d in chosen:
+        row = [d.candidate_id, d.verdict, show_iri(d.left), show_iri(d.right), d.analyst,
+               d.when if compact else d.time, None if d.score is None else round(d.score, 3), d.note,
+               " ".join(show_iri(i) for i in (d.left, d.right) if i in missing)]
+        if everything:
+            row += [_decision(d.iri, compact), _decision(d.supersedes, compact), _decision(d.undoes, compact)]
+        rows.append(row)
+    click.echo(render(columns, rows, fmt))
+    if missing and fmt == "table":
+        click.echo(f"{len(missing)} record(s) are in no stored review (removed?); their decisions and links are "
+                   "kept", err=True)

@@ -1,0 +1,216 @@
+"""The candidate matches an analyst decides on, computed once and cached in the store.
+
+`casegraph link candidates`, `show`, `accept` and `reject` each need the candidates, each in a new
+process, and matching every stored review's records each time would repeat the same work; so they
+are computed once and cached in ``<store>/linking/candidates.json``. The cache is keyed by what the
+reviews say (the catalog of loaded reviews and the linking code), not by the store's files, so a
+decision (which changes the files) does not throw the cache away. The cache holds every candidate above its threshold,
+decided or not; the decided ones (read from `decisions`) are filtered out when proposing.
+
+`compute_candidates` is the one place the matcher is called (tests replace it to fix its output).
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import importlib.util
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from casegraph.errors import StoreError
+from casegraph.linking.decisions import DecisionError, UnknownCandidate, _now, _xsd_time, decided_pairs
+
+CACHE_DIR = "linking"
+CACHE_FILE = "candidates.json"
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CandidateSet:
+    """The candidates at or above `threshold`, decided ones included, and where they came from."""
+
+    candidates: tuple  # of Candidate, best first
+    threshold: float
+    computed: bool  # False: read from the cache
+
+    def by_id(self) -> dict:
+        return {c.id: c for c in self.candidates}
+
+
+def compute_candidates(store, threshold: float) -> list:
+    """Records of every stored review, matched (the one place the matcher is called)."""
+    from casegraph.linking.candidates import find_candidates
+    from casegraph.linking.records import link_records
+
+    return find_candidates(link_records(store), threshold=threshold)
+
+
+def cache_path(store) -> Path:
+    return Path(store.path) / CACHE_DIR / CACHE_FILE
+
+
+def cache_key(store) -> str:
+    """What the candidates depend on: the stored reviews (as the catalog records each load) and
+    the linking code. Decisions and links are not part of it."""
+    from casegraph.graph.store import CATALOG_FILE
+
+    try:
+        catalog = json.loads((Path(store.path) / CATALOG_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        catalog = {}
+    except (OSError, ValueError) as error:
+        raise StoreError(f"cannot read the store catalog {Path(store.path) / CATALOG_FILE}: {error}") from None
+    code = hashlib.sha256()
+    for module in ("casegraph.linking.records", "casegraph.linking.candidates"):
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):  # not installed, or not loaded from a file
+            continue
+        if spec and spec.origin and os.path.exists(spec.origin):
+            code.update(Path(spec.origin).read_bytes())
+    text = json.dumps({"reviews": catalog.get("reviews", {}), "ontology": catalog.get("ontology"),
+                       "code": code.hexdigest(), "version": CACHE_VERSION}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_candidates(store, threshold: float | None = None, *, refresh: bool = False) -> CandidateSet:
+    """The candidates at or above `threshold` (default: the matcher's), from the cache when it
+    still matches the stored reviews and was computed at that threshold or a lower one."""
+    from casegraph.linking.candidates import DEFAULT_THRESHOLD
+
+    threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    if not 0.0 <= threshold <= 1.0:
+        raise DecisionError(f"threshold {threshold} is outside 0..1; scores run from 0 (no match) to 1")
+    key = cache_key(store)
+    cache = _Cache.read(store)
+    if not refresh and cache.fresh(key) and cache.threshold <= threshold:
+        candidates = cache.candidates(threshold)
+        if candidates is not None:
+            return CandidateSet(candidates, threshold, False)
+    # Compute at the lowest threshold asked for so far (or the default), so ids an analyst has
+    # seen stay findable, and a later listing at the default needs no second run.
+    lowest = min([threshold, DEFAULT_THRESHOLD] + ([cache.threshold] if cache.threshold is not None else []))
+    candidates = sorted(compute_candidates(store, lowest), key=lambda c: (-c.score, c.id))
+    _Cache.write(store, key, lowest, candidates)
+    return CandidateSet(tuple(c for c in candidates if c.score >= threshold), threshold, True)
+
+
+def proposals(store, threshold: float | None = None, *, kinds: Sequence[str] | None = None,
+              limit: int | None = None, refresh: bool = False) -> list:
+    """Candidates to show an analyst: not yet decided, of these kinds, best first."""
+    found = load_candidates(store, threshold, refresh=refresh).candidates
+    decided = decided_pairs(store)
+    chosen = [c for c in found if frozenset((c.left, c.right)) not in decided]
+    if kinds:
+        def of_kind(candidate_kind: str, kind: str) -> bool:  # "place" takes in "place:school"
+            return candidate_kind == kind or candidate_kind.startswith(kind + ":")
+
+        known = sorted({c.kind for c in found})
+        unknown = [k for k in kinds if not any(of_kind(c, k) for c in known)]
+        if unknown and known:
+            raise DecisionError(f"no candidates of kind {', '.join(map(repr, unknown))}; the kinds found are "
+                                f"{', '.join(known)}")
+        chosen = [c for c in chosen if any(of_kind(c.kind, k) for k in kinds)]
+    return chosen[:limit] if limit is not None else chosen
+
+
+def find_candidate(store, candidate_id: str):
+    """The cached (or freshly computed) candidate with this id; UnknownCandidate if none.
+
+    Only the candidate asked for is decoded from a fresh cache, so deciding stays quick however
+    many candidates there are."""
+    cache = _Cache.read(store)
+    if cache.fresh(cache_key(store)):
+        candidate = cache.find(candidate_id)
+        if candidate is not None:
+            return candidate
+        ids, threshold = cache.ids(), cache.threshold
+    else:
+        found = load_candidates(store, cache.threshold)
+        candidate = found.by_id().get(candidate_id)
+        if candidate is not None:
+            return candidate
+        ids, threshold = list(found.by_id()), found.threshold
+    close = difflib.get_close_matches(candidate_id, ids, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise UnknownCandidate(f"no candidate {candidate_id!r} among the {len(ids)} candidate(s) at threshold "
+                           f"{threshold:g}{hint} (list them with casegraph link candidates)")
+
+
+@dataclass(frozen=True)
+class _Cache:
+    """The cache file as read: its key and threshold, and the candidates still as JSON."""
+
+    data: dict
+
+    @classmethod
+    def read(cls, store) -> _Cache:
+        try:
+            data = json.loads(cache_path(store).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}  # missing or unreadable: compute again
+        return cls(data if isinstance(data, dict) else {})
+
+    @property
+    def threshold(self) -> float | None:
+        value = self.data.get("threshold")
+        return float(value) if isinstance(value, (int, float)) else None
+
+    def fresh(self, key: str) -> bool:
+        return (self.data.get("version") == CACHE_VERSION and self.data.get("key") == key
+                and self.threshold is not None and isinstance(self.data.get("candidates"), list))
+
+    def candidates(self, threshold: float) -> tuple | None:
+        try:
+            return tuple(_candidate_from_json(item) for item in self.data["candidates"] if item["score"] >= threshold)
+        except (KeyError, TypeError, ValueError):  # written by another version of the matcher
+            return None
+
+    def ids(self) -> list[str]:
+        return [item.get("id") for item in self.data["candidates"] if isinstance(item, dict)]
+
+    def find(self, candidate_id: str):
+        for item in self.data["candidates"]:
+            if isinstance(item, dict) and item.get("id") == candidate_id:
+                try:
+                    return _candidate_from_json(item)
+                except (KeyError, TypeError, ValueError):
+                    return None
+        return None
+
+    @staticmethod
+    def write(store, key: str, threshold: float, candidates: list) -> None:
+        target = cache_path(store)
+        data = {"version": CACHE_VERSION, "key": key, "threshold": threshold,
+                "computed_at": _xsd_time(_now()), "candidates": [_candidate_to_json(c) for c in candidates]}
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, target)  # readers see the old cache or the new one, never half of one
+        except OSError:
+            pass  # the cache only saves time: a store on a read-only disk still answers, just slower
+
+
+def _candidate_to_json(candidate) -> dict:
+    return dataclasses.asdict(candidate)
+
+
+def _candidate_from_json(data: dict):
+    from casegraph.linking.candidates import Candidate, Comparison
+
+    values = {name: _tuples(value) for name, value in data.items()}
+    values["comparisons"] = tuple(Comparison(**item) for item in data["comparisons"])
+    return Candidate(**values)
+
+
+def _tuples(value):
+    """JSON arrays back to the tuples a frozen dataclass holds."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
+

@@ -1,0 +1,666 @@
+"""Candidate matches: pairs of records that may stand for one real person, group or place.
+
+A Fellegi–Sunter model, applied within each kind family (young people, adults, groups, each
+family of places: see `kind_family`). Every attribute comparison has an outcome (agree, partial,
+disagree, missing) and a weight, log2(m / u): m is the chance of that outcome when the two records
+are one entity, u when they are not. The prior log-odds and the weights of all attributes add up
+to the match weight, and the match probability is 1 / (1 + 2^-weight). Each candidate keeps every
+comparison, like a Splink waterfall chart.
+
+Where the numbers come from (nothing here reads any ground truth):
+
+* m: the priors in `PRIOR_M`, judgements of how reviews record one entity twice (a person's
+  pseudonym differs between reviews, a place's name mostly does not). They are not fitted:
+  expectation maximisation on pseudonymous records finds clusters such as "same area and same
+  school" rather than "same person", and calls them matches (tried: precision fell to 2%).
+* u: measured on each family's records, from pairs in different reviews (all pairs of a small
+  family, a random sample of a large one), shrunk towards `PRIOR_U` so a handful of records does
+  not make an outcome look impossible. For every attribute but area itself the pairs are drawn
+  within one area, because the pairs blocking proposes share their area far more often than
+  random ones. Agreement on a name is term-frequency adjusted, as in Splink: its u is the share
+  of records carrying the rarest name the two share (see `_Frequencies` for which records).
+* the prior: `EXPECTED_MATCHES` other records of the same entity per record, a judgement; a
+  fitted prior collapses towards "no matches" when records carry as little evidence as
+  pseudonymous people do.
+
+Blocking keeps the work sub-quadratic: a pair is compared only if the two records share a key
+under one of `BLOCKING_RULES` (see `blocking_keys`), and is scored once, under the first rule it
+shares a key in. A key shared by more than MAX_BLOCK records is not blocked on: it is too common
+to point at one entity (a platform named in hundreds of reviews is better found by a pattern
+report than by a million pairs). Records of one review are paired only when they are of one kind
+and share an identifying name: a review may have recorded one person or place twice without
+seeing it, but otherwise keeping two records apart is the review's own judgement that they differ.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+
+from casegraph.linking.records import GROUP, PERSON, PLACE, PSEUDONYMOUS_KINDS, LinkRecord, normalise_name
+
+DEFAULT_THRESHOLD = 0.9
+OUTCOMES = ("agree", "partial", "disagree", "missing")
+AGREE, PARTIAL, DISAGREE, MISSING = range(4)
+
+# -- kind families: which records may be one entity ---------------------------------------------
+
+PERSON_FAMILIES = {"young-person": "young-person", "peer": "young-person",  # a subject here, a peer there
+                   "unconnected-adult": "adult", "family-member": "family-member",
+                   "professional": "professional"}
+
+
+def kind_family(record: LinkRecord) -> str:
+    """The family a record is compared within: people by role (a young person may be a peer in
+    another review), every group with every group, places by their top-level kind (a park with
+    a street, never with a school): "young-person", "adult", "group", "place:public-space", ..."""
+    if record.root == PERSON:
+        return PERSON_FAMILIES.get(record.kind, "person")
+    if record.root == GROUP:
+        return "group"
+    return f"place:{_place_families().get(record.kind, record.kind)}"
+
+
+_PLACE_FAMILIES: dict[str, str] = {}
+
+
+def _place_families() -> dict[str, str]:
+    """Place kind code -> code of its top-level place class (park -> public-space)."""
+    if not _PLACE_FAMILIES:
+        from casegraph.ontology import CG, vocabulary
+
+        vocab = vocabulary()
+        code_of = {iri: code for code, iri in vocab.class_codes[PLACE].items()}
+        for code, iri in vocab.class_codes[PLACE].items():
+            ancestors = [c for c in vocab.superclasses.get(iri, (iri,)) if c in code_of and c != CG + PLACE]
+            _PLACE_FAMILIES[code] = code_of[min(ancestors, key=lambda c: len(vocab.superclasses[c]))]
+    return _PLACE_FAMILIES
+
+
+# -- names: which words identify and which only describe ---------------------------------------
+
+# Words a review uses to say what someone or something is, not who or which: "Child M",
+# "Young Person 4", "Mr C", "Adult 2", "Social Worker 1", "House K", "Group 3", "the park".
+GENERIC_WORDS = frozenset("""
+a an and the of in at on near by around to from s his her their its
+child children young person people yp boy girl man woman men women male female adult adults
+mr mrs ms miss dr perpetrator offender victim subject suspect peer peers friend friends associate
+mother father mum dad stepfather stepmother brother sister sibling aunt uncle grandmother
+grandfather cousin carer older younger parent parents family partner boyfriend girlfriend
+social worker workers officer police nurse teacher head year yot project housing staff manager
+professional practitioner care colleagues team
+group gang boys crew network friendship
+house flat address place area street road close lane avenue estate park school academy college
+station bus stop centre center town city high club youth unit lodge service services home
+foster placement residential supported
+account chat media online platform app takeaway shop
+""".split())
+_CODE_WORD = re.compile(r"^(?:[a-z]|\d+|[a-z]{1,3}\d+|\d+[a-z]?)$")  # "m", "4", "yp3", "2b"
+
+
+def name_key(name: str, stop: frozenset[str] = frozenset()) -> str:
+    """The words of a normalised name that may identify, as one string: generic words, single
+    letters, numbers and words in `stop` (area names, compared as areas) dropped.
+
+    >>> name_key("young person 4")
+    ''
+    >>> name_key("park ashfield park northbridge", frozenset({"northbridge"}))
+    'ashfield'
+    """
+    return " ".join(dict.fromkeys(t for t in name.split()
+                                  if t not in GENERIC_WORDS and t not in stop and not _CODE_WORD.match(t)))
+
+
+def is_code_name(name: str) -> bool:
+    """True for a pseudonym that only codes a role ("Child M", "YP3", "Adult 2", "Group 1"):
+    reviews assign these independently, so two reviews' "Child M" are no evidence of one child.
+
+    >>> [is_code_name(normalise_name(n)) for n in ("Child M", "Mr C", "Smokey")]
+    [True, True, False]
+    """
+    return not name_key(name)
+
+
+# -- results -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Comparison:
+    """One attribute of one candidate: the outcome and how much it counted (log2 Bayes factor)."""
+
+    attribute: str
+    outcome: str  # agree | partial | disagree | missing
+    weight: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair of records that may be one entity; left is the record with the smaller IRI.
+
+    weight = prior_weight + the comparisons' weights; score = 1 / (1 + 2^-weight).
+    """
+
+    id: str
+    left: str
+    right: str
+    kind: str  # the kind family compared within, e.g. "young-person", "adult", "place:school"
+    score: float  # match probability, 0..1
+    comparisons: tuple[Comparison, ...]
+    left_review: str = ""
+    right_review: str = ""
+    left_label: str = ""
+    right_label: str = ""
+    prior_weight: float = 0.0
+
+    @property
+    def weight(self) -> float:
+        return self.prior_weight + sum(c.weight for c in self.comparisons)
+
+
+def candidate_id(left_iri: str, right_iri: str) -> str:
+    """A short id for a pair, the same whichever way round it is given.
+
+    >>> candidate_id("b", "a") == candidate_id("a", "b")
+    True
+    """
+    pair = " ".join(sorted((left_iri, right_iri)))
+    return "c" + hashlib.sha1(pair.encode("utf-8")).hexdigest()[:10]
+
+
+# -- the model's settings ----------------------------------------------------------------------
+
+# m: the chance of (agree, partial, disagree) when two records, both recording the attribute, are
+# one entity. Person names only count when they identify (code names like "Child M" are missing).
+PRIOR_M = {
+    "name": (0.3, 0.1, 0.6),  # pseudonyms are the review's own; a real name or alias sometimes recurs
+    "place-name": (0.75, 0.15, 0.1),  # one place is written "Ashfield Park", "the park (Ashfield Park)"
+    "group-name": (0.5, 0.2, 0.3),
+    "kind": (0.6, 0.4, 0.0),  # the subject of one review is often a peer in another
+    "place-kind": (0.95, 0.05, 0.0),  # a park here is rarely a street there
+    "group-kind": (0.8, 0.2, 0.0),  # a gang to one review is an organised group to another
+    "gender": (0.97, 0.0, 0.03),
+    "birth": (0.85, 0.12, 0.03),
+    "area": (0.85, 0.0, 0.15),  # people are reviewed where they live, but adults travel
+    "place-area": (0.95, 0.0, 0.05),
+    "years": (0.5, 0.4, 0.1),  # two reviews may cover different years of one life
+    "harm": (0.6, 0.0, 0.4),
+    "linked": (0.45, 0.2, 0.35),  # one entity in two reviews is often linked to a place, person or group in both
+    "agency": (0.95, 0.0, 0.05),
+    "relation": (0.9, 0.0, 0.1),
+}
+ATTRIBUTES = {  # family -> the attributes compared, in explanation order
+    "young-person": ("name", "kind", "gender", "birth", "area", "years", "harm", "linked"),
+    "adult": ("name", "gender", "birth", "area", "years", "harm", "linked"),
+    "family-member": ("name", "relation", "gender", "birth", "area", "years", "harm", "linked"),
+    "professional": ("name", "agency", "gender", "area", "years", "harm", "linked"),
+    "person": ("name", "kind", "gender", "birth", "area", "years", "harm", "linked"),
+    "group": ("name", "kind", "area", "years", "harm", "linked"),
+    "place": ("name", "kind", "area", "years", "harm", "linked"),
+    "place:online-space": ("name", "years", "harm", "linked"),  # a platform has no area
+}
+# u before any data: what two different entities' records look like. Measured u is shrunk
+# towards these by PSEUDO_PAIRS pseudo-pairs, which matters only in a small corpus.
+PRIOR_U = {
+    "name": (0.01, 0.05, 0.94), "kind": (0.7, 0.3, 0.0), "gender": (0.5, 0.0, 0.5),
+    "birth": (0.1, 0.15, 0.75), "area": (0.1, 0.0, 0.9), "years": (0.3, 0.4, 0.3), "harm": (0.4, 0.0, 0.6),
+    "linked": (0.05, 0.1, 0.85), "agency": (0.2, 0.0, 0.8), "relation": (0.2, 0.0, 0.8),
+}
+PSEUDO_PAIRS = 50
+PRIOR_SHARE = 0.05  # a name's share of records before any are counted, shrunk in by PSEUDO_RECORDS
+PSEUDO_RECORDS = 20
+RANDOM_PAIRS = 20_000  # pairs drawn per family to measure u (all pairs when there are fewer)
+MAX_BLOCK = 50  # records sharing one blocking key; beyond this the key is too common to block on
+WIDE_BIRTH_YEARS = 3  # a birth-year range wider than this only partly agrees
+FAR_YEARS = 3  # years active further apart than this disagree
+EXPECTED_MATCHES = 1.0  # other records of the same entity expected per record: the prior
+
+
+def _attributes(family: str) -> tuple[str, ...]:
+    return ATTRIBUTES.get(family) or ATTRIBUTES[family.split(":")[0]]
+
+
+def _prior_m(family: str, attribute: str) -> tuple[float, float, float]:
+    root = family.split(":")[0]
+    if attribute in ("name", "kind") and root in ("place", "group") or attribute == "area" and root == "place":
+        return PRIOR_M[f"{root}-{attribute}"]
+    return PRIOR_M[attribute]
+
+
+# -- features ----------------------------------------------------------------------------------
+
+class _Features:
+    """What one record is compared on, worked out once (slots: there may be 100,000 of them)."""
+
+    __slots__ = ("record", "review", "kind", "names", "words", "gender", "birth", "area", "years", "harms",
+                 "linked", "linked_words")
+
+    def __init__(self, record: LinkRecord, stop: frozenset[str]):
+        self.record = record
+        self.review = record.review
+        self.kind = record.kind
+        names = record.aliases if record.kind in PSEUDONYMOUS_KINDS else record.names
+        self.names = frozenset(filter(None, (name_key(normalise_name(n), stop) for n in names)))
+        self.words = frozenset(w for n in self.names for w in n.split())
+        self.gender = record.gender if record.gender != "unknown" else None
+        self.birth = record.birth_years
+        area = record.area or record.review_area
+        self.area = normalise_name(area) if area else None
+        self.years = record.years
+        self.harms = record.harm_types
+        # Places, people and groups together: a school and the friendship group named after it
+        # are one piece of evidence, not two.
+        self.linked = frozenset(filter(None, (name_key(n, stop) for n in record.places | record.people)))
+        self.linked_words = frozenset(w for n in self.linked for w in n.split())
+
+
+class _Frequencies:
+    """How common each identifying name is: the u of a term-frequency adjusted agreement.
+
+    A person's or place's own name ("n") is counted among the records of *other* areas than the
+    pair's: in its own area a name is common mostly because the one entity recurs there, which
+    says nothing about how often two different entities bear it. A linked name ("l": a school, a
+    group, a co-offender) is counted among the other records of the pair's own area(s), because
+    many different people there are linked to one school or group; so is a group's own name,
+    because groups are named after local places ("the Ashfield friendship group") and two
+    groups in one town may share one. With a single area, every name is counted locally.
+    """
+
+    def __init__(self, features: list[_Features], local_names: bool = False):
+        self.local_names = local_names
+        self.counts: Counter = Counter()  # (area, field, name) and (ALL_AREAS, field, name): records
+        self.totals: Counter = Counter()  # (area, field) and (ALL_AREAS, field): records with any such name
+        for f in features:
+            for field, names in (("n", f.names), ("l", f.linked)):
+                if names:
+                    for area in (f.area, ALL_AREAS):
+                        self.totals[area, field] += 1
+                        self.counts.update((area, field, name) for name in names)
+
+    def share(self, areas: tuple, field: str, names: Iterable[str]) -> tuple[float, str]:
+        """The smallest share of records carrying one of `names`, and that name."""
+        counts, totals = self.counts, self.totals
+        areas = tuple(dict.fromkeys(areas))
+        local = field != "n" or self.local_names
+        elsewhere = 0 if local else totals[ALL_AREAS, field] - sum(totals[area, field] for area in areas)
+        best = None
+        for name in names:
+            if elsewhere > 0:
+                count = counts[ALL_AREAS, field, name] - sum(counts[area, field, name] for area in areas)
+                share = _shrunk(count, elsewhere)
+            else:  # the pair's own areas, one of the pair's records left out
+                share = max(_shrunk(counts[area, field, name] - 1, totals[area, field] - 1) for area in areas)
+            if best is None or share < best[0]:
+                best = (share, name)
+        return best
+
+
+def _shrunk(count: int, total: int) -> float:
+    """count / total, shrunk towards PRIOR_SHARE: a name seen once among three records is not
+    known to be carried by a third of all records."""
+    return (max(count, 0) + PSEUDO_RECORDS * PRIOR_SHARE) / (max(total, 0) + PSEUDO_RECORDS)
+
+
+ALL_AREAS = "\0all"  # the key of the family-wide counts
+
+
+# -- comparing ---------------------------------------------------------------------------------
+
+# Outcomes as (outcome, u of a term-frequency adjusted agreement or None), made once: comparing
+# millions of pairs must not allocate a tuple per attribute.
+_AGREED, _PARTLY, _DISAGREED, _MISSED = ((o, None) for o in range(4))
+
+
+class _Comparer:
+    """The outcome of each attribute for a pair (`name`, `gender`, ...), and a readable detail
+    for an explanation (`detail`)."""
+
+    def __init__(self, frequencies: _Frequencies):
+        self.frequencies = frequencies
+
+    def _named(self, field: str, mine: frozenset, theirs: frozenset, a: _Features, b: _Features, words):
+        if not mine or not theirs:
+            return _MISSED
+        same = mine & theirs
+        if same:
+            return AGREE, self.frequencies.share((a.area, b.area), field, same)[0]
+        return _PARTLY if words and not words[0].isdisjoint(words[1]) else _DISAGREED
+
+    def name(self, a: _Features, b: _Features):
+        return self._named("n", a.names, b.names, a, b, (a.words, b.words))
+
+    def linked(self, a: _Features, b: _Features):
+        return self._named("l", a.linked, b.linked, a, b, (a.linked_words, b.linked_words))
+
+    @staticmethod
+    def kind(a: _Features, b: _Features):
+        return _AGREED if a.kind == b.kind else _PARTLY
+
+    @staticmethod
+    def gender(a: _Features, b: _Features):
+        if a.gender is None or b.gender is None:
+            return _MISSED
+        return _AGREED if a.gender == b.gender else _DISAGREED
+
+    @staticmethod
+    def birth(a: _Features, b: _Features):
+        if a.birth is None or b.birth is None:
+            return _MISSED
+        (alo, ahi), (blo, bhi) = a.birth, b.birth
+        gap = (alo if alo > blo else blo) - (ahi if ahi < bhi else bhi)  # <= 0: the ranges overlap
+        if gap <= 0:
+            narrow = ahi - alo <= WIDE_BIRTH_YEARS and bhi - blo <= WIDE_BIRTH_YEARS
+            return _AGREED if narrow else _PARTLY
+        return _PARTLY if gap <= 1 else _DISAGREED
+
+    @staticmethod
+    def area(a: _Features, b: _Features):
+        if a.area is None or b.area is None:
+            return _MISSED
+        return _AGREED if a.area == b.area else _DISAGREED
+
+    @staticmethod
+    def years(a: _Features, b: _Features):
+        if a.years is None or b.years is None:
+            return _MISSED
+        gap = max(a.years[0], b.years[0]) - min(a.years[1], b.years[1])
+        return _AGREED if gap <= 0 else _PARTLY if gap <= FAR_YEARS else _DISAGREED
+
+    @staticmethod
+    def harm(a: _Features, b: _Features):
+        if not a.harms or not b.harms:
+            return _MISSED
+        return _DISAGREED if a.harms.isdisjoint(b.harms) else _AGREED
+
+    @staticmethod
+    def agency(a: _Features, b: _Features):
+        ga, gb = a.record.agency, b.record.agency
+        if not ga or not gb:
+            return _MISSED
+        return _AGREED if ga == gb else _DISAGREED
+
+    @staticmethod
+    def relation(a: _Features, b: _Features):
+        ra, rb = a.record.relation, b.record.relation
+        if not ra or not rb:
+            return _MISSED
+        return _AGREED if normalise_name(ra) == normalise_name(rb) else _DISAGREED
+
+    def detail(self, attribute: str, a: _Features, b: _Features) -> str:
+        """What was compared, in words, for an explanation."""
+        if attribute in ("name", "linked"):
+            field, mine, theirs = ("n", a.names, b.names) if attribute == "name" else ("l", a.linked, b.linked)
+            if not mine or not theirs:
+                return ""
+            same = mine & theirs
+            if same:
+                share, name = self.frequencies.share((a.area, b.area), field, same)
+                where = "in the area" if attribute == "linked" or self.frequencies.local_names else "in other areas"
+                return f"both {name!r} ({share:.2%} of such records {where})"
+            words = (a.words & b.words) if attribute == "name" else (a.linked_words & b.linked_words)
+            if words:
+                return f"share the word(s) {', '.join(sorted(words))}"
+            return f"{sorted(mine)[0]!r} / {sorted(theirs)[0]!r}"
+        if attribute == "harm":
+            shared = a.harms & b.harms
+            return f"both {', '.join(sorted(shared))}" if shared else ""
+        values = {"kind": (a.kind, b.kind), "gender": (a.gender, b.gender), "area": (a.area, b.area),
+                  "birth": (a.birth, b.birth), "years": (a.years, b.years),
+                  "agency": (a.record.agency, b.record.agency), "relation": (a.record.relation, b.record.relation)}
+        left, right = values[attribute]
+        if left is None or right is None:
+            return ""
+        if attribute in ("birth", "years"):
+            left, right = _span(left), _span(right)
+        return f"{left} / {right}"
+
+
+def _span(years: tuple[int, int]) -> str:
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+
+
+# -- blocking ----------------------------------------------------------------------------------
+
+BLOCKING_RULES = ("name", "linked-name", "birth")
+
+
+def blocking_keys(features: _Features) -> tuple[frozenset, ...]:
+    """A record's keys under each of BLOCKING_RULES, in that order.
+
+    name: a full identifying name or alias ("jamal lowe", "ashfield" for Ashfield Park);
+    linked-name: the area and the identifying name of a place, person or group it is linked to;
+    birth (people): area, gender and each year of a birth range no wider than WIDE_BIRTH_YEARS
+    (every gender when it is not recorded).
+    """
+    f = features
+    linked = frozenset((f.area, name) for name in f.linked)
+    birth: frozenset = frozenset()
+    if f.record.root == PERSON and f.birth and f.area and f.birth[1] - f.birth[0] <= WIDE_BIRTH_YEARS:
+        genders = (f.gender,) if f.gender else ("female", "male", "non-binary")
+        birth = frozenset((f.area, g, year) for g in genders for year in range(f.birth[0], f.birth[1] + 1))
+    return f.names, linked, birth
+
+
+def _pairs(features: list[_Features], rules: int = len(BLOCKING_RULES)) -> Iterator[tuple[int, int]]:
+    """Each pair (i < j) of records sharing a key under one of the first `rules` blocking rules,
+    once: a pair is yielded under the first rule it shares a key in. Set operations do the work,
+    so the Python loop runs once per pair, not once per shared key."""
+    keys = [blocking_keys(f) for f in features]
+    in_review: dict[str, set[int]] = defaultdict(set)
+    for index, f in enumerate(features):
+        in_review[f.review].add(index)
+    blocks_by_rule = []
+    for rule in range(rules):
+        blocks: dict[object, list[int]] = defaultdict(list)
+        for index, record_keys in enumerate(keys):
+            for key in record_keys[rule]:
+                blocks[key].append(index)
+        blocks_by_rule.append({key: members for key, members in blocks.items() if 2 <= len(members) <= MAX_BLOCK})
+
+    def other_kinds_in_review(i: int) -> set[int]:
+        return {j for j in in_review[features[i].review] if features[j].kind != features[i].kind}
+
+    for i, record_keys in enumerate(keys):
+        seen: set[int] = set()
+        for rule, blocks in enumerate(blocks_by_rule):
+            near: set[int] = set()
+            for key in record_keys[rule]:
+                members = blocks.get(key)
+                if members:
+                    near.update(members)
+            if rule:
+                near -= in_review[features[i].review]  # one review's records pair only on a shared name ...
+            else:
+                near -= other_kinds_in_review(i)  # ... and only records of one kind
+            near -= seen
+            seen |= near
+            for j in sorted(near):
+                if j > i:
+                    yield i, j
+
+
+def blocked_pairs(records: Iterable[LinkRecord], *, kinds: Collection[str] | None = None) -> Iterator[tuple[str, str]]:
+    """The pairs of record IRIs `find_candidates` compares (each once), for counting and for
+    comparing with other tools."""
+    for features in _families(list(records), kinds).values():
+        for i, j in _pairs(features):
+            yield features[i].record.iri, features[j].record.iri
+
+
+# -- the model ---------------------------------------------------------------------------------
+
+class _Model:
+    """The weights of one family: log2(m/u) per attribute and outcome, and the prior."""
+
+    def __init__(self, family: str, features: list[_Features], comparer: _Comparer, rng: random.Random):
+        self.family = family
+        self.comparer = comparer
+        self.attributes = _attributes(family)
+        self.functions = [getattr(comparer, a) for a in self.attributes]
+        self.m = [_prior_m(family, a) for a in self.attributes]
+        self.u = self._measure_u(features, rng)
+        self.weights = [_ordered([math.log2(max(m, _FLOOR) / max(u, _FLOOR)) for m, u in zip(ms, us)], ms)
+                        for ms, us in zip(self.m, self.u)]
+        self.prior_weight = 0.0
+        self._plan = [(function, weights, m[AGREE]) for function, weights, m in zip(self.functions, self.weights, self.m)]
+
+    def _measure_u(self, features: list[_Features], rng: random.Random) -> list[list[float]]:
+        """Outcome shares among pairs of records from different reviews (all pairs of a small
+        family, RANDOM_PAIRS random ones of a large one): for area, any two records of the family;
+        for the rest, two records of the same area. Shrunk towards PRIOR_U by PSEUDO_PAIRS, so a
+        family of five records does not declare an outcome impossible."""
+        anywhere, nearby = _u_pairs(features, rng)
+        rows = []
+        for attribute, function in zip(self.attributes, self.functions):
+            counts = [0, 0, 0]
+            for a, b in (anywhere if attribute == "area" or not nearby else nearby):
+                outcome = function(a, b)[0]
+                if outcome != MISSING:
+                    counts[outcome] += 1
+            prior, total = PRIOR_U[attribute], sum(counts)
+            rows.append([(count + PSEUDO_PAIRS * p) / (total + PSEUDO_PAIRS) for count, p in zip(counts, prior)])
+        return rows
+
+    def evidence(self, a: _Features, b: _Features) -> float:
+        """The sum of the comparisons' weights (without the prior)."""
+        total = 0.0
+        for function, weights, m_agree in self._plan:
+            outcome, share = function(a, b)
+            if outcome != MISSING:
+                total += weights[outcome] if share is None else _adjusted(m_agree, share, weights)
+        return total
+
+    def explain(self, a: _Features, b: _Features) -> tuple[Comparison, ...]:
+        out = []
+        for attribute, (function, weights, m_agree) in zip(self.attributes, self._plan):
+            outcome, share = function(a, b)
+            if outcome == MISSING:
+                weight = 0.0
+            else:
+                weight = weights[outcome] if share is None else _adjusted(m_agree, share, weights)
+            out.append(Comparison(attribute, OUTCOMES[outcome], weight, self.comparer.detail(attribute, a, b)))
+        return tuple(out)
+
+    def set_prior(self, records: int) -> None:
+        """The prior odds that two records of the family are one entity: EXPECTED_MATCHES other
+        records of the same entity for each record, among the family's other records."""
+        prior = min(EXPECTED_MATCHES / max(records - 1, 1), 0.5)
+        self.prior_weight = math.log2(prior / (1 - prior))
+
+
+def _ordered(weights: list[float], m: tuple[float, float, float]) -> list[float]:
+    """Agreeing never counts less than partly agreeing, nor that less than disagreeing (of the
+    outcomes an attribute can have: m > 0): with u measured on few records the raw ratios can
+    cross, and an explanation where agreement lowers the score would mislead."""
+    ordered, floor = list(weights), -math.inf
+    for outcome in (DISAGREE, PARTIAL, AGREE):
+        if m[outcome] > 0:
+            ordered[outcome] = floor = max(ordered[outcome], floor)
+    return ordered
+
+
+def _adjusted(m_agree: float, share: float, weights: list[float]) -> float:
+    """The weight of agreeing on a name carried by `share` of the records (term-frequency
+    adjusted), never below partly agreeing."""
+    return max(math.log2(m_agree / share), weights[PARTIAL])
+
+
+def _u_pairs(features: list[_Features], rng: random.Random) -> tuple[list, list]:
+    """Pairs of records from different reviews to measure u on: (any two, two of one area)."""
+    n = len(features)
+    if n * (n - 1) // 2 <= RANDOM_PAIRS:
+        anywhere = [(a, b) for i, a in enumerate(features) for b in features[i + 1:] if a.review != b.review]
+        return anywhere, [(a, b) for a, b in anywhere if a.area == b.area]
+    by_area: dict[object, list[_Features]] = defaultdict(list)
+    for f in features:
+        by_area[f.area].append(f)
+    anywhere, nearby = [], []
+    for _ in range(RANDOM_PAIRS):
+        a = features[rng.randrange(n)]
+        for found, pool in ((anywhere, features), (nearby, by_area[a.area])):
+            b = pool[rng.randrange(len(pool))]
+            if b.review != a.review:
+                found.append((a, b))
+    return anywhere, nearby
+
+
+_FLOOR = 1e-3  # m of an outcome judged impossible: still possible (a typo must not veto a match)
+
+
+def probability(weight: float) -> float:
+    """Match probability for a match weight in bits: 1 / (1 + 2^-weight)."""
+    if weight > 60:
+        return 1.0
+    if weight < -60:
+        return 0.0
+    return 1.0 / (1.0 + 2.0 ** -weight)
+
+
+# -- finding candidates ------------------------------------------------------------------------
+
+def _stop_words(records: list[LinkRecord]) -> frozenset[str]:
+    """Area names: compared as areas, so never also as words of a name."""
+    return frozenset(word for area in {a for r in records for a in (r.area, r.review_area) if a}
+                     for word in normalise_name(area).split())
+
+
+def _selected(record: LinkRecord, family: str, kinds: Collection[str] | None) -> bool:
+    return kinds is None or record.kind in kinds or family in kinds or family.split(":")[0] in kinds
+
+
+def _families(records: list[LinkRecord], kinds: Collection[str] | None) -> dict[str, list[_Features]]:
+    stop = _stop_words(records)
+    families: dict[str, list[_Features]] = defaultdict(list)
+    for record in records:
+        family = kind_family(record)
+        if _selected(record, family, kinds):
+            families[family].append(_Features(record, stop))
+    return families
+
+
+def find_candidates(records: Iterable[LinkRecord], *, threshold: float = DEFAULT_THRESHOLD,
+                    exclude: Collection[frozenset[str]] = (), kinds: Collection[str] | None = None,
+                    seed: int = 0) -> list[Candidate]:
+    """Pairs of records that may be one entity, with match probability >= threshold, best first.
+
+    exclude: pairs (frozensets of two IRIs) already decided, never proposed again. kinds: record
+    kinds ("peer", "park") or families ("young-person", "adult", "group", "place",
+    "place:public-space") to compare; default all. seed: for the random pairs that measure u.
+    """
+    families = _families(list(records), kinds)
+    excluded = {frozenset(pair) for pair in exclude}
+    found: list[Candidate] = []
+    for family in sorted(families):
+        found += _family_candidates(family, families[family], threshold, excluded, random.Random(seed))
+    found.sort(key=lambda c: (-c.score, c.id))
+    return found
+
+
+def _family_candidates(family: str, features: list[_Features], threshold: float, excluded,
+                       rng: random.Random) -> list[Candidate]:
+    frequencies = _Frequencies(features, local_names=family == "group")
+    model = _Model(family, features, _Comparer(frequencies), rng)
+    lefts, rights, evidence = array("i"), array("i"), array("d")
+    for i, j in _pairs(features):
+        lefts.append(i)
+        rights.append(j)
+        evidence.append(model.evidence(features[i], features[j]))
+    model.set_prior(len(features))
+    needed = -math.inf if threshold <= 0 else (math.log2(threshold / (1 - threshold)) if threshold < 1 else math.inf)
+    out = []
+    for i, j, e in zip(lefts, rights, evidence):
+        if model.prior_weight + e < needed - 1e-9:
+            continue
+        a, b = features[i], features[j]
+        if a.record.iri > b.record.iri:
+            a, b = b, a
+        if frozenset((a.record.iri, b.record.iri)) in excluded:
+            continue
+        out.append(Candidate(candidate_id(a.record.iri, b.record.iri), a.record.iri, b.record.iri, family,
+                             probability(model.prior_weight + e), model.explain(a, b),
+                             a.review, b.review, a.record.label, b.record.label, model.prior_weight))
+    return out

@@ -1,0 +1,242 @@
+"""What each review records about a person, group or place, read in bulk for linking.
+
+`link_records(store)` runs four SPARQL queries over the union of all reviews and assembles one
+`LinkRecord` per person, group and place in Python: never one query per record.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
+
+from casegraph.ontology import CG, RDFS, REVIEW
+
+PERSON, GROUP, PLACE = "Person", "Group", "Place"
+# Kinds whose labels are the review's own pseudonyms or descriptions ("Child M", "Child M's
+# mother", "Social Worker 2", "Child M's family home"), never evidence of who or which.
+PSEUDONYMOUS_KINDS = frozenset({"young-person", "peer", "family-member", "professional", "family-home"})
+# An age written without `age_at` held at some time before publication: assume within this many
+# years of it (reviews are usually published two to five years after the events they describe).
+YEARS_BEFORE_PUBLICATION = 5
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """One person, group or place as one review records it.
+
+    kind is the record's most specific coded class ("young-person", "peer", "park", "gang", ...)
+    and root its class root ("Person", "Group", "Place"). Names are as written. `places` holds the
+    normalised names (see `normalise_name`) of the places and platforms the record is linked to,
+    `people` those of the people and groups, but only names that may identify: aliases, and
+    labels except those of PSEUDONYMOUS_KINDS (published reviews give children pseudonyms of their
+    own, and call a parent "Child M's mother"). Year ranges are inclusive (lo, hi).
+    """
+
+    iri: str
+    review: str
+    kind: str
+    label: str
+    root: str = PERSON
+    names: tuple[str, ...] = ()  # label, aliases and (online spaces) platform, as written
+    aliases: tuple[str, ...] = ()  # other names the review gives, as written
+    gender: str | None = None  # gender code
+    birth_years: tuple[int, int] | None = None
+    area: str | None = None  # as recorded on the record itself
+    review_area: str | None = None  # as recorded on its review
+    years: tuple[int, int] | None = None  # years of the incidents it is part of
+    harm_types: frozenset[str] = frozenset()  # of its incidents, else of its review
+    places: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
+    agency: str | None = None  # professionals
+    relation: str | None = None  # family members, as written
+
+
+_SPACES = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_name(text: str) -> str:
+    """Lower case, accents and punctuation removed, a leading "the" dropped.
+
+    >>> normalise_name("  The Bus Station, Northbridge ")
+    'bus station northbridge'
+    >>> normalise_name("Child M's café")
+    'child m s cafe'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = _SPACES.sub(" ", ascii_text.lower()).split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def _record_classes() -> dict[str, tuple[str, str, int]]:
+    """Class IRI -> (code, root, depth) for every coded person, group and place class."""
+    from casegraph.ontology import vocabulary
+
+    vocab = vocabulary()
+    return {iri: (code, root, len(vocab.superclasses.get(iri, ())))
+            for root in (PERSON, GROUP, PLACE) for code, iri in vocab.class_codes[root].items()}
+
+
+_VALUE_PREDICATES = {  # predicate IRI -> short name used below
+    RDFS + "label": "label", CG + "alias": "alias", CG + "area": "area", CG + "platform": "platform",
+    CG + "gender": "gender", CG + "agency": "agency", CG + "relation": "relation",
+    CG + "ageMin": "ageMin", CG + "ageMax": "ageMax", CG + "ageApproximate": "ageApproximate",
+    CG + "ageAtEarliest": "ageAtEarliest", CG + "ageAtLatest": "ageAtLatest",
+    CG + "bornEarliest": "bornEarliest", CG + "bornLatest": "bornLatest",
+    CG + "harmType": "harmType", CG + "dateEarliest": "dateEarliest", CG + "dateLatest": "dateLatest",
+    CG + "publicationYear": "publicationYear",
+}
+# Incidents and context associations: every record in one is linked to every other in it.
+_MEMBERSHIP_PREDICATES = ("hasVictim", "hasPerpetrator", "involves", "occurredAt", "concernsYoungPerson",
+                          "contextPlace", "contextParticipant")
+# A person's own places, groups and relationships (the direct cg:knows sub-property triples, one
+# row each, rather than the reified statement's two).
+_DIRECT_PREDICATES = ("frequents", "livesAt", "attends", "memberOf")
+
+
+def _values(iris) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def _code(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def _year(date_text: str) -> int:
+    return int(date_text[:4])
+
+
+def _pairs(store, query: str) -> Iterator[tuple[str, str]]:
+    """Rows of a two-variable query as plain strings (Oxigraph's cost per row dominates, so keep
+    rows few and narrow)."""
+    for first, second in store.query(query):
+        yield first.value, second.value
+
+
+def link_records(store) -> list[LinkRecord]:
+    """Every person, group and place in the store as a `LinkRecord`, sorted by IRI.
+
+    Four queries, each a plain scan of a few predicates (Oxigraph's joins cost more than the
+    rows they save): record types; literal and code values; memberships of incidents and context
+    associations; a person's own places, groups and relationships.
+    """
+    from casegraph.ontology import vocabulary
+
+    classes = _record_classes()
+    kinds: dict[str, tuple[str, str, int]] = {}
+    for iri, class_iri in _pairs(store, f"SELECT ?r ?t {{ VALUES ?t {{ {_values(classes)} }} ?r a ?t }}"):
+        found = classes[class_iri]
+        if iri not in kinds or found[2] > kinds[iri][2]:
+            kinds[iri] = found
+
+    values: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    short = _VALUE_PREDICATES
+    for subject, predicate, obj in store.query(f"SELECT ?s ?p ?o {{ VALUES ?p {{ {_values(short)} }} ?s ?p ?o }}"):
+        values[subject.value].setdefault(short[predicate.value], []).append(obj.value)
+
+    members: dict[str, list[str]] = defaultdict(list)  # incident or context -> records in it
+    predicates = _values(CG + p for p in _MEMBERSHIP_PREDICATES)
+    for container, member in _pairs(store, f"SELECT ?c ?m {{ VALUES ?p {{ {predicates} }} ?c ?p ?m }}"):
+        members[container].append(member)
+
+    direct = [CG + p for p in _DIRECT_PREDICATES] + list(vocabulary().relationship_codes.values())
+    pairs = list(_pairs(store, f"SELECT ?a ?b {{ VALUES ?p {{ {_values(direct)} }} ?a ?p ?b }}"))
+    return _assemble(kinds, values, members, pairs)
+
+
+class _Neighbourhood:
+    """What each record is linked to: directly, or by sharing an incident or context association."""
+
+    def __init__(self, kinds, values, members, pairs):
+        self.kinds = kinds
+        self.places: dict[str, set[str]] = defaultdict(set)  # record -> linked place IRIs
+        self.people: dict[str, set[str]] = defaultdict(set)  # record -> linked person and group IRIs
+        self.incidents: dict[str, list[str]] = defaultdict(list)  # record -> incident IRIs
+        for one, other in pairs:
+            self._link(one, other)
+        for container, inside in members.items():
+            inside = [m for m in inside if m in kinds]
+            if "harmType" in values.get(container, ()):  # an incident, not a context association
+                for member in inside:
+                    self.incidents[member].append(container)
+            for i, one in enumerate(inside):
+                for other in inside[i + 1:]:
+                    self._link(one, other)
+
+    def _link(self, one: str, other: str) -> None:
+        if one == other or one not in self.kinds or other not in self.kinds:
+            return
+        (self.places if self.kinds[other][1] == PLACE else self.people)[one].add(other)
+        (self.places if self.kinds[one][1] == PLACE else self.people)[other].add(one)
+
+
+def _birth_years(v: dict[str, list[str]], published: int | None) -> tuple[int, int] | None:
+    if v.get("bornEarliest"):
+        return _year(v["bornEarliest"][0]), _year(v["bornLatest"][0])
+    if not v.get("ageMin"):
+        return None
+    low, high = float(v["ageMin"][0]), float(v["ageMax"][0])
+    if v.get("ageApproximate", ["false"])[0] == "true":  # "about 14": 13 to 15
+        low, high = low - 1, high + 1
+    if v.get("ageAtEarliest"):
+        first, last = _year(v["ageAtEarliest"][0]), _year(v["ageAtLatest"][0])
+    elif published:
+        first, last = published - YEARS_BEFORE_PUBLICATION, published
+    else:
+        return None
+    # aged `high` at some time in year `first`: born in `first - high - 1` at the earliest
+    return int(first - high - 1), int(last - low)
+
+
+def _assemble(kinds, values, members, pairs) -> list[LinkRecord]:
+    around = _Neighbourhood(kinds, values, members, pairs)
+    empty: dict[str, list[str]] = {}
+    normalised: dict[str, tuple[str, ...]] = {}  # record -> the names others may know it by
+    for iri, (code, _, _) in kinds.items():
+        v = values.get(iri, empty)
+        labels = v.get("label", []) if code not in PSEUDONYMOUS_KINDS else []
+        normalised[iri] = tuple(filter(None, map(normalise_name, labels + v.get("alias", []) + v.get("platform", []))))
+
+    def linked_names(iris) -> frozenset[str]:
+        return frozenset(chain.from_iterable(map(normalised.__getitem__, iris))) if iris else frozenset()
+
+    incident_years: dict[str, list[int]] = {}
+    records = []
+    for iri in sorted(kinds):
+        code, root, _ = kinds[iri]
+        review_iri, _, _ = iri.rpartition("/")
+        review = values.get(review_iri, empty)
+        published = _year(review["publicationYear"][0]) if review.get("publicationYear") else None
+        v = values.get(iri, empty)
+        incidents = around.incidents.get(iri, ())
+        years, harms = [], set()
+        for incident in incidents:
+            known = incident_years.get(incident)
+            if known is None:
+                w = values[incident]
+                known = incident_years[incident] = [_year(d) for d in w.get("dateEarliest", []) + w.get("dateLatest", [])]
+            years += known
+            harms.update(map(_code, values[incident]["harmType"]))
+        labels = v.get("label", [])
+        records.append(LinkRecord(
+            iri=iri, review=review_iri[len(REVIEW):], kind=code, label=labels[0] if labels else _code(iri),
+            root=root, names=tuple(dict.fromkeys(labels + v.get("alias", []) + v.get("platform", []))),
+            aliases=tuple(v.get("alias", [])),
+            gender=_code(v["gender"][0]) if "gender" in v else None,
+            birth_years=_birth_years(v, published) if root == PERSON else None,
+            area=v["area"][0] if "area" in v else None,
+            review_area=review["area"][0] if "area" in review else None,
+            years=(min(years), max(years)) if years else None,
+            harm_types=frozenset(harms or map(_code, review.get("harmType", []))),
+            places=linked_names(around.places.get(iri)),
+            people=linked_names(around.people.get(iri)),
+            agency=_code(v["agency"][0]) if "agency" in v else None,
+            relation=v["relation"][0] if "relation" in v else None))
+    return records
+
+
+__all__ = ["LinkRecord", "link_records", "normalise_name"]

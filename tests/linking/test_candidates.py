@@ -1,0 +1,210 @@
+"""find_candidates proposes the pairs that may be one entity, explains each, and stays sub-quadratic."""
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casegraph.graph.store import ReviewStore
+from casegraph.linking import candidates as cand
+from casegraph.linking.candidates import (DEFAULT_THRESHOLD, Candidate, blocked_pairs, candidate_id,
+                                          find_candidates, kind_family)
+from casegraph.linking.records import link_records
+from casegraph.loading import load_paths
+from casegraph.synthetic import generate_corpus
+from tests.linking.conftest import iri
+
+
+def pair(left: str, right: str) -> frozenset[str]:
+    return frozenset((iri(left), iri(right)))
+
+
+# Above the default threshold, best first; pairs on one line score the same.
+EXPECTED = [
+    {pair("tl-a-2018/child-m", "tl-b-2019/young-person-b")},  # alias "Em", age, school, area
+    {pair("tl-a-2018/men", "tl-b-2019/elm-men")},
+    {pair("tl-a-2018/elm-park", "tl-b-2019/park")},
+    {pair("tl-a-2018/hillside", "tl-b-2019/school")},
+    {pair("tl-a-2018/jason-holt", "tl-b-2019/jason-holt"), pair("tl-a-2018/mr-x", "tl-b-2019/adult-2")},
+    {pair("tl-a-2018/snapchat", "tl-b-2019/snapchat"), pair("tl-a-2018/snapchat", "tl-d-2020/snapchat"),
+     pair("tl-b-2019/snapchat", "tl-d-2020/snapchat")},
+    {pair("tl-a-2018/jason-holt", "tl-c-2020/jason-holt"), pair("tl-b-2019/jason-holt", "tl-c-2020/jason-holt")},
+    {pair("tl-a-2018/elm-park", "tl-c-2020/elm-park"), pair("tl-b-2019/park", "tl-c-2020/elm-park")},
+]
+
+
+@pytest.fixture(scope="module")
+def proposed(records) -> list[Candidate]:
+    return find_candidates(records)
+
+
+def test_exact_candidates_above_the_default_threshold_in_order(proposed):
+    assert all(c.score >= DEFAULT_THRESHOLD for c in proposed)
+    assert [c.score for c in proposed] == sorted((c.score for c in proposed), reverse=True)
+    tiers: list[set[frozenset[str]]] = []
+    scores: list[float] = []
+    for candidate in proposed:
+        if scores and math.isclose(candidate.score, scores[-1], rel_tol=1e-9):
+            tiers[-1].add(frozenset((candidate.left, candidate.right)))
+        else:
+            tiers.append({frozenset((candidate.left, candidate.right))})
+            scores.append(candidate.score)
+    assert tiers == EXPECTED
+
+
+@pytest.mark.parametrize("left, right", [
+    ("tl-a-2018/elm-park", "tl-d-2020/elm-park"),  # another town's Elm Park
+    ("tl-a-2018/elm-park", "tl-c-2020/elm-street"),  # a street, not the park
+    ("tl-a-2018/jason-holt", "tl-d-2020/jason-holt"),  # the same name, 20 years older, elsewhere
+    ("tl-a-2018/mr-x", "tl-d-2020/mr-c"),  # the same alias, 35 years older, elsewhere
+    ("tl-a-2018/child-m", "tl-d-2020/child-d"),  # "Child M" twice is no evidence
+    ("tl-a-2018/child-m", "tl-b-2019/yp1"),  # the same school, but two years younger
+])
+def test_look_alikes_score_below_the_threshold(records, left, right):
+    scores = {frozenset((c.left, c.right)): c.score for c in find_candidates(records, threshold=0.0)}
+    assert scores.get(pair(left, right), 0.0) < DEFAULT_THRESHOLD
+
+
+def test_the_explanation_lists_every_attribute_with_its_outcome(proposed):
+    [holt] = [c for c in proposed if {c.left, c.right} == pair("tl-a-2018/jason-holt", "tl-c-2020/jason-holt")]
+    outcomes = {c.attribute: c.outcome for c in holt.comparisons}
+    assert outcomes == {"name": "agree", "gender": "agree", "birth": "agree", "area": "agree",
+                        "years": "partial", "harm": "disagree", "linked": "agree"}
+    weights = {c.attribute: c.weight for c in holt.comparisons}
+    assert weights["name"] > 0 and weights["birth"] > 0 and weights["harm"] < 0
+    assert "jason holt" in holt.comparisons[0].detail
+    assert (holt.kind, holt.left_review, holt.right_review, holt.left_label) == ("adult", "tl-a-2018", "tl-c-2020",
+                                                                                   "Jason Holt")
+    assert holt.score == pytest.approx(cand.probability(holt.weight))
+    assert holt.left < holt.right and holt.id == candidate_id(holt.right, holt.left)
+
+
+def test_every_candidate_scores_what_its_explanation_adds_up_to(records):
+    for candidate in find_candidates(records, threshold=0.0):
+        assert candidate.score == pytest.approx(cand.probability(candidate.weight), abs=1e-9)
+        assert [c.attribute for c in candidate.comparisons] == list(cand._attributes(candidate.kind))
+        assert all(c.weight == 0.0 for c in candidate.comparisons if c.outcome == "missing")
+
+
+def test_decided_pairs_are_not_proposed_again(records, proposed):
+    decided = {frozenset((proposed[0].left, proposed[0].right)), frozenset((proposed[3].right, proposed[3].left))}
+    again = find_candidates(records, exclude=decided)
+    assert {c.id for c in again} == {c.id for c in proposed} - {proposed[0].id, proposed[3].id}
+
+
+def test_one_reviews_records_pair_only_when_one_kind_shares_a_name(records):
+    same_review = {frozenset((c.left, c.right)) for c in find_candidates(records, threshold=0.0)
+                   if c.left_review == c.right_review}
+    # Mr H's alias is "Jason Holt": the review may not have seen that they were one man. Elm Park and
+    # Elm Street in that review share the word "elm" but are different kinds.
+    assert same_review == {pair("tl-c-2020/jason-holt", "tl-c-2020/mr-h")}
+
+
+def test_kinds_chooses_the_families_compared(records):
+    assert {c.kind for c in find_candidates(records, kinds={"adult"})} == {"adult"}
+    assert {c.kind for c in find_candidates(records, kinds={"place"})} == {"place:public-space", "place:school",
+                                                                            "place:online-space"}
+    assert {c.kind for c in find_candidates(records, kinds={"park", "school"})} == {"place:public-space",
+                                                                                   "place:school"}
+
+
+def test_kind_families(by_iri):
+    assert kind_family(by_iri[iri("tl-a-2018/child-m")]) == kind_family(by_iri[iri("tl-b-2019/young-person-b")])
+    assert kind_family(by_iri[iri("tl-a-2018/elm-park")]) == kind_family(by_iri[iri("tl-c-2020/elm-street")])
+    assert kind_family(by_iri[iri("tl-a-2018/elm-park")]) != kind_family(by_iri[iri("tl-a-2018/hillside")])
+
+
+def test_candidates_are_reproducible(records, proposed):
+    assert find_candidates(list(reversed(records))) == proposed
+
+
+@given(st.text(min_size=1), st.text(min_size=1))
+def test_candidate_id_is_short_stable_and_order_independent(left, right):
+    found = candidate_id(left, right)
+    assert found == candidate_id(right, left)
+    assert len(found) == 11 and found[0] == "c" and int(found[1:], 16) >= 0
+
+
+@pytest.mark.parametrize("name, code", [("Child M", True), ("YP3", True), ("Young Person 4", True), ("Mr C", True),
+                                        ("Adult 2", True), ("Group 1", True), ("Smokey", False),
+                                        ("Jason Holt", False), ("Elm Park", False)])
+def test_code_names_are_not_evidence(name, code):
+    assert cand.is_code_name(cand.normalise_name(name)) is code
+
+
+# -- the model's weights -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def adult_model(records):
+    features = cand._families(records, {"adult"})["adult"]
+    model = cand._Model("adult", features, cand._Comparer(cand._Frequencies(features)), cand.random.Random(0))
+    return model, features
+
+
+def test_agreeing_never_counts_less_than_disagreeing(records):
+    for family, features in cand._families(records, None).items():
+        model = cand._Model(family, features, cand._Comparer(cand._Frequencies(features)), cand.random.Random(0))
+        for weights, m in zip(model.weights, model.m):
+            possible = [w for w, chance in zip(weights, m) if chance > 0]
+            assert possible == sorted(possible, reverse=True), (family, weights)
+
+
+ATTRIBUTES = ("gender", "birth_years", "area", "years", "harm_types")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(ATTRIBUTES), st.integers(0, 30), st.integers(0, 30))
+def test_score_is_monotone_in_agreements(adult_model, attribute, first, second):
+    """Making one more attribute of b agree with a never lowers the pair's evidence."""
+    model, features = adult_model
+    a = features[first % len(features)].record
+    b = features[second % len(features)].record
+    agreeing = dataclasses.replace(b, **{attribute: getattr(a, attribute)})
+    stop = cand._stop_words([a, b])
+    fa, fb, fagree = (cand._Features(r, stop) for r in (a, b, agreeing))
+    assert model.evidence(fa, fagree) >= model.evidence(fa, fb) - 1e-9
+
+
+# -- blocking on a generated corpus --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def generated_records(tmp_path_factory) -> list:
+    work = tmp_path_factory.mktemp("generated")
+    corpus = generate_corpus(work / "corpus", reviews=120, seed=3)
+    assert not load_paths([work / "corpus" / "reviews"], work / "store").failed
+    assert corpus.reviews == 120
+    with ReviewStore.open(work / "store") as store:
+        return link_records(store)
+
+
+def test_blocking_compares_far_fewer_pairs_than_all(generated_records):
+    sizes = Counter(kind_family(r) for r in generated_records)
+    all_pairs = sum(n * (n - 1) // 2 for n in sizes.values())  # already only pairs within a family
+    compared = list(blocked_pairs(generated_records))
+    assert len(compared) == len(set(compared))  # each pair once
+    assert len(compared) < 0.05 * all_pairs
+    families = {r.iri: kind_family(r) for r in generated_records}
+    assert all(families[left] == families[right] for left, right in compared)
+
+
+def test_blocked_pairs_are_the_pairs_scored(generated_records):
+    scored = {frozenset((c.left, c.right)) for c in find_candidates(generated_records, threshold=0.0,
+                                                                   kinds={"adult", "group"})}
+    blocked = {frozenset(p) for p in blocked_pairs(generated_records, kinds={"adult", "group"})}
+    assert scored == blocked
+
+
+def test_the_linking_package_imports_nothing_heavy():
+    import subprocess
+    import sys
+
+    code = ("import sys, casegraph.linking\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('pyoxigraph', 'rdflib', 'yaml', 'casegraph.linking.'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2]).stdout
+    assert out.strip() == "[]"
