@@ -13,6 +13,7 @@ relationships as `{"type": ..., "properties": {...}}`, paths as `{"nodes": [...]
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -51,12 +52,16 @@ def plain_relationship(type_name: str, properties) -> dict:
     return {"type": type_name, "properties": {k: plain(v) for k, v in properties.items()}}
 
 
-def plain(value: object) -> object:
-    """Lists and maps walked; engine-specific graph objects are converted by each engine first."""
+def plain(value: object, graph_object: Callable[[object], dict | None] = lambda value: None) -> object:
+    """Lists and maps walked; an engine's node, relationship or path turned into a dict by
+    `graph_object` (which returns None for anything else)."""
+    converted = graph_object(value)
+    if converted is not None:
+        return converted
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [plain(v, graph_object) for v in value]
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {k: plain(v, graph_object) for k, v in value.items()}
     return value
 
 

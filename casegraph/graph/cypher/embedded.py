@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import os
 import re
 import shutil
 import signal
@@ -37,7 +36,6 @@ FINGERPRINT_KEY = "casegraph:view-fingerprint"
 VIEW_VERSION = "3"  # bump when the view's rules change, so cached views are rebuilt
 BATCH_ROWS = 5000
 STARTUP_SECONDS = 60.0
-KEY_LABELS = ("Review", "Record", "Evidence", "Concept")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -178,7 +176,7 @@ class EmbeddedCypher(CypherEngine):
         if allow_update:
             self.server.save()  # the view keeps the change until the reviews change
         columns = [column[1] if isinstance(column, (list, tuple)) else column for column in result.header]
-        return CypherResult(columns, [[_plain(value) for value in row] for row in result.result_set])
+        return CypherResult(columns, [[plain(value, _graph_object) for value in row] for row in result.result_set])
 
     def close(self) -> None:
         self.server.close()
@@ -219,7 +217,7 @@ def load_view(graph, view: PropertyGraph, progress: Progress | None = None) -> N
         graph.query(f"CREATE INDEX FOR (n:{_quote(label)}) ON (n.iri)")
 
 
-def _plain(value: object) -> object:
+def _graph_object(value: object) -> dict | None:
     from falkordb import Edge, Node
     from falkordb import Path as GraphPath
 
@@ -228,12 +226,9 @@ def _plain(value: object) -> object:
     if isinstance(value, Edge):
         return plain_relationship(value.relation, value.properties)
     if isinstance(value, GraphPath):
-        return {"nodes": [_plain(n) for n in value.nodes()], "relationships": [_plain(e) for e in value.edges()]}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return plain(value)
+        return {"nodes": [_graph_object(n) for n in value.nodes()],
+                "relationships": [_graph_object(e) for e in value.edges()]}
+    return None
 
 
 _SYNTAX = re.compile(r"errMsg: (?P<message>.*?) line: (?P<line>\d+), column: (?P<column>\d+).*?"

@@ -23,7 +23,7 @@ class Neo4jCypher(CypherEngine):
 
         def work(tx):
             result = tx.run(query, params or {})
-            return list(result.keys()), [[_plain(value) for value in record.values()] for record in result]
+            return list(result.keys()), [[plain(value, _graph_object) for value in record.values()] for record in result]
 
         try:
             with self.driver.session(database=self.settings.database) as session:
@@ -43,7 +43,7 @@ class Neo4jCypher(CypherEngine):
         self.driver.close()
 
 
-def _plain(value: object) -> object:
+def _graph_object(value: object) -> dict | None:
     from neo4j.graph import Node, Path, Relationship
 
     if isinstance(value, Node):
@@ -51,9 +51,6 @@ def _plain(value: object) -> object:
     if isinstance(value, Relationship):
         return plain_relationship(value.type, dict(value))
     if isinstance(value, Path):
-        return {"nodes": [_plain(n) for n in value.nodes], "relationships": [_plain(r) for r in value.relationships]}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return plain(value)
+        return {"nodes": [_graph_object(n) for n in value.nodes],
+                "relationships": [_graph_object(r) for r in value.relationships]}
+    return None
