@@ -11,12 +11,9 @@ import json
 import click
 
 from casegraph.cli import _interactive, format_option, handles_errors, store_option
+from casegraph.ontology import short_id
 
-REVIEW_PREFIX = "https://w3id.org/casegraph/review/"
 
-
-def _short(iri: str) -> str:
-    return iri[len(REVIEW_PREFIX):] if iri.startswith(REVIEW_PREFIX) else iri
 
 
 def _analyst_option(func):
@@ -82,7 +79,7 @@ def candidates(store, threshold, kinds, limit, refresh, fmt):
 
         click.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2, ensure_ascii=False))
         return
-    rows = [[c.id, c.kind, round(c.score, 3), _short(c.left), _label(c, "left"), _short(c.right), _label(c, "right"),
+    rows = [[c.id, c.kind, round(c.score, 3), short_id(c.left), _label(c, "left"), short_id(c.right), _label(c, "right"),
              ", ".join(x.attribute for x in c.comparisons if x.outcome == "agree"),
              ", ".join(x.attribute for x in c.comparisons if x.outcome == "disagree")] for c in found]
     click.echo(render(["id", "kind", "score", "left", "left label", "right", "right label", "agree", "disagree"],
@@ -140,7 +137,7 @@ def render_card(card) -> str:
     def review(record) -> str:
         return f"{record.review_id}: {record.review_title}" if record.review_id else "(no stored review)"
 
-    rows = [["record", _short(left.iri), _short(right.iri)], ["review", review(left), review(right)],
+    rows = [["record", short_id(left.iri), short_id(right.iri)], ["review", review(left), review(right)],
             ["label", left.label, right.label], ["class", ", ".join(left.classes[:1]), ", ".join(right.classes[:1])]]
     for name in sorted({n for n, _ in left.attributes} | {n for n, _ in right.attributes}):
         rows.append([name, _values(left, name), _values(right, name)])
@@ -210,7 +207,7 @@ def describe(change) -> str:
     from casegraph.linking.decisions import noun
 
     decision = change.decision
-    pair = f"{_short(decision.left)} and {_short(decision.right)}"
+    pair = f"{short_id(decision.left)} and {short_id(decision.right)}"
     score = f" (score {decision.score:.3f})" if decision.score is not None else ""
     if decision.verdict == "undone":
         before = change.before
@@ -307,7 +304,7 @@ def list_decisions(store, everything, fmt):
         chosen = decisions(opened) if everything else current_decisions(opened)
         missing = missing_records(opened, [iri for d in chosen for iri in (d.left, d.right)])
     compact = fmt != "json"
-    show_iri = _short if compact else (lambda iri: iri)
+    show_iri = short_id if compact else (lambda iri: iri)
     columns = ["id", "verdict", "left", "right", "analyst", "time", "score", "note", "missing"]
     if everything:
         columns += ["decision", "supersedes", "undoes"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from casegraph.cli import format_option, handles_errors, store_option
-from casegraph.linking.entities import REVIEW_PREFIX
+from casegraph.ontology import short_id
 from casegraph.linking.patterns import KINDS, MEASURES
 
 
@@ -65,6 +65,6 @@ def _cell(value: object, compact: bool) -> object:
     """A table or CSV cell: lists joined with "; ", record IRIs as review-id/item-id in tables."""
     if isinstance(value, list):
         return "; ".join(str(_cell(v, compact)) for v in value)
-    if compact and isinstance(value, str) and value.startswith(REVIEW_PREFIX):
-        return value[len(REVIEW_PREFIX):]
+    if compact and isinstance(value, str):
+        return short_id(value)
     return value

@@ -30,9 +30,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from casegraph.ontology import CG, OWL, RDF, RDFS, XSD, Vocabulary, vocabulary
+from casegraph.ontology import CG, OWL, RDF, RDFS, REVIEW, XSD, Vocabulary, vocabulary
 
-REVIEW_PREFIX = "https://w3id.org/casegraph/review/"
 RDF_TYPE = RDF + "type"
 EXTRA_RELATIONSHIPS = {RDF + "subject": "SUBJECT", RDF + "object": "OBJECT", OWL + "sameAs": "SAME_AS"}
 LITERAL_NAMES = {RDFS + "label": "label", RDF + "predicate": "predicate"}
@@ -120,7 +119,7 @@ _EPOCH = _dt.date(1970, 1, 1)
 
 def _review_of(graph: ox.NamedNode | ox.DefaultGraph) -> str | None:
     name = getattr(graph, "value", "")
-    return name[len(REVIEW_PREFIX):] if name.startswith(REVIEW_PREFIX) else None
+    return name[len(REVIEW):] if name.startswith(REVIEW) else None
 
 
 def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> PropertyGraph:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from casegraph.linking.candidate_cache import find_candidate
 from casegraph.linking.decisions import Decision, UnknownCandidate, explanation_summary, history
-from casegraph.ontology import CG, RDF, RDFS, REVIEW
+from casegraph.ontology import CG, RDF, RDFS, REVIEW, short_id
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def record_card(store, iri: str) -> RecordCard:
             term.value if term is not None else None for term in list(row)[1:])
         review_id, title = graph[len(REVIEW):], review_title or title
         if inverse == "true":
-            attributes.add((f"← {vocab.label(prop)}", value_label or _short(value)))
+            attributes.add((f"← {vocab.label(prop)}", value_label or short_id(value)))
         elif prop == RDF + "type":
             classes.append(value)
         elif prop == RDFS + "label":
@@ -121,7 +121,3 @@ def record_card(store, iri: str) -> RecordCard:
     ordered = sorted(set(classes), key=lambda c: -len(vocab.superclasses.get(c, ())))
     return RecordCard(iri, review_id, title, label, tuple(vocab.label(c) for c in ordered),
                       tuple(sorted(attributes)), tuple(evidence))
-
-
-def _short(iri: str) -> str:
-    return iri[len(REVIEW):] if iri.startswith(REVIEW) else iri

@@ -37,12 +37,12 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from casegraph.errors import QueryError
+from casegraph.ontology import record_iri, short_id
 
 if TYPE_CHECKING:  # networkx and the view (pyoxigraph) are imported only when a graph is built
     import networkx as nx
@@ -51,7 +51,6 @@ if TYPE_CHECKING:  # networkx and the view (pyoxigraph) are imported only when a
 
 PARTICIPATION = {"HAS_VICTIM": "victim", "HAS_PERPETRATOR": "perpetrator", "INVOLVES": "involved"}
 TIES = ("KNOWS", "FRIEND_OF", "INTIMATE_PARTNER_OF", "RELATIVE_OF", "ASSOCIATE_OF", "ACQUAINTANCE_OF")
-REVIEW_PREFIX = "https://w3id.org/casegraph/review/"  # casegraph.graph.view.REVIEW_PREFIX, without pyoxigraph
 
 
 class PatternError(QueryError):
@@ -201,8 +200,9 @@ def resolve(source: PropertyGraph | nx.MultiDiGraph, text: str, *, labels: Seque
     """The entity a record IRI or review-id/item-id names; an unknown one names a close match.
 
     >>> import networkx as nx
-    >>> graph = nx.MultiDiGraph(entity_of={REVIEW_PREFIX + "r-1/amy": REVIEW_PREFIX + "r-1/amy"})
-    >>> graph.add_node(REVIEW_PREFIX + "r-1/amy", labels={"Person"})
+    >>> amy = record_iri("r-1/amy")
+    >>> graph = nx.MultiDiGraph(entity_of={amy: amy})
+    >>> graph.add_node(amy, labels={"Person"})
     >>> resolve(graph, "r-1/amy")
     'https://w3id.org/casegraph/review/r-1/amy'
     >>> resolve(graph, "r-1/ammy")  # doctest: +ELLIPSIS
@@ -212,7 +212,7 @@ def resolve(source: PropertyGraph | nx.MultiDiGraph, text: str, *, labels: Seque
     """
     graph = _entities(source, merged)
     text = text.strip()
-    iri = text if re.match(r"^[a-z][a-z0-9+.-]*:", text, re.I) else REVIEW_PREFIX + text.strip("/")
+    iri = record_iri(text)
     entity_of = graph.graph["entity_of"]
     if iri in entity_of and _has(graph, entity_of[iri], *labels):
         return entity_of[iri]
@@ -220,11 +220,8 @@ def resolve(source: PropertyGraph | nx.MultiDiGraph, text: str, *, labels: Seque
         kinds = sorted(graph.nodes[entity_of[iri]]["labels"] - {"Record"})
         raise PatternError(f"{text!r} is a record of class {', '.join(kinds) or 'Record'}, not a {what}; "
                            f"choose a {what}")
-    candidates = {_short(r): r for r, e in entity_of.items() if _has(graph, e, *labels)}
-    close = difflib.get_close_matches(_short(iri), list(candidates), n=1, cutoff=0.5)
+    candidates = {short_id(r): r for r, e in entity_of.items() if _has(graph, e, *labels)}
+    close = difflib.get_close_matches(short_id(iri), list(candidates), n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else "."
     raise PatternError(f"no {what} {text!r} in the stored reviews{hint} Give a record IRI or review-id/item-id.")
 
-
-def _short(iri: str) -> str:
-    return iri[len(REVIEW_PREFIX):] if iri.startswith(REVIEW_PREFIX) else iri

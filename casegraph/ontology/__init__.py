@@ -8,6 +8,7 @@ second list of terms.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,27 @@ def expand(name: str) -> str:
     if sep and prefix in PREFIXES:
         return PREFIXES[prefix] + local
     return CG + name
+
+
+def record_iri(text: str) -> str:
+    """The IRI a user means by a record: an IRI as given (with or without <...>), or
+    review-id/item-id, the short form, under the review namespace.
+
+    >>> record_iri("scr-30-2016/child-m"), record_iri("<https://example.org/x>")
+    ('https://w3id.org/casegraph/review/scr-30-2016/child-m', 'https://example.org/x')
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    return text if _SCHEME.match(text) else REVIEW + text.strip("/")
+
+
+def short_id(iri: str) -> str:
+    """review-id/item-id for a record IRI (the inverse of record_iri); any other IRI as it is."""
+    return iri[len(REVIEW):] if iri.startswith(REVIEW) else iri
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
 def concept_iri(scheme: str, code: str) -> str:

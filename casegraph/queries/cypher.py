@@ -10,7 +10,7 @@ import re
 
 from casegraph.errors import QueryError
 from casegraph.graph.cypher import CypherEngine, CypherResult
-from casegraph.loaders.convert import review_iri
+from casegraph.ontology import record_iri
 from casegraph.queries import Param, SavedQuery, checked_integer, expand_cypher_hops, with_defaults
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -28,8 +28,7 @@ def is_write(text: str) -> bool:
 def _value(param: Param | None, name: str, value: str) -> object:
     kind = param.type if param else ("integer" if _INTEGER.match(value) else "string")
     if kind == "iri":
-        iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
-        return iri if ":" in iri else review_iri(iri)
+        return record_iri(value)
     if kind in ("integer", "hops"):
         return checked_integer(param, name, value)
     return value  # string, and review ids as nodes carry them in `review`

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from casegraph.errors import QueryError
 from casegraph.graph.store import ReviewStore
 from casegraph.loaders.convert import review_iri
-from casegraph.ontology import PREFIXES, XSD
+from casegraph.ontology import PREFIXES, XSD, record_iri
 from casegraph.queries import Param, SavedQuery, checked_integer, expand_hops, with_defaults
 from casegraph.queries.screen import screen
 
@@ -40,8 +40,7 @@ def _term(param: Param | None, name: str, value: str):
                                      else "integer" if _INTEGER.match(value) else "string")
     try:
         if kind == "iri":
-            iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
-            return ox.NamedNode(iri if ":" in iri else review_iri(iri))
+            return ox.NamedNode(record_iri(value))
         if kind == "review":
             return ox.NamedNode(review_iri(value))
         if kind in ("integer", "hops"):

@@ -24,10 +24,11 @@ from pathlib import Path
 import pytest
 
 from casegraph.graph.store import ReviewStore
-from casegraph.graph.view import REVIEW_PREFIX, PropertyGraph, build_view
-from casegraph.linking import entities, patterns
+from casegraph.graph.view import PropertyGraph, build_view
+from casegraph.linking import patterns
 from casegraph.linking.entities import PatternError, entity_graph, identities
 from casegraph.linking.patterns import run_report
+from casegraph.ontology import REVIEW as REVIEW_PREFIX
 from casegraph.loading import load_paths
 from casegraph.queries import saved_query
 from casegraph.queries.sparql import display, run_sparql, run_update
@@ -297,10 +298,6 @@ def test_identity_follows_links_both_ways_and_names_the_smallest_record(views):
                      f"{B}/amy-b": f"{A}/amy", f"{A}/park": f"{A}/park", f"{B}/park-b": f"{A}/park",
                      f"{B}/fin": f"{B}/fin", f"{C}/hal": f"{B}/fin"}
     assert identities(views["raw"]) == {}
-
-
-def test_review_prefix_is_the_views():
-    assert entities.REVIEW_PREFIX == REVIEW_PREFIX
 
 
 # -- the same definitions as the saved questions ---------------------------------------------------
