@@ -16,13 +16,14 @@ from casegraph.ontology import short_id
 
 
 
-def _analyst_option(func):
-    return click.option("--analyst", envvar="CASEGRAPH_ANALYST", default=None,
+def _decision_options(func):
+    """What accept, reject and undo take: the candidate, the store, why and who."""
+    func = handles_errors(func)
+    func = click.option("--analyst", envvar="CASEGRAPH_ANALYST", default=None,
                         help="Who decides (default: $CASEGRAPH_ANALYST, else your user name).")(func)
-
-
-def _note_option(func):
-    return click.option("--note", default="", help="Why: kept with the decision.")(func)
+    func = click.option("--note", default="", help="Why: kept with the decision.")(func)
+    func = store_option(func)
+    return click.argument("candidate_id", metavar="ID")(func)
 
 
 @click.group()
@@ -226,11 +227,7 @@ def describe(change) -> str:
 
 
 @link.command("accept")
-@click.argument("candidate_id", metavar="ID")
-@store_option
-@_note_option
-@_analyst_option
-@handles_errors
+@_decision_options
 def accept(candidate_id, store, note, analyst):
     """Accept a candidate: its two records are one entity (linked with owl:sameAs).
 
@@ -246,11 +243,7 @@ def accept(candidate_id, store, note, analyst):
 
 
 @link.command("reject")
-@click.argument("candidate_id", metavar="ID")
-@store_option
-@_note_option
-@_analyst_option
-@handles_errors
+@_decision_options
 def reject(candidate_id, store, note, analyst):
     """Reject a candidate: its two records are not one entity, and the pair is not proposed again.
 
@@ -262,11 +255,7 @@ def reject(candidate_id, store, note, analyst):
 
 
 @link.command("undo")
-@click.argument("candidate_id", metavar="ID")
-@store_option
-@_note_option
-@_analyst_option
-@handles_errors
+@_decision_options
 def undo(candidate_id, store, note, analyst):
     """Undo the latest decision in force on a candidate, restoring the state before it.
 

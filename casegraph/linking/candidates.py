@@ -315,6 +315,13 @@ ALL_AREAS = "\0all"  # the key of the family-wide counts
 _AGREED, _PARTLY, _DISAGREED, _MISSED = ((o, None) for o in range(4))
 
 
+def _exactly(a: object, b: object):
+    """Agree when equal, disagree when not, missing when either is unknown."""
+    if a is None or b is None:
+        return _MISSED
+    return _AGREED if a == b else _DISAGREED
+
+
 class _Comparer:
     """The outcome of each attribute for a pair (`name`, `gender`, ...), and a readable detail
     for an explanation (`detail`)."""
@@ -342,9 +349,7 @@ class _Comparer:
 
     @staticmethod
     def gender(a: _Features, b: _Features):
-        if a.gender is None or b.gender is None:
-            return _MISSED
-        return _AGREED if a.gender == b.gender else _DISAGREED
+        return _exactly(a.gender, b.gender)
 
     @staticmethod
     def birth(a: _Features, b: _Features):
@@ -359,9 +364,7 @@ class _Comparer:
 
     @staticmethod
     def area(a: _Features, b: _Features):
-        if a.area is None or b.area is None:
-            return _MISSED
-        return _AGREED if a.area == b.area else _DISAGREED
+        return _exactly(a.area, b.area)
 
     @staticmethod
     def years(a: _Features, b: _Features):
