@@ -50,7 +50,8 @@ class _LazyGroup(click.Group):
     """Commands kept in modules of their own (casegraph.commands), imported when first named;
     those modules import the shared options from here, so they cannot be imported up front."""
 
-    lazy = {"link": "casegraph.commands.link:link", "patterns": "casegraph.commands.patterns:patterns"}
+    lazy = {"link": "casegraph.commands.link:link", "patterns": "casegraph.commands.patterns:patterns",
+            "viz": "casegraph.commands.viz:viz", "chart": "casegraph.commands.viz:chart"}
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))

@@ -1,0 +1,141 @@
+"""`casegraph viz` and `casegraph chart`: pictures of the stored reviews, a thin layer over `casegraph.viz`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from casegraph.cli import _query_text, handles_errors, store_option
+from casegraph.viz.charts import FORMATS, KINDS
+from casegraph.viz.network import MEASURES
+
+
+@click.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("casegraph-network.html"),
+              show_default=True, help="The HTML file to write.")
+@click.option("--review", metavar="REVIEW-ID", help="Only what one review records.")
+@click.option("--person", metavar="IRI|REVIEW/ITEM", help="A person's ego network (the peer map), to --hops steps.")
+@click.option("--cross-review", is_flag=True,
+              help="Only entities recorded in two or more reviews (through accepted links), and what lies "
+                   "within --hops steps of them.")
+@click.option("--query", "saved", metavar="NAME", help="The records a saved question returns (casegraph query list).")
+@click.option("--sparql", metavar="QUERY|FILE.rq", help="The records an ad hoc SPARQL query returns.")
+@click.option("--cypher", metavar="QUERY|FILE.cypher",
+              help="The records an ad hoc Cypher query returns (embedded engine; return nodes or their iri).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of --query, --sparql or --cypher (repeatable); bound, never pasted in.")
+@click.option("--hops", type=click.IntRange(0, 10), default=None,
+              help="Steps around the chosen entities (default: 2 for --person, 1 for --cross-review, 0 for "
+                   "queries).")
+@click.option("--size-by", type=click.Choice(MEASURES), default="degree", show_default=True,
+              help="What a node's size shows: relationships, betweenness (sampled on big graphs) or reviews.")
+@click.option("--physics/--no-physics", default=None,
+              help="Let the browser polish the layout at first (default: only up to 1,000 nodes).")
+@click.option("--raw", is_flag=True, help="Ignore the analysts' accepted links: every record is its own entity.")
+@click.option("--title", help="The page's title.")
+@store_option
+@handles_errors
+def viz(output, review, person, cross_review, saved, sparql, cypher, params, hops, size_by, physics, raw, title,
+        store):
+    """Write a network picture of the stored reviews as one HTML file that opens offline.
+
+    The page has every script and style inside it and loads nothing from anywhere (its
+    Content-Security-Policy forbids it), so it can be opened from disk, copied to a machine
+    without network and kept with the case files. Nodes are coloured and shaped by class (the
+    legend), sized by --size-by; a thick border marks an entity recorded in two or more
+    reviews. The page filters by review, harm type, years and class, and searches names.
+    Positions are computed before the page opens, so 10,000 nodes are usable at once.
+
+    By default it draws every stored review; choose one view with --review, --person,
+    --cross-review, --query, --sparql or --cypher.
+
+    \b
+    Examples:
+      casegraph viz -o corpus.html
+      casegraph viz --review scr-30-2016 -o scr-30.html
+      casegraph viz --person scr-30-2016/child-m --hops 2 -o child-m.html
+      casegraph viz --cross-review --size-by reviews -o across.html
+      casegraph viz --query adults-linked-to-young-people -o adults.html
+      casegraph viz --sparql 'SELECT ?p WHERE { ?p a cg:Peer }' --hops 1 -o peers.html
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.graph.view import build_view
+    from casegraph.viz import network_page
+
+    chosen = [name for name, value in (("--review", review), ("--person", person), ("--cross-review", cross_review),
+                                       ("--query", saved), ("--sparql", sparql), ("--cypher", cypher)) if value]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one view, not {' and '.join(chosen)}")
+    if params and not (saved or sparql or cypher):
+        raise click.UsageError("--param goes with --query, --sparql or --cypher")
+    show = {"--review": "review", "--person": "ego", "--cross-review": "cross-review"}.get(
+        chosen[0] if chosen else "", "records" if chosen else "whole")
+    records = _query_records(store, saved, sparql, cypher, params) if show == "records" else ()
+    with ReviewStore.open(store) as opened:
+        view = build_view(opened.review_quads())
+    page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,
+                        size_by=size_by, merged=not raw, title=title, physics=physics)
+    click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} relationships ({page.description}); "
+               f"open it in a browser, no network needed", err=True)
+
+
+def _query_records(store, saved, sparql, cypher, params) -> list[str]:
+    """The IRIs a query's rows hold (SPARQL IRIs, Cypher nodes or their `iri`)."""
+    from casegraph.queries import parse_param_values
+    from casegraph.viz.network import iris_in
+
+    values = parse_param_values(list(params))
+    if cypher:
+        from casegraph.cli import _cypher_engine
+        from casegraph.queries.cypher import run_cypher
+
+        with _cypher_engine(store, False, None, None, None) as engine:
+            result = run_cypher(engine, _query_text(cypher, (".cypher", ".cql")), values)
+        return iris_in(result.rows)
+    from casegraph.graph.store import ReviewStore
+    from casegraph.queries import saved_query
+    from casegraph.queries.sparql import run_sparql
+
+    question = saved_query(saved) if saved else None
+    with ReviewStore.open(store) as opened:
+        result = run_sparql(opened, question.text if question else _query_text(sparql), values, saved=question)
+    return iris_in(result.rows)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(KINDS), metavar="KIND")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file to write (default: KIND.png, or KIND.svg with --format svg).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="png or svg (default: from the output file's suffix, else png).")
+@click.option("--person", metavar="IRI|REVIEW/ITEM", help="timeline: whose timeline.")
+@click.option("--raw", is_flag=True, help="timeline: ignore the analysts' accepted links.")
+@store_option
+@handles_errors
+def chart(kind, output, fmt, person, raw, store):
+    """Draw a chart of the stored reviews as PNG or SVG.
+
+    \b
+    KIND is one of:
+      reviews-per-year  reviews by year of publication (the study's Figure 1)
+      harm-types        reviews and incidents per harm type (the study's Table 3)
+      framework-matrix  reviews x coding-framework nodes, items coded in each
+      timeline          a person's incidents and professional responses (--person)
+
+    \b
+    Examples:
+      casegraph chart reviews-per-year
+      casegraph chart harm-types -o harm.svg
+      casegraph chart framework-matrix --format svg
+      casegraph chart timeline --person scr-49-2013/christine -o christine.png
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.viz.charts import chart_table, draw
+
+    if person and kind != "timeline":
+        raise click.UsageError("--person goes with the timeline chart")
+    output = output or Path(f"{kind}.{fmt or 'png'}")
+    with ReviewStore.open(store) as opened:
+        table = chart_table(opened, kind, person=person, merged=not raw)
+    path = draw(table, output, fmt)
+    click.echo(f"wrote {path}: {table.title}, {len(table.rows)} row(s)", err=True)

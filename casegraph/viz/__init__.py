@@ -1,0 +1,55 @@
+"""Pictures of the stored reviews: network pages that open offline, and charts.
+
+- `casegraph.viz.network`: the drawable graph of entities (accepted links merged) and its views
+  (whole corpus, one review, a person's ego network, entities across reviews, a query's records);
+- `casegraph.viz.layout`: positions computed before the page opens;
+- `casegraph.viz.style`: colours, shapes and legend from the ontology's classes;
+- `casegraph.viz.page`: one self-contained HTML page (vis-network inlined, nothing fetched);
+- `casegraph.viz.charts`: PNG and SVG charts (reviews per year, harm types, framework matrix,
+  a person's timeline).
+
+`network_page` runs the whole path, from a property-graph view to a page on disk.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from casegraph.graph.view import PropertyGraph
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    path: Path
+    nodes: int
+    edges: int
+    description: str
+
+
+def network_page(view: PropertyGraph, path: Path, *, show: str = "whole", review: str | None = None,
+                 person: str | None = None, records: Iterable[str] = (), hops: int | None = None,
+                 size_by: str = "degree", merged: bool = True, title: str | None = None,
+                 physics: bool | None = None) -> PageSummary:
+    """Draw one view of the stored reviews (see `casegraph.viz.network.select`) as a page at `path`."""
+    from casegraph.viz.network import VizError, picture_graph, select
+    from casegraph.viz.page import write_page
+
+    picture = picture_graph(view, merged=merged)
+    shown = select(picture, show, review=review, person=person, records=records, hops=hops)
+    description = {"whole": "all stored reviews", "review": f"review {review}",
+                   "ego": f"{person} and what lies within {2 if hops is None else hops} step(s)",
+                   "cross-review": "entities recorded in two or more reviews, and their neighbours",
+                   "records": "the records a query returned"}[show]
+    if not len(shown):
+        hint = ("; no records are linked across reviews yet: see `casegraph link candidates`"
+                if show == "cross-review" else "")
+        raise VizError(f"nothing to draw: the view of {description} is empty{hint}")
+    links = "following the analysts' accepted links" if merged else "ignoring the analysts' links"
+    summary = (f"{shown.number_of_nodes()} entities and {shown.number_of_edges()} relationships: {description}, "
+               f"{links}. Hover or click for details; drag to move, scroll to zoom.")
+    write_page(shown, path, title=title or f"casegraph: {description}", summary=summary, size_by=size_by,
+               physics=physics)
+    return PageSummary(Path(path), shown.number_of_nodes(), shown.number_of_edges(), description)

@@ -1,0 +1,144 @@
+"""Node positions computed before the page opens, so big networks are usable at once.
+
+A browser's force simulation needs minutes to settle a few thousand nodes, and pyvis leaves
+it all to the browser. Here each connected component is laid out by classical
+multidimensional scaling of its graph distances (exact for components of up to
+`EXACT_LIMIT` nodes; *pivot MDS* for larger ones, Brandes and Pich 2006, "Eigensolver methods
+for progressive multidimensional scaling of large data": distances from `PIVOTS` far-apart
+nodes, found by breadth-first search, so the cost is linear in the edges). Nodes that land on
+one spot (leaves of one hub have equal distances to everything) are spread in a small
+sunflower around it, components are scaled so a typical edge is `EDGE_LENGTH` pixels, and they
+are packed in rows, largest first. The result is deterministic: the same graph gives the same
+positions.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+
+EDGE_LENGTH = 90.0  # pixels, close to vis-network's default spring length
+EXACT_LIMIT = 300
+PIVOTS = 50
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def positions(nodes: Sequence[Hashable], edges: Sequence[tuple[Hashable, Hashable]]) -> dict[Hashable, tuple[float, float]]:
+    """x, y in pixels for every node (edges in either direction; repeats and self-loops are fine)."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    count = len(nodes)
+    if count == 0:
+        return {}
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = np.array([(index[a], index[b]) for a, b in edges if a != b], dtype=np.int64).reshape(-1, 2)
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    adjacency = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(count, count)).tocsr()
+    adjacency.data[:] = 1
+    _, component = connected_components(adjacency, directed=False)
+    members = np.argsort(component, kind="stable")
+    bounds = np.flatnonzero(np.diff(component[members])) + 1
+    groups = sorted(np.split(members, bounds), key=lambda g: (-len(g), g[0]))
+    placed = np.zeros((count, 2))
+    boxes = []
+    for group in groups:
+        coords = _component_layout(adjacency[group][:, group])
+        coords -= coords.min(axis=0) if len(coords) else 0
+        placed[group] = coords
+        boxes.append(coords.max(axis=0) if len(coords) else np.zeros(2))
+    offsets = _pack(boxes)
+    for group, offset in zip(groups, offsets):
+        placed[group] += offset
+    placed -= placed.mean(axis=0)
+    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, placed)}
+
+
+def _component_layout(adjacency):
+    import numpy as np
+    from scipy.sparse.csgraph import shortest_path
+
+    n = adjacency.shape[0]
+    if n == 1:
+        return np.zeros((1, 2))
+    if n == 2:
+        return np.array([[0.0, 0.0], [EDGE_LENGTH, 0.0]])
+    if n <= EXACT_LIMIT:
+        distances = shortest_path(adjacency, directed=False, unweighted=True)
+        coords = _classical_mds(distances)
+    else:
+        coords = _pivot_mds(adjacency)
+    return _spread(_scaled(coords, adjacency))
+
+
+def _classical_mds(distances):
+    import numpy as np
+
+    squared = distances ** 2
+    centred = -0.5 * (squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean())
+    values, vectors = np.linalg.eigh(centred)
+    top = np.argsort(values)[::-1][:2]
+    return vectors[:, top] * np.sqrt(np.maximum(values[top], 1e-9))
+
+
+def _pivot_mds(adjacency):
+    import numpy as np
+    from scipy.sparse.csgraph import shortest_path
+
+    n = adjacency.shape[0]
+    pivots, nearest = [0], np.full(n, np.inf)
+    columns = []
+    for _ in range(min(PIVOTS, n)):
+        column = shortest_path(adjacency, directed=False, unweighted=True, indices=pivots[-1])
+        columns.append(column)
+        nearest = np.minimum(nearest, column)
+        pivots.append(int(np.argmax(nearest)))  # farthest from every pivot so far
+    squared = np.stack(columns, axis=1) ** 2
+    centred = -0.5 * (squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean())
+    _, _, right = np.linalg.svd(centred, full_matrices=False)
+    return centred @ right[:2].T
+
+
+def _scaled(coords, adjacency):
+    """Coordinates scaled so the median edge is EDGE_LENGTH pixels long."""
+    import numpy as np
+
+    start, end = adjacency.nonzero()
+    lengths = np.linalg.norm(coords[start] - coords[end], axis=1)
+    lengths = lengths[lengths > 1e-9]
+    return coords * (EDGE_LENGTH / float(np.median(lengths))) if len(lengths) else coords
+
+
+def _spread(coords):
+    """Nodes on one spot moved onto a sunflower around it, the first staying put."""
+    import numpy as np
+
+    keys = np.round(coords / (EDGE_LENGTH * 0.25)).astype(np.int64)
+    order = np.lexsort((np.arange(len(keys)), keys[:, 1], keys[:, 0]))
+    sorted_keys = keys[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = np.any(sorted_keys[1:] != sorted_keys[:-1], axis=1)
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    rank = np.empty(len(order))
+    rank[order] = np.arange(len(order)) - group_start
+    radius = EDGE_LENGTH * 0.3 * np.sqrt(rank)
+    angle = rank * GOLDEN_ANGLE
+    return coords + np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+
+
+def _pack(boxes):
+    """Top-left offsets that put components (width, height) in rows, in the order given."""
+    import numpy as np
+
+    gap = EDGE_LENGTH
+    area = sum((w + gap) * (h + gap) for w, h in boxes)
+    width = max(max(w for w, _ in boxes) + gap, math.sqrt(area) * 1.2)
+    offsets, x, y, row_height = [], 0.0, 0.0, 0.0
+    for w, h in boxes:
+        if x > 0 and x + w > width:
+            x, y, row_height = 0.0, y + row_height + gap, 0.0
+        offsets.append(np.array([x, y]))
+        x += w + gap
+        row_height = max(row_height, h)
+    return offsets

@@ -1,0 +1,224 @@
+"""The network an analyst looks at: entities and their relationships, and the views of it.
+
+`picture_graph(view)` turns the entity graph (`casegraph.linking.entities.entity_graph`:
+records an analyst linked are one entity) into the graph a page draws: a node for every entity
+except reified relationship records (drawn as their edges), with its legend class
+(`casegraph.viz.style`), names, reviews, records, harm types, years and evidence; one edge per
+(entity, entity, relationship type) with the reviews that state it. Harm types and years of a
+person, place or group are those of the incidents and responses it is directly part of, so the
+page's filters keep an adult with the incidents that make them matter.
+
+The views (`select`):
+- ``whole``: everything;
+- ``review``: the entities one review records;
+- ``ego``: a person and everyone and everything within N steps (the contextual-safeguarding
+  "peer map");
+- ``cross-review``: the entities recorded in two or more reviews (through the analysts' links)
+  and what lies within N steps of them;
+- ``records``: the entities behind given record IRIs (a query's result) and N steps around them.
+Steps follow the relationships of the pattern reports' connection network (people, groups,
+places, incidents, contexts; not professional responses, which join everyone they touch).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from casegraph.errors import CasegraphError
+from casegraph.linking.entities import entity_graph, resolve
+from casegraph.linking.patterns import CONNECTION_TYPES
+from casegraph.ontology import short_id
+from casegraph.viz.style import legend_class
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from casegraph.graph.view import PropertyGraph
+
+VIEWS = ("whole", "review", "ego", "cross-review", "records")
+MEASURES = ("degree", "betweenness", "reviews")
+EVENT_LABELS = ("Incident", "ProfessionalResponse")
+EXCERPT_CHARACTERS = 240
+BETWEENNESS_SAMPLE = 300  # above this many nodes, betweenness is estimated from this many sources
+
+
+class VizError(CasegraphError):
+    """A picture or chart that cannot be drawn: an unknown review, person, view or measure."""
+
+
+def picture_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph:
+    """The drawable graph of the whole view (see the module docstring)."""
+    import networkx as nx
+
+    entities = entity_graph(view, merged=merged)
+    picture = nx.MultiDiGraph(merged=merged)
+    for entity, data in entities.nodes(data=True):
+        style = legend_class(view.nodes[data["records"][0]].labels)
+        if style is None:
+            continue
+        picture.add_node(entity, name=str(data["name"] or short_id(entity)), style=style, labels=data["labels"],
+                         reviews=data["reviews"], records=[(r, _record_class(view, r)) for r in data["records"]],
+                         harm=set(data["codes"].get("HARM_TYPE", ())), years=_years(data["properties"].values()),
+                         dates=_dates(data["properties"].values()), evidence=data["evidence"])
+    picture.graph["entity_of"] = {r: e for r, e in entities.graph["entity_of"].items() if e in picture}
+    for start, end, data in entities.edges(data=True):
+        if start == end or start not in picture or end not in picture:
+            continue
+        if not picture.has_edge(start, end, key=data["type"]):
+            picture.add_edge(start, end, key=data["type"], type=data["type"], reviews=set())
+        if data["review"]:
+            picture[start][end][data["type"]]["reviews"].add(data["review"])
+    _inherit_from_events(picture)
+    return picture
+
+
+def _record_class(view: PropertyGraph, record: str) -> str:
+    style = legend_class(view.nodes[record].labels)
+    return view.nodes[record].properties.get("kindLabel") or (style.label if style else "record")
+
+
+def _years(properties: Iterable[dict]) -> set[int]:
+    years = set()
+    for props in properties:
+        for name in ("dateEarliest", "dateLatest"):
+            value = props.get(name)
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str) and text[:4].isdigit():
+                    years.add(int(text[:4]))
+    return set(range(min(years), max(years) + 1)) if years else set()
+
+
+def _dates(properties: Iterable[dict]) -> list[str]:
+    found = []
+    for props in properties:
+        value = props.get("dateText")
+        found += [str(v) for v in (value if isinstance(value, list) else [value]) if v is not None]
+    return sorted(set(found))
+
+
+def _inherit_from_events(picture: nx.MultiDiGraph) -> None:
+    """People, places and groups take the harm types and years of the incidents and responses they are part of."""
+    harm, years = defaultdict(set), defaultdict(set)
+    for start, end in picture.edges():
+        for event, other in ((start, end), (end, start)):
+            if not picture.nodes[event]["labels"].isdisjoint(EVENT_LABELS):
+                harm[other] |= picture.nodes[event]["harm"]
+                years[other] |= picture.nodes[event]["years"]
+    for node, data in picture.nodes(data=True):
+        if data["labels"].isdisjoint(EVENT_LABELS):
+            data["harm"] |= harm[node]
+            data["years"] |= years[node]
+
+
+# -- views ----------------------------------------------------------------------------------------
+
+def select(picture: nx.MultiDiGraph, view: str = "whole", *, review: str | None = None,
+           person: str | None = None, records: Iterable[str] = (), hops: int | None = None) -> nx.MultiDiGraph:
+    """The subgraph a view shows (a view of `picture`; copy it to change it)."""
+    if view == "whole":
+        return picture
+    if view == "review":
+        return picture.subgraph(_review_entities(picture, review or ""))
+    if view == "ego":
+        if not person:
+            raise VizError("the ego view needs a person (--person REVIEW/ITEM or a record IRI)")
+        centre = resolve(picture, person, what="person", merged=picture.graph["merged"])
+        return picture.subgraph(within(picture, [centre], 2 if hops is None else hops))
+    if view == "cross-review":
+        shared = [n for n, reviews in picture.nodes(data="reviews") if len(reviews) >= 2]
+        return picture.subgraph(within(picture, shared, 1 if hops is None else hops))
+    if view == "records":
+        entity_of = picture.graph["entity_of"]
+        chosen = list(dict.fromkeys(entity_of[r] for r in records if entity_of.get(r) in picture))
+        if not chosen:
+            raise VizError("the query's result names no record in the stored reviews; return record IRIs "
+                           "(SPARQL ?person, or Cypher p.iri) to draw them")
+        return picture.subgraph(within(picture, chosen, 0 if hops is None else hops))
+    raise VizError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+
+
+def _review_entities(picture: nx.MultiDiGraph, review: str) -> list[str]:
+    import difflib
+
+    chosen = [n for n, reviews in picture.nodes(data="reviews") if review in reviews]
+    if not chosen:
+        known = sorted({r for _, reviews in picture.nodes(data="reviews") for r in reviews})
+        close = [r for r in known if r.startswith(review)][:1] or difflib.get_close_matches(review, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else "; see `casegraph list`"
+        raise VizError(f"no review {review!r} in the stored reviews{hint}")
+    return chosen
+
+
+def within(picture: nx.MultiDiGraph, start: Iterable[str], hops: int) -> set[str]:
+    """`start` and every entity at most `hops` connection steps away (either direction)."""
+    if hops < 0:
+        raise VizError(f"hops must be 0 or more, not {hops}")
+    neighbours = defaultdict(set)
+    for a, b, kind in picture.edges(keys=True):
+        if kind in CONNECTION_TYPES:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+    seen = set(start)
+    frontier = set(seen)
+    for _ in range(hops):
+        frontier = {n for node in frontier for n in neighbours[node]} - seen
+        seen |= frontier
+    return seen
+
+
+# -- measures -------------------------------------------------------------------------------------
+
+def measure(graph: nx.MultiDiGraph, name: str) -> dict[str, float]:
+    """Each node's size measure: distinct neighbours, betweenness (sampled on big graphs) or reviews."""
+    import networkx as nx
+
+    if name == "reviews":
+        return {n: float(len(reviews)) for n, reviews in graph.nodes(data="reviews")}
+    simple = nx.Graph(graph.to_undirected(as_view=True))
+    if name == "degree":
+        return {n: float(d) for n, d in simple.degree()}
+    if name == "betweenness":
+        sample = BETWEENNESS_SAMPLE if len(simple) > BETWEENNESS_SAMPLE else None
+        return nx.betweenness_centrality(simple, k=sample, seed=1 if sample else None)
+    raise VizError(f"unknown measure {name!r}; choose one of {', '.join(MEASURES)}")
+
+
+def tooltip(graph: nx.MultiDiGraph, node: str) -> str:
+    """Plain text (the page shows it as text, never as markup) saying what a node stands for."""
+    data = graph.nodes[node]
+    lines = [data["name"], f"{data['style'].label}; {len(data['records'])} record(s) in "
+                           f"{len(data['reviews'])} review(s): {', '.join(data['reviews'])}"]
+    lines += [f"  {short_id(record)} ({kind})" for record, kind in data["records"][:8]]
+    lines += [f"  ... and {len(data['records']) - 8} more"] if len(data["records"]) > 8 else []
+    if data["dates"]:
+        lines.append("when: " + "; ".join(data["dates"][:4]))
+    if data["harm"]:
+        lines.append("harm types: " + ", ".join(sorted(data["harm"])))
+    for excerpt in data["evidence"][:2]:
+        quote = str(excerpt.get("quote", ""))
+        quote = quote if len(quote) <= EXCERPT_CHARACTERS else quote[:EXCERPT_CHARACTERS - 1] + "…"
+        page = f", p. {excerpt['page']}" if excerpt.get("page") is not None else ""
+        lines.append(f"evidence ({excerpt['review']}{page}): \u201c{quote}\u201d")
+    return "\n".join(lines)
+
+
+def iris_in(values: Iterable[object]) -> list[str]:
+    """Every IRI-like text in query results (SPARQL terms, Cypher values, nested lists and maps)."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        else:
+            text = value if isinstance(value, str) else getattr(value, "value", None)
+            if isinstance(text, str) and text.startswith(("http://", "https://")):
+                found.append(text)
+
+    for value in values:
+        walk(value)
+    return found

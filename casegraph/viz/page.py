@@ -1,0 +1,111 @@
+"""One self-contained HTML page of a network: opens from disk with no network at all.
+
+The page inlines vis-network (the copy the pyvis package ships), its stylesheet, casegraph's
+own script and style, and the graph as JSON in a `<script type="application/json">` block. A
+Content-Security-Policy in the page forbids loading anything from anywhere, so a page that
+tried would fail visibly rather than leak. pyvis's own templates fetch scripts and styles from
+CDNs even with ``cdn_resources="in_line"``, and `Network.add_node` checks duplicates with a
+list scan (a 50,000-node network took 66 s to build), so the page is written here from the
+graph directly; pyvis supplies the drawing library.
+
+Every text that comes from a review (names, quotes, review ids) travels as JSON data and is set
+as text in the page (vis-network shows string tooltips as text; the legend and filters use
+`textContent`), and the JSON is escaped so that no `<`, `>` or `&` appears in it raw: a name
+like ``<img src=x onerror=alert(1)>`` is shown as those characters.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casegraph.viz.layout import positions
+from casegraph.viz.network import measure, tooltip
+from casegraph.viz.style import class_styles, relationship_labels
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+PHYSICS_LIMIT = 1000  # up to this many nodes the browser polishes the computed layout briefly
+LABEL_CHARACTERS = 32
+MIN_SIZE, MAX_SIZE = 8.0, 40.0
+VIS_NETWORK = ("pyvis", "lib/vis-9.1.2")
+
+
+def _asset(name: str) -> str:
+    return resources.files("casegraph.viz").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _vis(name: str) -> str:
+    package, folder = VIS_NETWORK
+    return resources.files(package).joinpath(folder, name).read_text(encoding="utf-8")
+
+
+def _safe_json(value: object) -> str:
+    """JSON that cannot end its <script> block or open markup, whatever the strings in it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARACTERS else text[:LABEL_CHARACTERS - 1] + "…"
+
+
+def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool | None = None) -> dict:
+    """The JSON the page draws: classes, filters' values, nodes with positions, edges."""
+    styles = list(class_styles().values())
+    class_index = {style.name: i for i, style in enumerate(styles)}
+    nodes = list(graph.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    where = positions(nodes, list(graph.edges()))
+    sizes = measure(graph, size_by)
+    top = max(sizes.values(), default=0.0) or 1.0
+    reviews = sorted({r for _, rs in graph.nodes(data="reviews") for r in rs})
+    harm_types = sorted({h for _, hs in graph.nodes(data="harm") for h in hs})
+    review_index = {r: i for i, r in enumerate(reviews)}
+    harm_index = {h: i for i, h in enumerate(harm_types)}
+    all_years = [y for _, ys in graph.nodes(data="years") for y in ys]
+    rows = []
+    for node in nodes:
+        data = graph.nodes[node]
+        x, y = where[node]
+        size = MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(sizes[node], 0.0) / top)
+        years = data["years"]
+        rows.append([index[node], _short(data["name"]), class_index[data["style"].name], x, y, round(size, 1),
+                     tooltip(graph, node), [review_index[r] for r in data["reviews"]],
+                     sorted(harm_index[h] for h in data["harm"]), min(years) if years else None,
+                     max(years) if years else None, len(data["reviews"]) >= 2])
+    labels = relationship_labels()
+    edges = []
+    for start, end, kind, data in graph.edges(keys=True, data=True):
+        label = labels.get(kind, kind.lower().replace("_", " "))
+        stated = ", ".join(sorted(data["reviews"])) or "the ontology"
+        edges.append([index[start], index[end], label,
+                      f"{graph.nodes[start]['name']} {label} {graph.nodes[end]['name']}\n({kind}; stated in {stated})"])
+    return {"classes": [{"name": s.name, "label": s.label, "colour": s.colour, "shape": s.shape} for s in styles],
+            "reviews": reviews, "harmTypes": harm_types,
+            "years": [min(all_years), max(all_years)] if all_years else None,
+            "physics": len(nodes) <= PHYSICS_LIMIT if physics is None else physics,
+            "nodes": rows, "edges": edges}
+
+
+def render_page(graph: nx.MultiDiGraph, *, title: str, summary: str = "", size_by: str = "degree",
+                physics: bool | None = None) -> str:
+    """The page's HTML text (see the module docstring)."""
+    parts = {"title": html.escape(title), "summary": html.escape(summary), "size_by": html.escape(size_by),
+             "data": _safe_json(page_data(graph, size_by=size_by, physics=physics)),
+             "vis_css": _vis("vis-network.css"), "vis_js": _vis("vis-network.min.js"),
+             "page_css": _asset("page.css"), "page_js": _asset("page.js")}
+    # One pass over the template: text put in is never searched for placeholders again.
+    return re.sub(r"\{\{ (\w+) \}\}", lambda match: parts[match.group(1)], _asset("page.html"))
+
+
+def write_page(graph: nx.MultiDiGraph, path: Path, **options) -> Path:
+    """Write the page to `path` (see `render_page` for the options) and return the path."""
+    path = Path(path)
+    path.write_text(render_page(graph, **options), encoding="utf-8")
+    return path

@@ -1,0 +1,92 @@
+"""How a record looks in a network picture, taken from the ontology's class hierarchy.
+
+Each entity is drawn by its *legend class*: the most specific class of its first record that
+sits at most two levels below `cg:Record` (a young person is `YoungPerson`; a park,
+`Park` < `PublicSpace` < `Place`, is drawn as a `PublicSpace`; an incident is `Incident`). Its
+*family* is the class directly below `cg:Record` (`Person`, `Place`, `Group`, `Incident`, ...).
+Colour follows the legend class, shape the family, so a legend of about twenty entries stays
+readable and every class the ontology adds gets a style without a code change. Labels in the
+legend and on edges are the ontology's own `rdfs:label`s.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from casegraph.graph.view import relationship_type
+from casegraph.ontology import CG, Vocabulary, vocabulary
+
+# Shapes are presentation, chosen per family so the common ones read at a glance; a family the
+# ontology adds later takes the fallback shape.
+FAMILY_SHAPES = {"Person": "dot", "Place": "square", "Group": "hexagon", "Incident": "star",
+                 "ProfessionalResponse": "diamond", "ContextAssociation": "triangle",
+                 "Challenge": "triangleDown", "Recommendation": "ellipse"}
+FALLBACK_SHAPE = "ellipse"
+# A qualitative palette, strong colours first: they go to people and places, listed first.
+PALETTE = ("#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#e377c2", "#8c564b", "#17becf",
+           "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+           "#e6550d", "#31a354", "#756bb1", "#636363", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896",
+           "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5", "#c7c7c7")
+NOT_DRAWN = frozenset({CG + "Relationship"})  # reified relationship records: drawn as their edges
+
+
+@dataclass(frozen=True)
+class ClassStyle:
+    """The look of one legend class."""
+
+    name: str  # local name, e.g. "YoungPerson"
+    label: str  # the ontology's label, e.g. "young person"
+    family: str  # local name of the family, e.g. "Person"
+    colour: str
+    shape: str
+
+
+def _depth(vocab: Vocabulary, iri: str) -> int:
+    """Levels below cg:Record: Person 1, YoungPerson 2, Park 3; 0 for Record and classes outside it."""
+    above = vocab.superclasses.get(iri, {iri})
+    return len(above - {iri}) if CG + "Record" in above and iri != CG + "Record" else 0
+
+
+@functools.lru_cache(maxsize=1)
+def class_styles() -> dict[str, ClassStyle]:
+    """Every legend class of the ontology, by local name, in legend order (family, then class)."""
+    vocab = vocabulary()
+    drawn = [iri for iri in vocab.superclasses if iri.startswith(CG) and 1 <= _depth(vocab, iri) <= 2
+             and not (vocab.superclasses[iri] & NOT_DRAWN)]
+    family_of = {iri: next(c for c in vocab.superclasses[iri] if _depth(vocab, c) == 1) for iri in drawn}
+    families = list(FAMILY_SHAPES)  # people first, then places, groups, incidents, ...
+
+    def order(iri: str) -> tuple:
+        family = family_of[iri][len(CG):]
+        rank = families.index(family) if family in families else len(families)
+        return rank, family, -_depth(vocab, iri), iri  # a family's own class after its subclasses
+
+    ordered = sorted(drawn, key=order)
+    styles = {}
+    for index, iri in enumerate(ordered):
+        family = family_of[iri][len(CG):]
+        styles[iri[len(CG):]] = ClassStyle(iri[len(CG):], vocab.label(iri), family,
+                                           PALETTE[index % len(PALETTE)], FAMILY_SHAPES.get(family, FALLBACK_SHAPE))
+    return styles
+
+
+def legend_class(labels: set[str] | frozenset[str]) -> ClassStyle | None:
+    """The style of a record with these view labels (its class and superclasses), or None.
+
+    >>> legend_class({"Record", "Place", "PublicSpace", "Park"}).name
+    'PublicSpace'
+    >>> legend_class({"Record", "Person", "YoungPerson"}).shape
+    'dot'
+    """
+    vocab, styles = vocabulary(), class_styles()
+    candidates = [label for label in labels if label in styles]
+    if not candidates:
+        return None
+    return styles[max(candidates, key=lambda label: (_depth(vocab, CG + label), label))]
+
+
+@functools.lru_cache(maxsize=1)
+def relationship_labels() -> dict[str, str]:
+    """Relationship type in the view (`HAS_VICTIM`) -> the property's label (`has victim`)."""
+    vocab = vocabulary()
+    return {relationship_type(iri): vocab.label(iri) for iri in vocab.object_properties}
