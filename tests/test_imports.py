@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 HEAVY = ("pyoxigraph", "rdflib", "pyshacl", "yaml", "jsonschema", "fastjsonschema", "networkx", "neo4j",
-         "falkordb", "redis")
+         "falkordb", "redis", "numpy", "scipy", "matplotlib", "pyvis", "playwright")
 
 
 def test_help_imports_no_heavy_library():

@@ -59,7 +59,7 @@ def picture_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGrap
             continue
         picture.add_node(entity, name=str(data["name"] or short_id(entity)), style=style, labels=data["labels"],
                          reviews=data["reviews"], records=[(r, _record_class(view, r)) for r in data["records"]],
-                         harm=set(data["codes"].get("HARM_TYPE", ())), years=_years(data["properties"].values()),
+                         harm=_with_broader(data["codes"].get("HARM_TYPE", ())), years=_years(data["properties"].values()),
                          dates=_dates(data["properties"].values()), evidence=data["evidence"])
     picture.graph["entity_of"] = {r: e for r, e in entities.graph["entity_of"].items() if e in picture}
     for start, end, data in entities.edges(data=True):
@@ -71,6 +71,19 @@ def picture_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGrap
             picture[start][end][data["type"]]["reviews"].add(data["review"])
     _inherit_from_events(picture)
     return picture
+
+
+def _with_broader(codes: Iterable[str]) -> set[str]:
+    """Harm type codes and the codes above them (county-lines -> criminal-exploitation), so a filter on
+    a Table 3 type finds incidents coded more finely."""
+    from casegraph.ontology import vocabulary
+
+    vocab = vocabulary()
+    iri_of = {code: iri for iri, (scheme, code) in vocab.concepts.items() if scheme == "harm-type"}
+    found = set(codes)
+    for code in codes:
+        found |= {vocab.concepts[b][1] for b in vocab.broader.get(iri_of.get(code, ""), ()) if b in vocab.concepts}
+    return found
 
 
 def _record_class(view: PropertyGraph, record: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from casegraph.graph.view import relationship_type
 from casegraph.ontology import CG, Vocabulary, vocabulary
 
 # Shapes are presentation, chosen per family so the common ones read at a glance; a family the
@@ -88,5 +87,7 @@ def legend_class(labels: set[str] | frozenset[str]) -> ClassStyle | None:
 @functools.lru_cache(maxsize=1)
 def relationship_labels() -> dict[str, str]:
     """Relationship type in the view (`HAS_VICTIM`) -> the property's label (`has victim`)."""
+    from casegraph.graph.view import relationship_type  # the view imports pyoxigraph: not at `--help`
+
     vocab = vocabulary()
     return {relationship_type(iri): vocab.label(iri) for iri in vocab.object_properties}

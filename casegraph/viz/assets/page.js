@@ -119,6 +119,7 @@
     box.type = "checkbox";
     box.checked = true;
     box.dataset.cls = String(i);
+    box.setAttribute("aria-label", style.label);
     box.addEventListener("change", function () {
       if (box.checked) shownClasses.add(i); else shownClasses.delete(i);
       apply();

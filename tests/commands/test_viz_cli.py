@@ -1,0 +1,94 @@
+"""`casegraph viz` and `casegraph chart` from the command line: files written, one view at a time,
+clear errors with exit codes, nothing written on error. The store is tests/viz's corpus."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from casegraph.cli import main
+from tests.viz.conftest import load_corpus
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return str(load_corpus(tmp_path_factory.mktemp("viz-cli") / "store"))
+
+
+def run(store, *args):
+    return CliRunner().invoke(main, [*args, "--store", store])
+
+
+def _nodes(path) -> int:
+    html = path.read_text(encoding="utf-8")
+    data = re.search(r'id="casegraph-data">(.*?)</script>', html, re.S).group(1)
+    return len(json.loads(data)["nodes"])
+
+
+@pytest.mark.parametrize("args, nodes, edges", [
+    ([], 168, 183),
+    (["--review", "link-b-2020"], 4, 3),
+    (["--person", "link-a-2019/anna", "--hops", "1"], 3, 2),
+    (["--cross-review"], 9, 10),
+    (["--cross-review", "--hops", "0"], 3, 0),
+    (["--query", "within-hops-of-person", "--param", "person=link-a-2019/anna", "--param", "hops=1"], 3, 2),
+    # 5 unconnected adults in the examples, Mr X (three records, one entity), and the hostile review's
+    (["--sparql", "SELECT ?p WHERE { ?p a cg:UnconnectedAdult }"], 7, 0),
+    (["--cypher", "MATCH (p:UnconnectedAdult) RETURN p"], 7, 0),
+], ids=["whole", "review", "person", "cross-review", "cross-review-0", "query", "sparql", "cypher"])
+def test_views(store, tmp_path, args, nodes, edges):
+    out = tmp_path / "page.html"
+    result = run(store, "viz", *args, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}: {nodes} entities, {edges} relationships" in result.output
+    assert _nodes(out) == nodes
+
+
+def test_raw_ignores_links(store, tmp_path):
+    result = run(store, "viz", "--raw", "-o", str(tmp_path / "raw.html"))
+    assert "172 entities" in result.output
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--review", "scr-30"], 3, "error: no review 'scr-30' in the stored reviews; did you mean 'scr-30-2016'?"),
+    (["--person", "nobody"], 3, "error: no person 'nobody' in the stored reviews"),
+    (["--raw", "--cross-review"], 3, "nothing to draw: the view of entities recorded in two or more reviews, and "
+                                     "their neighbours is empty; no records are linked across reviews yet"),
+    (["--review", "link-a-2019", "--cross-review"], 2, "choose one view, not --review and --cross-review"),
+    (["--param", "a=1"], 2, "--param goes with --query, --sparql or --cypher"),
+    (["--query", "no-such-question"], 3, "no-such-question"),
+    (["--sparql", "SELECT ?p WHERE { ?p a cg:Nothing "], 3, "SPARQL syntax error"),
+    (["--size-by", "colour"], 2, "Invalid value for '--size-by'"),
+], ids=["review", "person", "empty", "two-views", "param", "query", "syntax", "measure"])
+def test_errors_write_nothing(store, tmp_path, args, code, message):
+    out = tmp_path / "page.html"
+    result = run(store, "viz", *args, "-o", str(out))
+    assert result.exit_code == code
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind, extra", [("reviews-per-year", []), ("harm-types", []), ("framework-matrix", []),
+                                         ("timeline", ["--person", "scr-49-2013/christine"])])
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_chart_files(store, tmp_path, kind, extra, fmt):
+    out = tmp_path / f"chart.{fmt}"
+    result = run(store, "chart", kind, *extra, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"wrote {out}:")
+    assert out.read_bytes()[:5] in (b"\x89PNG\r", b"<?xml")
+
+
+def test_chart_default_name_and_errors(store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run(store, "chart", "reviews-per-year", "--format", "svg").exit_code == 0
+    assert (tmp_path / "reviews-per-year.svg").exists()
+    result = run(store, "chart", "timeline")
+    assert result.exit_code == 3 and "needs a person" in result.output
+    result = run(store, "chart", "harm-types", "--person", "x")
+    assert result.exit_code == 2 and "--person goes with the timeline chart" in result.output
+    result = run(store, "chart", "harm-types", "-o", str(tmp_path / "h.pdf"))
+    assert result.exit_code == 3 and "cannot write a chart as 'pdf'" in result.output

@@ -1,0 +1,100 @@
+"""One corpus for the picture tests: the bundled examples, the tests/data/links reviews with
+their analysts' links (Mr X, X and Adult X one adult across three reviews; Flat 1 and the flat
+on Hill Road one place; Cara in two reviews), and a review whose names carry markup."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from casegraph.graph.store import ReviewStore
+from casegraph.graph.view import build_view
+from casegraph.loading import load_paths
+from casegraph.queries.sparql import run_update
+from tests.conftest import DATA, EXAMPLES
+from tests.neo4j_fixtures import skip_or_fail
+
+LINKS = DATA / "links"
+HOSTILE = DATA / "viz" / "hostile-2022.yaml"
+
+
+def load_corpus(path: Path, *, links: bool = True) -> Path:
+    report = load_paths([EXAMPLES, LINKS, HOSTILE], path)
+    assert not report.failed, [str(r.error) for r in report.failed]
+    if links:
+        with ReviewStore.open(path, write=True) as store:
+            run_update(store, (LINKS / "links.ru").read_text(encoding="utf-8"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_path(tmp_path_factory) -> Path:
+    return load_corpus(tmp_path_factory.mktemp("viz") / "store")
+
+
+@pytest.fixture(scope="session")
+def corpus_view(corpus_path):
+    with ReviewStore.open(corpus_path) as store:
+        return build_view(store.review_quads())
+
+
+CHROMIUM = Path(os.environ.get("CASEGRAPH_TEST_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's, driven by Playwright); a skip locally, a failure under CI=true."""
+    if not CHROMIUM.exists():
+        skip_or_fail(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CASEGRAPH_TEST_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+class OpenedPage:
+    """A page opened from disk with every network request refused and recorded, and console errors kept."""
+
+    def __init__(self, browser, path: Path):
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function("() => window.casegraph && window.casegraph.isReady()", timeout=60_000)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def rendered(self) -> dict:
+        return self.page.evaluate("() => window.casegraph.rendered()")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    opened = []
+
+    def opener(path: Path) -> OpenedPage:
+        opened.append(OpenedPage(browser, path))
+        return opened[-1]
+
+    yield opener
+    for page in opened:
+        page.close()

@@ -1,0 +1,127 @@
+"""Pages opened in headless Chromium with the network refused: nothing fetched, no errors, the
+counts drawn equal the graph's, filters hide what they should, hostile names stay text."""
+from __future__ import annotations
+
+import pytest
+
+from casegraph.ontology import record_iri
+from casegraph.viz.network import picture_graph, select
+from casegraph.viz.page import write_page
+
+
+@pytest.fixture(scope="module")
+def picture(corpus_view):
+    return picture_graph(corpus_view)
+
+
+@pytest.fixture(scope="module")
+def whole_page(picture, tmp_path_factory):
+    return write_page(picture, tmp_path_factory.mktemp("pages") / "whole.html", title="All reviews")
+
+
+@pytest.fixture
+def opened(open_page, whole_page):
+    page = open_page(whole_page)
+    yield page
+    assert not page.requests, page.requests
+    assert not page.errors, page.errors
+
+
+def _edges_among(graph, nodes) -> int:
+    return graph.subgraph(nodes).number_of_edges()
+
+
+def _select(opened, selector: str, label: str) -> None:
+    opened.page.select_option(selector, label=label)
+
+
+def test_page_draws_every_node_and_edge(opened, picture):
+    assert opened.rendered() == {"nodes": picture.number_of_nodes(), "edges": picture.number_of_edges()}
+    assert opened.page.inner_text("#status") == (f"Showing {picture.number_of_nodes()} of {picture.number_of_nodes()} "
+                                                 f"entities and {picture.number_of_edges()} of "
+                                                 f"{picture.number_of_edges()} relationships.")
+
+
+def test_review_filter_shows_only_that_review(opened, picture):
+    _select(opened, "#review-filter", "link-b-2020")
+    kept = [n for n, reviews in picture.nodes(data="reviews") if "link-b-2020" in reviews]
+    assert opened.rendered() == {"nodes": len(kept), "edges": _edges_among(picture, kept)}
+    opened.page.click("#reset")
+    assert opened.rendered()["nodes"] == picture.number_of_nodes()
+
+
+def test_class_filter_hides_a_class(opened, picture):
+    opened.page.get_by_label("incident", exact=True).uncheck()
+    kept = [n for n, style in picture.nodes(data="style") if style.name != "Incident"]
+    assert opened.rendered() == {"nodes": len(kept), "edges": _edges_among(picture, kept)}
+
+
+def test_harm_and_year_filters(opened, picture):
+    _select(opened, "#harm-filter", "criminal-exploitation")
+    kept = [n for n, harm in picture.nodes(data="harm") if "criminal-exploitation" in harm]
+    assert opened.rendered() == {"nodes": len(kept), "edges": _edges_among(picture, kept)}
+    _select(opened, "#harm-filter", "all harm types")
+    opened.page.fill("#year-from", "2020")
+    opened.page.fill("#year-to", "2020")
+    opened.page.dispatch_event("#year-to", "change")
+    kept = [n for n, years in picture.nodes(data="years") if not years or 2020 in years]
+    assert opened.rendered() == {"nodes": len(kept), "edges": _edges_among(picture, kept)}
+    assert len(kept) < picture.number_of_nodes()
+
+
+def test_search_selects_matches(opened, picture):
+    opened.page.fill("#search", "Mr X")
+    assert opened.page.inner_text("#search-result") == "1 match"
+    index = list(picture).index(record_iri("link-a-2019/mr-x"))
+    assert opened.page.evaluate("() => window.casegraph.network.getSelectedNodes()") == [index]
+
+
+def test_hostile_names_show_as_text(opened, picture):
+    page = opened.page
+    index = list(picture).index(record_iri("hostile-2022/markup"))
+    page.evaluate(f"() => window.casegraph.network.focus({index}, {{scale: 1.5, animation: false}})")
+    point = page.evaluate(f"""() => {{
+        const network = window.casegraph.network;
+        const dom = network.canvasToDOM(network.getPositions([{index}])[{index}]);
+        const box = document.getElementById('network').getBoundingClientRect();
+        return {{x: box.left + dom.x, y: box.top + dom.y}};
+    }}""")
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.wait_for_selector("div.vis-tooltip", state="visible")
+    assert tooltip.inner_text().startswith('<img src=x onerror="window.__pwned=1">')
+    # innerText turns line breaks into <br>; nothing else may become an element
+    assert tooltip.evaluate("t => Array.from(t.children).every(c => c.tagName === 'BR')")
+    page.mouse.click(point["x"], point["y"])
+    assert page.inner_text("#details").startswith('<img src=x onerror="window.__pwned=1">')
+    page.evaluate("() => window.casegraph.find('pwned')")  # search through the hostile titles too
+    assert page.evaluate("() => document.querySelectorAll('img, b, iframe').length") == 0
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.title() == "All reviews"
+
+
+def test_a_view_draws_only_its_part(open_page, picture, tmp_path):
+    shown = select(picture, "cross-review")
+    opened = open_page(write_page(shown, tmp_path / "cross.html", title="Across reviews"))
+    assert opened.rendered() == {"nodes": 9, "edges": 10}
+    legend = opened.page.inner_text("#legend")
+    assert "unconnected adult" in legend and "incident" in legend and "young person" in legend
+    assert not opened.requests and not opened.errors
+
+
+def test_a_large_page_opens_with_physics_off(open_page, tmp_path):
+    import networkx as nx
+
+    from casegraph.viz.network import picture_graph as _unused  # noqa: F401  (the page needs only attributes)
+    from casegraph.viz.style import class_styles
+
+    style = class_styles()["Incident"]
+    graph = nx.MultiDiGraph()
+    for i in range(2500):
+        graph.add_node(f"n{i}", name=f"n{i}", style=style, labels={"Record", "Incident"}, reviews=["r"],
+                       records=[(f"n{i}", "incident")], harm=set(), years=set(), dates=[], evidence=[])
+    for i in range(1, 2500):
+        graph.add_edge(f"n{i}", f"n{(i * 7) % i}", key="RESPONDS_TO", type="RESPONDS_TO", reviews={"r"})
+    opened = open_page(write_page(graph, tmp_path / "big.html", title="Big"))
+    assert opened.rendered() == {"nodes": 2500, "edges": 2499}
+    assert opened.page.evaluate("() => window.casegraph.network.physics.physicsEnabled") is False
+    assert not opened.requests and not opened.errors
