@@ -41,35 +41,67 @@ def positions(nodes: Sequence[Hashable], edges: Sequence[tuple[Hashable, Hashabl
     members = np.argsort(component, kind="stable")
     bounds = np.flatnonzero(np.diff(component[members])) + 1
     groups = sorted(np.split(members, bounds), key=lambda g: (-len(g), g[0]))
+    layouts = _layouts(groups, adjacency)
     placed = np.zeros((count, 2))
     boxes = []
-    for group in groups:
-        coords = _component_layout(adjacency[group][:, group])
-        coords -= coords.min(axis=0) if len(coords) else 0
+    for group, coords in zip(groups, layouts):
+        coords = coords - coords.min(axis=0)
         placed[group] = coords
-        boxes.append(coords.max(axis=0) if len(coords) else np.zeros(2))
-    offsets = _pack(boxes)
-    for group, offset in zip(groups, offsets):
+        boxes.append(coords.max(axis=0))
+    for group, offset in zip(groups, _pack(boxes)):
         placed[group] += offset
     placed -= placed.mean(axis=0)
-    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, placed)}
+    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in zip(nodes, placed.tolist())}
 
 
-def _component_layout(adjacency):
+BATCH_NODES = 1000  # small components are measured together, up to this many nodes at a time
+
+
+def _layouts(groups, adjacency) -> list:
+    """Each component's coordinates. Small components go through breadth-first search in batches
+    (one sparse slice and one all-pairs search for thousands of them: most corpora are many small
+    components, and a call per component would cost more than the search)."""
     import numpy as np
     from scipy.sparse.csgraph import shortest_path
 
-    n = adjacency.shape[0]
-    if n == 1:
-        return np.zeros((1, 2))
-    if n == 2:
-        return np.array([[0.0, 0.0], [EDGE_LENGTH, 0.0]])
-    if n <= EXACT_LIMIT:
-        distances = shortest_path(adjacency, directed=False, unweighted=True)
-        coords = _classical_mds(distances)
-    else:
-        coords = _pivot_mds(adjacency)
-    return _spread(_scaled(coords, adjacency))
+    layouts: list = [None] * len(groups)
+    batch: list[int] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        nodes = np.concatenate([groups[i] for i in batch])
+        distances = shortest_path(adjacency[nodes][:, nodes], directed=False, unweighted=True)
+        start = 0
+        for i in batch:
+            end = start + len(groups[i])
+            layouts[i] = _from_distances(distances[start:end, start:end])
+            start = end
+        batch.clear()
+
+    batched = 0
+    for i, group in enumerate(groups):
+        if len(group) == 1:
+            layouts[i] = np.zeros((1, 2))
+        elif len(group) == 2:
+            layouts[i] = np.array([[0.0, 0.0], [EDGE_LENGTH, 0.0]])
+        elif len(group) > EXACT_LIMIT:
+            sub = adjacency[group][:, group]
+            layouts[i] = _spread(_scaled(_pivot_mds(sub), sub.nonzero()))
+        else:
+            if batched + len(group) > BATCH_NODES:
+                flush()
+                batched = 0
+            batch.append(i)
+            batched += len(group)
+    flush()
+    return layouts
+
+
+def _from_distances(distances):
+    import numpy as np
+
+    return _spread(_scaled(_classical_mds(distances), np.nonzero(distances == 1)))
 
 
 def _classical_mds(distances):
@@ -96,15 +128,15 @@ def _pivot_mds(adjacency):
         pivots.append(int(np.argmax(nearest)))  # farthest from every pivot so far
     squared = np.stack(columns, axis=1) ** 2
     centred = -0.5 * (squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean())
-    _, _, right = np.linalg.svd(centred, full_matrices=False)
-    return centred @ right[:2].T
+    values, vectors = np.linalg.eigh(centred.T @ centred)  # pivots x pivots: small whatever the graph
+    return centred @ vectors[:, np.argsort(values)[::-1][:2]]
 
 
-def _scaled(coords, adjacency):
-    """Coordinates scaled so the median edge is EDGE_LENGTH pixels long."""
+def _scaled(coords, edges):
+    """Coordinates scaled so the median edge (`edges`: arrays of start and end rows) is EDGE_LENGTH pixels long."""
     import numpy as np
 
-    start, end = adjacency.nonzero()
+    start, end = edges
     lengths = np.linalg.norm(coords[start] - coords[end], axis=1)
     lengths = lengths[lengths > 1e-9]
     return coords * (EDGE_LENGTH / float(np.median(lengths))) if len(lengths) else coords

@@ -188,10 +188,10 @@ def measure(graph: nx.MultiDiGraph, name: str) -> dict[str, float]:
 
     if name == "reviews":
         return {n: float(len(reviews)) for n, reviews in graph.nodes(data="reviews")}
-    simple = nx.Graph(graph.to_undirected(as_view=True))
     if name == "degree":
-        return {n: float(d) for n, d in simple.degree()}
+        return {n: float(len((set(graph.pred[n]) | set(graph.succ[n])) - {n})) for n in graph}
     if name == "betweenness":
+        simple = nx.Graph(graph.to_undirected(as_view=True))
         sample = BETWEENNESS_SAMPLE if len(simple) > BETWEENNESS_SAMPLE else None
         return nx.betweenness_centrality(simple, k=sample, seed=1 if sample else None)
     raise VizError(f"unknown measure {name!r}; choose one of {', '.join(MEASURES)}")

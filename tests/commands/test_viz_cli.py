@@ -92,3 +92,36 @@ def test_chart_default_name_and_errors(store, tmp_path, monkeypatch):
     assert result.exit_code == 2 and "--person goes with the timeline chart" in result.output
     result = run(store, "chart", "harm-types", "-o", str(tmp_path / "h.pdf"))
     assert result.exit_code == 3 and "cannot write a chart as 'pdf'" in result.output
+
+
+def _readme_picture_commands() -> list[list[str]]:
+    import shlex
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.split("  #")[0] for line in text.splitlines() if line.startswith(("casegraph viz", "casegraph chart"))]
+    return [shlex.split(line)[1:] for line in lines]
+
+
+@pytest.mark.parametrize("args", _readme_picture_commands(), ids=lambda args: " ".join(args)[:50])
+def test_the_readmes_picture_examples_run(store, tmp_path, monkeypatch, args):
+    """On the examples and link-* reviews with their links (cross-review has something to draw)."""
+    monkeypatch.chdir(tmp_path)
+    result = run(store, *args)
+    assert result.exit_code == 0, result.output
+    written = result.output.split("wrote ", 1)[1].split(":", 1)[0]
+    assert (tmp_path / written).stat().st_size > 1000
+
+
+def test_viz_help_examples_run(store, tmp_path, monkeypatch):
+    from casegraph.commands.viz import viz
+
+    monkeypatch.chdir(tmp_path)
+    examples = [line.strip() for line in viz.help.split("Examples:")[1].splitlines() if line.strip()]
+    assert len(examples) == 6
+    import shlex
+
+    for example in examples:
+        result = run(store, *shlex.split(example)[1:])
+        assert result.exit_code == 0, (example, result.output)

@@ -45,7 +45,7 @@
   var options = {
     autoResize: true,
     layout: {improvedLayout: false},
-    physics: data.physics ? {enabled: true, solver: "barnesHut", stabilization: {enabled: true, iterations: 150, fit: true}}
+    physics: data.physics ? {enabled: true, solver: "barnesHut", stabilization: {enabled: true, iterations: 100, fit: true}}
                           : {enabled: false},
     interaction: {hover: !big, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big, multiselect: true},
     nodes: {font: {size: 12, face: "system-ui, sans-serif"}},
