@@ -544,6 +544,19 @@ def _cypher_engine(store: Path | None, on_neo4j: bool, uri, username, database):
         bar.finish()
 
 
+def _read_view(store: Path | None):
+    """The property-graph view of every stored review, with a progress bar on a terminal."""
+    from casegraph.graph.store import ReviewStore
+    from casegraph.graph.view import view_of_store
+
+    bar = _StageBar()
+    try:
+        with ReviewStore.open(store) as opened:
+            return view_of_store(opened, bar if _interactive() else None)
+    finally:
+        bar.finish()
+
+
 class _StageBar:
     """A progress bar drawn only once a long step reports progress."""
 

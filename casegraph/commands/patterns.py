@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from casegraph.cli import format_option, handles_errors, store_option
+from casegraph.cli import _read_view, format_option, handles_errors, store_option
 from casegraph.ontology import short_id
 from casegraph.linking.patterns import KINDS, MEASURES
 
@@ -49,14 +49,10 @@ def patterns(kind, people, measure, limit, raw, fmt, store):
       casegraph patterns central --measure betweenness --limit 5 --format csv
       casegraph patterns missed-links --raw --format json
     """
-    from casegraph.graph.store import ReviewStore
-    from casegraph.graph.view import build_view
     from casegraph.linking.patterns import run_report
     from casegraph.output import render
 
-    with ReviewStore.open(store) as opened:
-        view = build_view(opened.review_quads())
-    report = run_report(view, kind, people=list(people), measure=measure, limit=limit, merged=not raw)
+    report = run_report(_read_view(store), kind, people=list(people), measure=measure, limit=limit, merged=not raw)
     rows = report.rows if fmt == "json" else [[_cell(v, fmt == "table") for v in row] for row in report.rows]
     click.echo(render(report.columns, rows, fmt))
 

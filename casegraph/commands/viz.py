@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli import _query_text, handles_errors, store_option
+from casegraph.cli import _query_text, _read_view, handles_errors, store_option
 from casegraph.viz.charts import FORMATS, KINDS
 from casegraph.viz.network import MEASURES
 
@@ -58,8 +58,6 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
       casegraph viz --query adults-linked-to-young-people -o adults.html
       casegraph viz --sparql 'SELECT ?p WHERE { ?p a cg:Peer }' --hops 1 -o peers.html
     """
-    from casegraph.graph.store import ReviewStore
-    from casegraph.graph.view import build_view
     from casegraph.viz import network_page
 
     chosen = [name for name, value in (("--review", review), ("--person", person), ("--cross-review", cross_review),
@@ -71,8 +69,7 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
     show = {"--review": "review", "--person": "ego", "--cross-review": "cross-review"}.get(
         chosen[0] if chosen else "", "records" if chosen else "whole")
     records = _query_records(store, saved, sparql, cypher, params) if show == "records" else ()
-    with ReviewStore.open(store) as opened:
-        view = build_view(opened.review_quads())
+    view = _read_view(store)
     page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,
                         size_by=size_by, merged=not raw, title=title, physics=physics)
     click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} relationships ({page.description}); "

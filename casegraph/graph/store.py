@@ -201,18 +201,24 @@ class ReviewStore:
             raise ReviewNotFound(self._not_found(review_id))
         return list(self._store.quads_for_pattern(None, None, None, _n(review_iri(review_id))))
 
-    def review_quads(self, reviews: list[str] | None = None) -> Iterator[ox.Quad]:
-        """Every quad of the chosen reviews (default: all), then the analysts' links.
+    def review_quads(self, reviews: list[str] | None = None, *, links: bool = True) -> Iterator[ox.Quad]:
+        """Every quad of the chosen reviews (default: all), then the analysts' links (unless not `links`)."""
+        for review in reviews or self.review_ids():
+            yield from self._graph_quads(_n(review_iri(review)))
+        if links:
+            yield from self.links_quads()
 
-        Oxigraph dumps and re-parses N-Quads in Rust several times faster than Python can step
-        through `quads_for_pattern`, so whole graphs are read that way.
-        """
-        graphs = [_n(review_iri(r)) for r in reviews or self.review_ids()] + [_n(LINKS_GRAPH)]
-        for graph in graphs:
-            if self._store.contains_named_graph(graph):
-                data = self._store.dump(format=ox.RdfFormat.N_QUADS, from_graph=graph)
-                for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, lenient=True):
-                    yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+    def links_quads(self) -> Iterator[ox.Quad]:
+        """The analysts' accepted links (owl:sameAs), from their own graph."""
+        return self._graph_quads(_n(LINKS_GRAPH))
+
+    def _graph_quads(self, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+        """Oxigraph dumps and re-parses N-Quads in Rust several times faster than Python can step
+        through `quads_for_pattern`, so whole graphs are read that way."""
+        if self._store.contains_named_graph(graph):
+            data = self._store.dump(format=ox.RdfFormat.N_QUADS, from_graph=graph)
+            for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, lenient=True):
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
     def query(self, sparql: str, *, reviews: list[str] | None = None, **options):
         """Run SPARQL with the union of all graphs as the default graph, or only `reviews`' graphs

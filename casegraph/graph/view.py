@@ -25,12 +25,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from casegraph.ontology import CG, OWL, RDF, RDFS, REVIEW, XSD, Vocabulary, vocabulary
+
+if TYPE_CHECKING:
+    from casegraph.graph.store import ReviewStore
 
 RDF_TYPE = RDF + "type"
 EXTRA_RELATIONSHIPS = {RDF + "subject": "SUBJECT", RDF + "object": "OBJECT", OWL + "sameAs": "SAME_AS"}
@@ -120,6 +124,21 @@ _EPOCH = _dt.date(1970, 1, 1)
 def _review_of(graph: ox.NamedNode | ox.DefaultGraph) -> str | None:
     name = getattr(graph, "value", "")
     return name[len(REVIEW):] if name.startswith(REVIEW) else None
+
+
+def view_of_store(store: ReviewStore, progress: Callable[[str, int, int], None] | None = None) -> PropertyGraph:
+    """The view of every stored review and the analysts' links; `progress(stage, done, total)` is
+    called as each review is read (a big corpus takes tens of seconds)."""
+    reviews = store.review_ids()
+
+    def quads() -> Iterator[ox.Quad]:
+        for done, review in enumerate(reviews, 1):
+            yield from store.review_quads([review], links=False)
+            if progress:
+                progress("reading reviews", done, len(reviews))
+        yield from store.links_quads()
+
+    return build_view(quads())
 
 
 def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> PropertyGraph:

@@ -93,12 +93,12 @@ def _framework_matrix(store: ReviewStore) -> ChartTable:
 
 
 def _timeline(store: ReviewStore, person: str | None, merged: bool) -> ChartTable:
-    from casegraph.graph.view import build_view
+    from casegraph.graph.view import view_of_store
     from casegraph.linking.patterns import timeline
 
     if not person:
         raise VizError("the timeline chart needs a person (--person REVIEW/ITEM or a record IRI)")
-    report = timeline(build_view(store.review_quads()), person, merged=merged)
+    report = timeline(view_of_store(store), person, merged=merged)
     wanted = ["when", "earliest", "latest", "event", "record", "detail"]
     at = [report.columns.index(name) for name in wanted]
     return ChartTable("timeline", f"Timeline of {person}", wanted, [[row[i] for i in at] for row in report.rows])

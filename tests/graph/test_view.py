@@ -91,3 +91,22 @@ def test_codes_link_to_the_framework_nodes_they_count_under(view):
     vocab = vocabulary()
     assert {(s, e) for t, s, e in links if t == "FRAMED_AS"} == set(vocab.framed_as.items())
     assert sum(t in ("HARM_CODING", "SAFETY_CODING") for t, _, _ in links) == 2 * len(vocab.schemes["context-type"])
+
+
+def test_view_of_store_reads_review_by_review_with_progress(tmp_path):
+    from casegraph.graph.view import view_of_store
+
+    path = tmp_path / "store"
+    load_paths([EXAMPLES, MINIMAL], path)
+    with ReviewStore.open(path, write=True) as store:
+        run_update(store, "INSERT DATA { GRAPH <https://w3id.org/casegraph/links> { "
+                          "<https://w3id.org/casegraph/review/scr-30-2016/child-m> owl:sameAs "
+                          "<https://w3id.org/casegraph/review/test-review-2016/child-t> } }")
+    calls = []
+    with ReviewStore.open(path) as store:
+        stepped = view_of_store(store, lambda stage, done, total: calls.append((stage, done, total)))
+        whole = build_view(store.review_quads())
+    assert calls == [("reading reviews", n, 24) for n in range(1, 25)]
+    assert stepped.nodes.keys() == whole.nodes.keys()
+    assert sorted(map(repr, stepped.relationships)) == sorted(map(repr, whole.relationships))
+    assert any(r.type == "SAME_AS" for r in stepped.relationships)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from casegraph.errors import QueryError, StoreError
 from casegraph.graph.cypher import CypherEngine, CypherResult, plain, plain_node, plain_relationship
-from casegraph.graph.view import PropertyGraph, build_view
+from casegraph.graph.view import PropertyGraph, view_of_store
 
 GRAPH_NAME = "casegraph"
 FINGERPRINT_KEY = "casegraph:view-fingerprint"
@@ -152,7 +152,7 @@ class EmbeddedCypher(CypherEngine):
         from casegraph.graph.store import ReviewStore
 
         with ReviewStore.open(self.store_path) as store:
-            view = build_view(store.review_quads())
+            view = view_of_store(store, progress)
         if GRAPH_NAME in self.server.client.list_graphs():
             self.graph.delete()
             self.graph = self.server.client.select_graph(GRAPH_NAME)
