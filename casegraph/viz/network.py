@@ -21,6 +21,7 @@ places, incidents, contexts; not professional responses, which join everyone the
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -74,16 +75,22 @@ def picture_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGrap
 
 
 def _with_broader(codes: Iterable[str]) -> set[str]:
-    """Harm type codes and the codes above them (county-lines -> criminal-exploitation), so a filter on
-    a Table 3 type finds incidents coded more finely."""
+    """Harm type codes and the codes above them (county-lines -> criminal-exploitation), so a filter
+    on a Table 3 type finds incidents coded more finely."""
+    above = _harm_types_above()
+    found = set(codes)
+    for code in codes:
+        found |= above.get(code, set())
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _harm_types_above() -> dict[str, set[str]]:
     from casegraph.ontology import vocabulary
 
     vocab = vocabulary()
-    iri_of = {code: iri for iri, (scheme, code) in vocab.concepts.items() if scheme == "harm-type"}
-    found = set(codes)
-    for code in codes:
-        found |= {vocab.concepts[b][1] for b in vocab.broader.get(iri_of.get(code, ""), ()) if b in vocab.concepts}
-    return found
+    return {code: {vocab.concepts[b][1] for b in vocab.broader.get(iri, ()) if b in vocab.concepts}
+            for iri, (scheme, code) in vocab.concepts.items() if scheme == "harm-type"}
 
 
 def _record_class(view: PropertyGraph, record: str) -> str:

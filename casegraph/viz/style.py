@@ -77,6 +77,11 @@ def legend_class(labels: set[str] | frozenset[str]) -> ClassStyle | None:
     >>> legend_class({"Record", "Person", "YoungPerson"}).shape
     'dot'
     """
+    return _legend_class(frozenset(labels))
+
+
+@functools.lru_cache(maxsize=256)  # a corpus has a few dozen label sets and up to millions of records
+def _legend_class(labels: frozenset[str]) -> ClassStyle | None:
     vocab, styles = vocabulary(), class_styles()
     candidates = [label for label in labels if label in styles]
     if not candidates:
