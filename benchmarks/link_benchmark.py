@@ -88,37 +88,30 @@ def run_casegraph(work: Path) -> dict:
 # -- Splink --------------------------------------------------------------------------------------
 
 def _splink_rows(records) -> list[dict]:
-    """One row per person record: casegraph's features, as Splink columns."""
-    from casegraph.linking.candidates import MAX_BLOCK, WIDE_BIRTH_YEARS, kind_family, name_key
-    from casegraph.linking.records import PSEUDONYMOUS_KINDS, normalise_name
+    """One row per person record: casegraph's features (the same names, initial forms, linked
+    names, birth months and blocking keys), as Splink columns."""
+    from casegraph.linking.candidates import BLOCKING_RULES, MAX_BLOCK, _Features, _stop_words, blocking_keys, kind_family
 
-    stop = {w for r in records for a in (r.area, r.review_area) if a for w in normalise_name(a).split()}
+    stop = _stop_words(records)
     rows = []
     for r in records:
         family = kind_family(r)
         if family not in PEOPLE:
             continue
-        names = sorted({k for n in (r.aliases if r.kind in PSEUDONYMOUS_KINDS else r.names)
-                        if (k := name_key(normalise_name(n), frozenset(stop)))})
-        linked = sorted({k for n in r.places | r.people if (k := name_key(n, frozenset(stop)))})
-        area = normalise_name(r.area or r.review_area) if (r.area or r.review_area) else None
-        gender = r.gender if r.gender != "unknown" else None
-        birth_keys = []
-        if r.birth_years and area and r.birth_years[1] - r.birth_years[0] <= WIDE_BIRTH_YEARS:
-            for g in ([gender] if gender else ["female", "male", "non-binary"]):
-                birth_keys += [f"{family}|{area}|{g}|{y}" for y in range(r.birth_years[0], r.birth_years[1] + 1)]
-        rows.append({
-            "unique_id": r.iri, "review": r.review, "family": family, "kind": r.kind, "area": area, "gender": gender,
-            "birth_lo": r.birth_years[0] if r.birth_years else None,
-            "birth_hi": r.birth_years[1] if r.birth_years else None,
+        f = _Features(r, stop)
+        names, linked = sorted(f.names), sorted(f.linked)
+        row = {
+            "unique_id": r.iri, "review": r.review, "family": family, "kind": r.kind, "area": f.area,
+            "gender": f.gender, "birth_lo": f.birth[0] if f.birth else None, "birth_hi": f.birth[1] if f.birth else None,
             "years_lo": r.years[0] if r.years else None, "years_hi": r.years[1] if r.years else None,
             "harms": sorted(r.harm_types), "agency": r.agency, "relation": r.relation,
-            "names": names, "name": names[0] if names else None,
-            "name_words": sorted({w for n in names for w in n.split()}),
-            "linked": linked, "linked_words": sorted({w for n in linked for w in n.split()}),
-            "name_keys": [f"{family}|{n}" for n in names], "linked_keys": [f"{family}|{area}|{n}" for n in linked],
-            "birth_keys": birth_keys})
-    for column in ("name_keys", "linked_keys", "birth_keys"):  # casegraph does not block on crowded keys
+            "names": names, "name": names[0] if names else None, "name_words": sorted(f.words),
+            "linked": linked, "linked_words": sorted(f.linked_words)}
+        for rule, keys in zip(BLOCKING_RULES, blocking_keys(f)):
+            row[f"keys_{rule.replace('-', '_')}"] = sorted(f"{family}|{key}" for key in keys)
+        rows.append(row)
+    for rule in BLOCKING_RULES:  # casegraph does not block on crowded keys
+        column = f"keys_{rule.replace('-', '_')}"
         sizes = Counter(k for row in rows for k in row[column])
         for row in rows:
             row[column] = [k for k in row[column] if sizes[k] <= MAX_BLOCK]
@@ -132,15 +125,15 @@ def _splink_settings(rows: list[dict], fixed_m: bool):
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
-    from casegraph.linking.candidates import PRIOR_M, WIDE_BIRTH_YEARS
+    from casegraph.linking.candidates import BLOCKING_RULES, NARROW_BIRTH_MONTHS, NEAR_BIRTH_MONTHS, PRIOR_M
 
-    def levels(name: str, conditions: list[tuple[str, str]], null: str) -> cl.CustomComparison:
-        chances = PRIOR_M[name]
+    def levels(name: str, conditions: list[tuple[str, str]], null: str, chances=None) -> cl.CustomComparison:
+        chances = chances or PRIOR_M[name]
         built = [cll.CustomLevel(null).configure(is_null_level=True)]
         for (sql, label), m in zip(conditions, chances):
             built.append(cll.CustomLevel(sql, label_for_charts=label).configure(
                 **({"m_probability": max(m, 1e-3)} if fixed_m else {})))
-        built.append(cll.ElseLevel().configure(**({"m_probability": max(chances[2], 1e-3)} if fixed_m else {})))
+        built.append(cll.ElseLevel().configure(**({"m_probability": max(chances[-1], 1e-3)} if fixed_m else {})))
         return cl.CustomComparison(output_column_name=name, comparison_levels=built)
 
     def overlap(prefix: str, gap: int) -> str:
@@ -152,7 +145,8 @@ def _splink_settings(rows: list[dict], fixed_m: bool):
             comparison = comparison.configure(m_probabilities=[PRIOR_M[name][0], PRIOR_M[name][2] or PRIOR_M[name][1]])
         return comparison
 
-    narrow = f"birth_hi_l - birth_lo_l <= {WIDE_BIRTH_YEARS} AND birth_hi_r - birth_lo_r <= {WIDE_BIRTH_YEARS}"
+    narrow = f"birth_hi_l - birth_lo_l < {NARROW_BIRTH_MONTHS} AND birth_hi_r - birth_lo_r < {NARROW_BIRTH_MONTHS}"
+    birth_m = PRIOR_M["birth"]
     name = cl.CustomComparison(output_column_name="name", comparison_levels=[
         cll.CustomLevel("len(names_l) = 0 OR len(names_r) = 0").configure(is_null_level=True),
         cll.ExactMatchLevel("name", term_frequency_adjustments=True).configure(
@@ -166,8 +160,11 @@ def _splink_settings(rows: list[dict], fixed_m: bool):
             cll.ExactMatchLevel("kind").configure(**({"m_probability": PRIOR_M["kind"][0]} if fixed_m else {})),
             cll.ElseLevel().configure(**({"m_probability": PRIOR_M["kind"][1]} if fixed_m else {}))]),
         exact("gender", "gender"),
-        levels("birth", [(f"{overlap('birth', 0)} AND {narrow}", "agree"), (overlap("birth", 1), "partial")],
-               "birth_lo_l IS NULL OR birth_lo_r IS NULL"),
+        # casegraph weighs an overlap by how many records the wider range fits; Splink by two levels
+        levels("birth", [(f"{overlap('birth', 0)} AND {narrow}", "same month"), (overlap("birth", 0), "overlap"),
+                         (overlap("birth", NEAR_BIRTH_MONTHS), "within a year")],
+               "birth_lo_l IS NULL OR birth_lo_r IS NULL",
+               chances=(birth_m[0] / 2, birth_m[0] / 2, birth_m[1], birth_m[2])),
         exact("area", "area"),
         levels("years", [(overlap("years", 0), "agree"), (overlap("years", 3), "partial")],
                "years_lo_l IS NULL OR years_lo_r IS NULL"),
@@ -185,9 +182,8 @@ def _splink_settings(rows: list[dict], fixed_m: bool):
     families = Counter(row["family"] for row in rows)
     within = sum(n * (n - 1) / 2 for n in families.values())
     prior = (len(rows) / 2) / within  # casegraph's prior: one other record of each entity per record
-    blocking = [block_on("name_keys", arrays_to_explode=["name_keys"]),
-                block_on("linked_keys", arrays_to_explode=["linked_keys"]),
-                block_on("birth_keys", arrays_to_explode=["birth_keys"])]
+    blocking = [block_on(f"keys_{rule.replace('-', '_')}", arrays_to_explode=[f"keys_{rule.replace('-', '_')}"])
+                for rule in BLOCKING_RULES]
     return SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
                            blocking_rules_to_generate_predictions=blocking,
                            probability_two_random_records_match=prior,

@@ -177,7 +177,8 @@ def test_entities_recur_across_reviews_consistently(corpus, docs):
     for entity, records in records_of.items():
         assert len({r["gender"] for r in records if "gender" in r}) <= 1, entity
         assert len({r.get("kind") for r in records}) == 1, entity  # places and groups keep their kind
-        births = {int(r["age_at"]) - int(str(r["age"]).split()[-1]) for r in records
+        births = {int(str(r["age_at"])[-4:] if " " in str(r["age_at"]) else str(r["age_at"])[:4])
+                  - int(str(r["age"]).split()[-1]) for r in records
                   if re.fullmatch(r"(about |aged about )?\d+", str(r.get("age", "x")))}
         assert not births or max(births) - min(births) <= 1, entity
 
@@ -203,3 +204,57 @@ def test_references_always_resolve(reviews, seed):
         corpus = generate_corpus(Path(out), reviews=reviews, seed=seed)
         for path in corpus.review_paths:
             check_review(load(path))
+
+
+def _month_of(text: str) -> tuple[int, int]:
+    """(year, month) of "2002-03" or "March 2002"."""
+    if " " in text:
+        month, year = text.split()
+        return int(year), MONTHS.index(month) + 1
+    return int(text[:4]), int(text[5:7])
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def test_identifying_details_recur_as_reviews_write_them(tmp_path):
+    """Handles and street names recur (written "@jazzyb07" or "JazzyB07"), adults' real names keep
+    their surname, a month of birth is the same in every review and every age at a month fits it."""
+    corpus = generate_corpus(tmp_path, reviews=60, seed=11)
+    docs = {path.stem: load(path) for path in corpus.review_paths}
+    records_of = defaultdict(list)
+    for row in truth_rows(corpus):
+        person = next((p for p in docs[row["review_id"]]["people"] if p["id"] == row["record_id"]), None)
+        if person:
+            records_of[row["entity_id"], row["kind"]].append(person)
+    handles = months = named = 0
+    for (entity, kind), people in records_of.items():
+        aliases = {a.lstrip("@").lower() for p in people for a in p.get("aliases", [])}
+        assert len(aliases) <= 1, (entity, aliases)
+        handles += bool(aliases) and kind == "young-person"
+        born = {_month_of(str(p["born"])) for p in people if "born" in p}
+        assert len(born) <= 1, (entity, born)
+        if born and kind == "young-person":
+            [(year, month)] = born
+            months += 1
+            for p in people:
+                if "age_at" in p and "-" in str(p["age_at"]) or " " in str(p.get("age_at", "")):
+                    at_year, at_month = _month_of(str(p["age_at"]))
+                    age = int(p["age"])
+                    assert (at_year - age - 1) * 12 + at_month <= year * 12 + month <= (at_year - age) * 12 + at_month
+        if kind == "adult":
+            surnames = {p["name"].split()[-1] for p in people if not re.match(r"^(Mr|Ms|Adult|Perpetrator) ", p["name"])}
+            assert len(surnames) <= 1, (entity, surnames)
+            named += bool(surnames)
+    assert handles and months and named
+
+
+def test_pseudonyms_still_differ_between_reviews(corpus, docs):
+    """Young people keep the review's own pseudonyms: the same child is not given one name twice."""
+    names = defaultdict(set)
+    for row in truth_rows(corpus):
+        if row["kind"] == "young-person":
+            person = next(p for p in docs[row["review_id"]]["people"] if p["id"] == row["record_id"])
+            names[row["entity_id"]].add(person["name"])
+    assert any(len(n) > 1 for n in names.values())

@@ -23,6 +23,11 @@ Where the numbers come from (nothing here reads any ground truth):
   fitted prior collapses towards "no matches" when records carry as little evidence as
   pseudonymous people do.
 
+Births are compared as the ranges of months a record allows (a birth date, or an age at a date):
+they agree when the ranges overlap, and agreeing is weighed like a name, by the share of the
+area's records the wider range would also fit ("born March 2002" on both counts far more than
+"aged 14 in 2016"). A person's real name is also compared as initial and surname, for spellings.
+
 Blocking keeps the work sub-quadratic: a pair is compared only if the two records share a key
 under one of `BLOCKING_RULES` (see `blocking_keys`), and is scored once, under the first rule it
 shares a key in. A key shared by more than MAX_BLOCK records is not blocked on: it is too common
@@ -38,6 +43,7 @@ import math
 import random
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -177,7 +183,7 @@ def candidate_id(left_iri: str, right_iri: str) -> str:
 # m: the chance of (agree, partial, disagree) when two records, both recording the attribute, are
 # one entity. Person names only count when they identify (code names like "Child M" are missing).
 PRIOR_M = {
-    "name": (0.3, 0.1, 0.6),  # pseudonyms are the review's own; a real name or alias sometimes recurs
+    "name": (0.7, 0.1, 0.2),  # a real name or alias often recurs; a pseudonym is missing, not disagreeing
     "place-name": (0.75, 0.15, 0.1),  # one place is written "Ashfield Park", "the park (Ashfield Park)"
     "group-name": (0.5, 0.2, 0.3),
     "kind": (0.6, 0.4, 0.0),  # the subject of one review is often a peer in another
@@ -215,7 +221,9 @@ PRIOR_SHARE = 0.05  # a name's share of records before any are counted, shrunk i
 PSEUDO_RECORDS = 20
 RANDOM_PAIRS = 20_000  # pairs drawn per family to measure u (all pairs when there are fewer)
 MAX_BLOCK = 50  # records sharing one blocking key; beyond this the key is too common to block on
-WIDE_BIRTH_YEARS = 3  # a birth-year range wider than this only partly agrees
+WIDE_BIRTH_YEARS = 3  # a birth range over more years than this is not blocked on by year
+NARROW_BIRTH_MONTHS = 3  # a birth range over at most this many months is blocked on by month
+NEAR_BIRTH_MONTHS = 12  # birth ranges this close without overlapping partly agree (an age a year out)
 FAR_YEARS = 3  # years active further apart than this disagree
 EXPECTED_MATCHES = 1.0  # other records of the same entity expected per record: the prior
 
@@ -233,6 +241,18 @@ def _prior_m(family: str, attribute: str) -> tuple[float, float, float]:
 
 # -- features ----------------------------------------------------------------------------------
 
+def _initial_forms(record: LinkRecord) -> frozenset[str]:
+    """A person's name as initial and surname ("j lowe" for "Jamal Lowe", "J. Lowe" or "Jamaal
+    Lowe"): two reviews often spell a first name differently or give only its initial. Only for
+    names a review gives as a person's own (not pseudonyms of PSEUDONYMOUS_KINDS, not "Mr C")."""
+    if record.kind in PSEUDONYMOUS_KINDS:
+        return frozenset()
+    words = normalise_name(record.label).split()
+    if len(words) < 2 or not words[0].isalpha() or words[0] in GENERIC_WORDS or not name_key(words[-1]):
+        return frozenset()
+    return frozenset({f"{words[0][0]} {words[-1]}"})
+
+
 class _Features:
     """What one record is compared on, worked out once (slots: there may be 100,000 of them)."""
 
@@ -244,10 +264,11 @@ class _Features:
         self.review = record.review
         self.kind = record.kind
         names = record.aliases if record.kind in PSEUDONYMOUS_KINDS else record.names
-        self.names = frozenset(filter(None, (name_key(normalise_name(n), stop) for n in names)))
-        self.words = frozenset(w for n in self.names for w in n.split())
+        keys = frozenset(filter(None, (name_key(normalise_name(n), stop) for n in names)))
+        self.words = frozenset(w for n in keys for w in n.split())
+        self.names = keys | _initial_forms(record) if record.root == PERSON else keys
         self.gender = record.gender if record.gender != "unknown" else None
-        self.birth = record.birth_years
+        self.birth = record.birth_months
         area = record.area or record.review_area
         self.area = normalise_name(area) if area else None
         self.years = record.years
@@ -294,7 +315,7 @@ class _Frequencies:
                 share = _shrunk(count, elsewhere)
             else:  # the pair's own areas, one of the pair's records left out
                 share = max(_shrunk(counts[area, field, name] - 1, totals[area, field] - 1) for area in areas)
-            if best is None or share < best[0]:
+            if best is None or (share, -len(name), name) < (best[0], -len(best[1]), best[1]):  # ties: the fuller name
                 best = (share, name)
         return best
 
@@ -306,6 +327,32 @@ def _shrunk(count: int, total: int) -> float:
 
 
 ALL_AREAS = "\0all"  # the key of the family-wide counts
+
+
+class _Births:
+    """How many records of each area a range of birth months fits: the u of agreeing on birth.
+
+    Counted in the pair's own area(s), the two records left out, and shrunk like a name's share.
+    """
+
+    def __init__(self, features: Iterable[_Features]):
+        starts: dict[object, list[int]] = defaultdict(list)
+        ends: dict[object, list[int]] = defaultdict(list)
+        for f in features:
+            if f.birth is not None:
+                starts[f.area].append(f.birth[0])
+                ends[f.area].append(f.birth[1])
+        self.starts = {area: sorted(values) for area, values in starts.items()}
+        self.ends = {area: sorted(values) for area, values in ends.items()}
+
+    def share(self, areas: tuple, months: tuple[int, int]) -> float:
+        """The largest share, over `areas`, of records whose birth range overlaps `months`."""
+        best = 0.0
+        for area in dict.fromkeys(areas):
+            starts, ends = self.starts.get(area, ()), self.ends.get(area, ())
+            fits = len(starts) - bisect_left(ends, months[0]) - (len(starts) - bisect_right(starts, months[1]))
+            best = max(best, _shrunk(fits - 2, len(starts) - 2))
+        return best
 
 
 # -- comparing ---------------------------------------------------------------------------------
@@ -326,8 +373,9 @@ class _Comparer:
     """The outcome of each attribute for a pair (`name`, `gender`, ...), and a readable detail
     for an explanation (`detail`)."""
 
-    def __init__(self, frequencies: _Frequencies):
+    def __init__(self, frequencies: _Frequencies, births: _Births | None = None):
         self.frequencies = frequencies
+        self.births = births or _Births(())
 
     def _named(self, field: str, mine: frozenset, theirs: frozenset, a: _Features, b: _Features, words):
         if not mine or not theirs:
@@ -351,16 +399,17 @@ class _Comparer:
     def gender(a: _Features, b: _Features):
         return _exactly(a.gender, b.gender)
 
-    @staticmethod
-    def birth(a: _Features, b: _Features):
+    def birth(self, a: _Features, b: _Features):
+        """Agree when the months of birth the two records allow overlap, weighted by how many of
+        the area's records the wider of the two ranges would also fit (a month of birth on both
+        counts far more than "aged 14 some time in 2016")."""
         if a.birth is None or b.birth is None:
             return _MISSED
         (alo, ahi), (blo, bhi) = a.birth, b.birth
         gap = (alo if alo > blo else blo) - (ahi if ahi < bhi else bhi)  # <= 0: the ranges overlap
         if gap <= 0:
-            narrow = ahi - alo <= WIDE_BIRTH_YEARS and bhi - blo <= WIDE_BIRTH_YEARS
-            return _AGREED if narrow else _PARTLY
-        return _PARTLY if gap <= 1 else _DISAGREED
+            return AGREE, self.births.share((a.area, b.area), a.birth if ahi - alo >= bhi - blo else b.birth)
+        return _PARTLY if gap <= NEAR_BIRTH_MONTHS else _DISAGREED
 
     @staticmethod
     def area(a: _Features, b: _Features):
@@ -417,7 +466,11 @@ class _Comparer:
         left, right = values[attribute]
         if left is None or right is None:
             return ""
-        if attribute in ("birth", "years"):
+        if attribute == "birth":
+            text = f"born {_month_span(left)} / {_month_span(right)}"
+            outcome, share = self.birth(a, b)
+            return text + (f" ({share:.2%} of the area's records fit)" if outcome == AGREE else "")
+        if attribute == "years":
             left, right = _span(left), _span(right)
         return f"{left} / {right}"
 
@@ -426,9 +479,15 @@ def _span(years: tuple[int, int]) -> str:
     return str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
 
 
+def _month_span(months: tuple[int, int]) -> str:
+    """(24026, 24026) -> "2002-03"; a range of months -> "2001-06..2002-06"."""
+    lo, hi = (f"{m // 12}-{m % 12 + 1:02d}" for m in months)
+    return lo if lo == hi else f"{lo}..{hi}"
+
+
 # -- blocking ----------------------------------------------------------------------------------
 
-BLOCKING_RULES = ("name", "linked-name", "birth")
+BLOCKING_RULES = ("name", "linked-name", "linked-birth", "birth-month", "birth")
 
 
 def blocking_keys(features: _Features) -> tuple[frozenset, ...]:
@@ -436,16 +495,27 @@ def blocking_keys(features: _Features) -> tuple[frozenset, ...]:
 
     name: a full identifying name or alias ("jamal lowe", "ashfield" for Ashfield Park);
     linked-name: the area and the identifying name of a place, person or group it is linked to;
-    birth (people): area, gender and each year of a birth range no wider than WIDE_BIRTH_YEARS
-    (every gender when it is not recorded).
+    linked-birth (people): the same, with each year of a birth range over at most
+    WIDE_BIRTH_YEARS years (a school and a year of birth: a class, where the school alone is too
+    many to pair);
+    birth-month (people): area, gender and each month of a birth range over at most
+    NARROW_BIRTH_MONTHS months;
+    birth (people): area, gender and each year of a birth range over at most WIDE_BIRTH_YEARS
+    years. Every gender when it is not recorded.
     """
     f = features
     linked = frozenset((f.area, name) for name in f.linked)
-    birth: frozenset = frozenset()
-    if f.record.root == PERSON and f.birth and f.area and f.birth[1] - f.birth[0] <= WIDE_BIRTH_YEARS:
+    linked_birth = months = birth = frozenset()
+    if f.record.root == PERSON and f.birth and f.area:
+        lo, hi = f.birth
         genders = (f.gender,) if f.gender else ("female", "male", "non-binary")
-        birth = frozenset((f.area, g, year) for g in genders for year in range(f.birth[0], f.birth[1] + 1))
-    return f.names, linked, birth
+        years = range(lo // 12, hi // 12 + 1)
+        if len(years) <= WIDE_BIRTH_YEARS:
+            linked_birth = frozenset((f.area, name, year) for name in f.linked for year in years)
+            birth = frozenset((f.area, g, year) for g in genders for year in years)
+        if hi - lo < NARROW_BIRTH_MONTHS:
+            months = frozenset((f.area, g, month) for g in genders for month in range(lo, hi + 1))
+    return f.names, linked, linked_birth, months, birth
 
 
 def _pairs(features: list[_Features], rules: int = len(BLOCKING_RULES)) -> Iterator[tuple[int, int]]:
@@ -646,7 +716,7 @@ def find_candidates(records: Iterable[LinkRecord], *, threshold: float = DEFAULT
 def _family_candidates(family: str, features: list[_Features], threshold: float, excluded,
                        rng: random.Random) -> list[Candidate]:
     frequencies = _Frequencies(features, local_names=family == "group")
-    model = _Model(family, features, _Comparer(frequencies), rng)
+    model = _Model(family, features, _Comparer(frequencies, _Births(features)), rng)
     lefts, rights, evidence = array("i"), array("i"), array("d")
     for i, j in _pairs(features):
         lefts.append(i)

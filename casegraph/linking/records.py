@@ -32,7 +32,10 @@ class LinkRecord:
     normalised names (see `normalise_name`) of the places and platforms the record is linked to,
     `people` those of the people and groups, but only names that may identify: aliases, and
     labels except those of PSEUDONYMOUS_KINDS (published reviews give children pseudonyms of their
-    own, and call a parent "Child M's mother"). Year ranges are inclusive (lo, hi).
+    own, and call a parent "Child M's mother"). Year and month ranges are inclusive (lo, hi); a
+    month is counted as year * 12 + month - 1, so a birth given as "March 2002" is (24026, 24026)
+    and "aged 14 in May 2016" is (24016, 24028): whatever the two days, born between May 2001 and
+    May 2002.
     """
 
     iri: str
@@ -44,6 +47,7 @@ class LinkRecord:
     aliases: tuple[str, ...] = ()  # other names the review gives, as written
     gender: str | None = None  # gender code
     birth_years: tuple[int, int] | None = None
+    birth_months: tuple[int, int] | None = None  # the same range to the month: year * 12 + month - 1
     area: str | None = None  # as recorded on the record itself
     review_area: str | None = None  # as recorded on its review
     years: tuple[int, int] | None = None  # years of the incidents it is part of
@@ -174,22 +178,34 @@ class _Neighbourhood:
         (self.places if self.kinds[one][1] == PLACE else self.people)[other].add(one)
 
 
-def _birth_years(v: dict[str, list[str]], published: int | None) -> tuple[int, int] | None:
+def _month(date_text: str) -> int:
+    return int(date_text[:4]) * 12 + int(date_text[5:7]) - 1
+
+
+def _birth_months(v: dict[str, list[str]], published: int | None) -> tuple[int, int] | None:
+    """The months a person may have been born in, from a birth date, or an age at a date (or,
+    without the date, at some time in the YEARS_BEFORE_PUBLICATION before publication)."""
     if v.get("bornEarliest"):
-        return _year(v["bornEarliest"][0]), _year(v["bornLatest"][0])
+        return _month(v["bornEarliest"][0]), _month(v["bornLatest"][0])
     if not v.get("ageMin"):
         return None
     low, high = float(v["ageMin"][0]), float(v["ageMax"][0])
     if v.get("ageApproximate", ["false"])[0] == "true":  # "about 14": 13 to 15
         low, high = low - 1, high + 1
     if v.get("ageAtEarliest"):
-        first, last = _year(v["ageAtEarliest"][0]), _year(v["ageAtLatest"][0])
+        first, last = _month(v["ageAtEarliest"][0]), _month(v["ageAtLatest"][0])
     elif published:
-        first, last = published - YEARS_BEFORE_PUBLICATION, published
+        first, last = (published - YEARS_BEFORE_PUBLICATION) * 12, published * 12 + 11
     else:
         return None
-    # aged `high` at some time in year `first`: born in `first - high - 1` at the earliest
-    return int(first - high - 1), int(last - low)
+    # aged `high` in month `first`: born in that month `high + 1` years before at the earliest
+    # (a birthday later in the month); aged `low` in month `last`: born `low` years before at the latest
+    return int(first - 12 * (high + 1)), int(last - 12 * low)
+
+
+def _birth_years(v: dict[str, list[str]], published: int | None) -> tuple[int, int] | None:
+    months = _birth_months(v, published)
+    return None if months is None else (months[0] // 12, months[1] // 12)
 
 
 def _assemble(kinds, values, members, pairs) -> list[LinkRecord]:
@@ -228,6 +244,7 @@ def _assemble(kinds, values, members, pairs) -> list[LinkRecord]:
             aliases=tuple(v.get("alias", [])),
             gender=_code(v["gender"][0]) if "gender" in v else None,
             birth_years=_birth_years(v, published) if root == PERSON else None,
+            birth_months=_birth_months(v, published) if root == PERSON else None,
             area=v["area"][0] if "area" in v else None,
             review_area=review["area"][0] if "area" in review else None,
             years=(min(years), max(years)) if years else None,

@@ -4,6 +4,29 @@ A hidden world of areas, young people, adults, groups and places is built first;
 then records a slice of it under its own pseudonyms, ids and place names, as real reviews do.
 `ground-truth.csv` says which records stand for the same real entity. Proportions follow
 Firmin, Manister and Peace (2022). Every file written is marked synthetic.
+
+What carries across reviews is only what a review would write, never an id of the hidden world:
+
+* young people keep the review's own pseudonym ("Child M", "YP3", a first name), so their name
+  is no evidence; what recurs is a social-media handle (four in five young people have one; a
+  review gives it 85% of the time, written "jazzyb07", "@jazzyb07" or "Jazzyb07"), the school
+  (always for the subject, 85% for a peer), gender, area, and the birth: a subject's month and
+  year of birth (60%) or an age at a month ("14 in May 2016"), a peer's age at a month (80%) or a
+  year. Ages are true of the birth month whatever the day, so two records of one child always
+  allow overlapping months of birth;
+* adults who harm are named in 85% of the reviews that record them (as published reviews name
+  the convicted), from about 6,700 men's and 3,500 women's full names, so that a full name in one
+  area is rare; the first name is sometimes spelled otherwise or cut to an initial ("Jamaal Lowe",
+  "J. Lowe"). Half have a street name ("Big Smokey", from 240, so shared by a few in an area),
+  given 85% of the time. An adult from a neighbouring area is usually recorded with their own
+  area. Otherwise a review calls them "Mr C", "Adult 2" or "Adult K";
+* places keep their names with the variants reviews use ("Ashfield Park", "the park (Ashfield
+  Park)"); groups are named after their base or school, or "Group 3".
+
+Family members and professionals are recorded per review and never recur (a review's "Social
+Worker 1" or "Child M's mother" is no evidence of anyone in another review), so they have no
+true pairs. A review sometimes records one adult twice without seeing it (`again`): both records
+are in the truth, under pseudonyms, and are not identifiable from the review alone.
 """
 from __future__ import annotations
 

@@ -99,9 +99,44 @@ FIRST = {"female": ["Amber", "Bryony", "Chloe", "Demi", "Ella", "Freya", "Holly"
                     "Leah", "Megan", "Nadia", "Paige", "Ruby", "Sophie", "Tia"],
          "male": ["Aaron", "Callum", "Daniel", "Ethan", "Finn", "Harvey", "Jamal", "Kieran", "Liam",
                   "Mason", "Nathan", "Owen", "Reece", "Sami", "Tyler", "Zak"]}
+# Adults' real names: a pool large enough that a full name is rare in one area (reviews of the
+# same perpetrators name the convicted, and two men of one name in one town are the exception).
+ADULT_FIRST = {"female": FIRST["female"] + ["Alison", "Carla", "Dawn", "Gemma", "Hayley", "Joanne", "Kerry",
+                                            "Lisa", "Michelle", "Nicola", "Sharon", "Tracey", "Vicky", "Zoe"],
+               "male": FIRST["male"] + [
+                   "Adil", "Ahmed", "Ali", "Anthony", "Arif", "Asif", "Barry", "Carl", "Craig", "Darren", "Dean",
+                   "Dwayne", "Gary", "Hassan", "Imran", "Jason", "Jermaine", "Kevin", "Kyle", "Lee", "Leon",
+                   "Marcus", "Mark", "Martin", "Michael", "Mohammed", "Nadeem", "Neil", "Omar", "Paul", "Ricky",
+                   "Robert", "Ryan", "Shane", "Simon", "Stephen", "Stuart", "Tariq", "Terry", "Usman", "Wayne",
+                   "Yusuf"]}
 SURNAMES = ["Holt", "Marsh", "Khan", "Doyle", "Price", "Reid", "Walsh", "Cole", "Hughes", "Shaw",
-            "Barker", "Grant", "Ward", "Lowe", "Nash", "Quinn"]
-NICKNAMES = ["Smokey", "Junior", "Big J", "Tiny", "Ghost", "Rocky", "Nitro", "Dee", "Sly", "Bear"]
+            "Barker", "Grant", "Ward", "Lowe", "Nash", "Quinn", "Ahmed", "Akhtar", "Ali", "Armstrong",
+            "Atkinson", "Bailey", "Baker", "Begum", "Bennett", "Bibi", "Booth", "Bradley", "Brennan",
+            "Briggs", "Burke", "Butler", "Carr", "Carter", "Chapman", "Clarke", "Collins", "Cooper",
+            "Dale", "Davies", "Dixon", "Duffy", "Dunn", "Ellis", "Evans", "Farrell", "Fisher", "Fleming",
+            "Foster", "Fox", "Gibson", "Gordon", "Graham", "Gray", "Hall", "Hamilton", "Harper", "Hart",
+            "Hayes", "Hill", "Hussain", "Iqbal", "Jackson", "James", "Jennings", "Johnson", "Kaur", "Kelly",
+            "Kennedy", "Kerr", "Lamb", "Lawson", "Lynch", "Mahmood", "Malik", "Mann", "Mason", "McCann",
+            "Mills", "Mitchell", "Moran", "Morgan", "Murphy", "Murray", "Nolan", "O'Brien", "Osei", "Owens",
+            "Palmer", "Parker", "Patel", "Pearson", "Perry", "Powell", "Rahman", "Riley", "Robinson", "Rowe",
+            "Saeed", "Sharpe", "Simpson", "Singh", "Slater", "Stone", "Sutton", "Taylor", "Thompson",
+            "Turner", "Wallace", "Watts", "Webb", "Wells", "Whyte", "Wilkinson", "Yates", "Young"]
+# How a second review may spell the same first name.
+NAME_VARIANTS = {"Mohammed": ["Mohammad", "Muhammad"], "Jamal": ["Jamaal"], "Stephen": ["Steven"],
+                 "Michael": ["Micheal"], "Ricky": ["Rikki"], "Zak": ["Zac"], "Reece": ["Rhys"],
+                 "Yusuf": ["Yousef"], "Sami": ["Sammy"], "Darren": ["Daren"], "Dwayne": ["Duane"],
+                 "Vicky": ["Vikki"], "Tracey": ["Tracy"], "Hayley": ["Haley"], "Imran": ["Imraan"]}
+NICKNAMES = ["Smokey", "Junior", "Tiny", "Ghost", "Rocky", "Nitro", "Dee", "Sly", "Bear", "Bugsy",
+             "Chunks", "Digger", "Flash", "Gunner", "Hustle", "Ice", "Jinx", "Kash", "Loco", "Mazza", "Noodle",
+             "Ozzy", "Prof", "Razor", "Scrappy", "Tank", "Vex", "Wiz", "Yardie", "Zippy", "Biscuit", "Chopper",
+             "Dutchy", "Fizz", "Gizmo", "Hench", "Kingpin", "Magic", "Shadow", "Trigger"]
+STREET_PREFIXES = ["", "Big ", "Lil ", "Young ", "Mad ", "Old "]  # "Big Smokey", "Lil Ghost"
+# Young people's social-media handles: first-part x second-part x a two-digit number.
+HANDLE_PARTS = (["jazzy", "lil", "baby", "princess", "kiddo", "sunny", "misty", "rosie", "foxy", "bunny",
+                 "cherry", "dolly", "honey", "lady", "missy", "pixie", "sassy", "tiny", "angel", "star",
+                 "blaze", "dark", "kid", "king", "mad", "real", "savage", "slim", "young", "wild"],
+                ["b", "j", "k", "t", "z", "bear", "boo", "cat", "girl", "boy", "gz", "xo", "rose", "moon",
+                 "flame", "gunz", "dawg", "ace", "kay", "vee"])
 RELATIONS = ["mother", "father", "stepfather", "grandmother", "older sister", "aunt"]
 PROFESSIONALS = {"childrens-social-care": "Social Worker", "police": "Police Officer",
                  "health": "School Nurse", "education": "Head of Year", "youth-justice": "YOT Worker",

@@ -6,8 +6,9 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from casegraph.synthetic.tables import (AREA_PLACES, AREAS, CORES, FIRST, HARM_WEIGHTS, MONTHS, NICKNAMES,
-                                        ONLINE_NAMES, PLATFORMS, SURNAMES, TAKEAWAYS, YEAR_WEIGHTS)
+from casegraph.synthetic.tables import (ADULT_FIRST, AREA_PLACES, AREAS, CORES, HANDLE_PARTS, HARM_WEIGHTS, MONTHS,
+                                        NICKNAMES, ONLINE_NAMES, PLATFORMS, STREET_PREFIXES, SURNAMES, TAKEAWAYS,
+                                        YEAR_WEIGHTS)
 
 
 @dataclass(eq=False)
@@ -19,9 +20,10 @@ class Entity:
     sub: str = ""  # place kind or group kind
     gender: str = "unknown"
     born: int = 0
+    born_month: int = 0  # 1-12 when known to the world (people)
     name: str = ""
     names: list = field(default_factory=list)  # how reviews write a place's name
-    alias: str = ""  # an adult's street name, an online space's platform
+    alias: str = ""  # an adult's street name, a young person's social-media handle, an online space's platform
     members: list = field(default_factory=list)
     home: Entity | None = None  # a young person's or peer group's school, an adult group's base
     subject_of: int = 0
@@ -82,9 +84,10 @@ def _build_world(rng: random.Random, plans: list[Plan]) -> World:
                                                     names=[v.format(**parts) for v in variants]))
         for _ in range(max(8, reviews * 3)):
             gender = "male" if rng.random() < 0.9 else "female"
+            street = f"{rng.choice(STREET_PREFIXES)}{rng.choice(NICKNAMES)}" if rng.random() < 0.5 else ""
             world.adults[area].append(new("adult", area=area, born=rng.randint(1965, 1995), gender=gender,
-                                          name=f"{rng.choice(FIRST[gender])} {rng.choice(SURNAMES)}",
-                                          alias=rng.choice(NICKNAMES) if rng.random() < 0.4 else ""))
+                                          born_month=rng.randint(1, 12), alias=street,
+                                          name=f"{rng.choice(ADULT_FIRST[gender])} {rng.choice(SURNAMES)}"))
         pool = rng.sample(world.adults[area], len(world.adults[area]))
         for kind, per, base, noun in (("organised-adult-group", 8, "private-address", "group"),
                                       ("gang", 12, "estate", "Boys")):
@@ -102,8 +105,12 @@ def _build_world(rng: random.Random, plans: list[Plan]) -> World:
                         name=f"{school.name.split()[0]} friendship group")
             for _ in range(rng.randint(4, 7)):
                 gender = "non-binary" if rng.random() < 0.02 else rng.choice(["female", "male"])
-                group.members.append(new("young-person", area=area, gender=gender, home=school,
-                                         born=born + rng.choice([0, 0, 0, -1, 1])))
+                year = born + rng.choice([0, 0, 0, -1, 1])
+                handle = "" if rng.random() < 0.2 else (
+                    f"{rng.choice(HANDLE_PARTS[0])}{rng.choice(HANDLE_PARTS[1])}"
+                    f"{year % 100 if rng.random() < 0.5 else rng.randint(1, 99):02d}")
+                group.members.append(new("young-person", area=area, gender=gender, home=school, born=year,
+                                         born_month=rng.randint(1, 12), alias=handle))
             world.cohorts[area, born].append(group)
     world.online = [new("place", sub="online-space", name=p, alias=p, names=[v.format(n=p) for v in ONLINE_NAMES])
                     for p in PLATFORMS]
@@ -114,10 +121,13 @@ def _ordinal(day: int) -> str:
     return f"{day}{'th' if 10 <= day <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
 
 
-def _date_text(rng: random.Random, date: tuple, born: int = 0):
-    """The date in one of the documented partial or approximate forms, each true of it."""
+def _date_text(rng: random.Random, date: tuple, born: int = 0, month_only: bool = False):
+    """The date in one of the documented partial or approximate forms, each true of it (with
+    month_only, a form giving the month and year and no more)."""
     y, m, d = date
     month = MONTHS[m - 1]
+    if month_only:
+        return rng.choice([f"{y}-{m:02d}", f"{month} {y}"])
     forms = [y, y, str(y), f"{y}-{m:02d}", f"{y}-{m:02d}", f"{y}-{m:02d}-{d:02d}", f"{month} {y}",
              f"{month} {y}", f"{d} {month} {y}", f"{_ordinal(d)} {month} {y}", f"{y}/{y + 1}",
              f"{y - 1} to {y}", f"{rng.choice(['about', 'around', 'circa', 'c.', '~'])} {y}",

@@ -7,9 +7,31 @@ from collections import Counter, defaultdict
 
 from casegraph.synthetic.tables import (ADULT_HARMS, AREAS, CHALLENGED, CHALLENGE_TOPICS, CHALLENGERS,
                                         CLOSURE_REASONS, CONTEXT_PLACES, CONTEXT_RESPONSES, FIRST, HARM_CONTEXTS,
-                                        LETTERS, LISTS, PROFESSIONALS, REC_TEXT, RELATIONS, RESPONSES,
+                                        LETTERS, LISTS, NAME_VARIANTS, PROFESSIONALS, REC_TEXT, RELATIONS, RESPONSES,
                                         SAFETY_CONTEXTS, SCENARIOS)
 from casegraph.synthetic.world import Entity, Plan, World, _age_text, _date_text, _pick
+
+# How often a review records each identifying detail it could give (see the package docstring).
+ADULT_NAMED = 0.85  # an adult who harmed is named (as written, sometimes spelled otherwise)
+ALIAS_RECORDED = 0.85  # a street name or social-media handle, when the person has one
+SCHOOL_RECORDED = 0.85  # a young person's school
+
+
+def _spelled(rng: random.Random, name: str) -> str:
+    """A real name as one review writes it: mostly as the world knows it, sometimes with the first
+    name spelled otherwise or cut to an initial."""
+    first, _, surname = name.partition(" ")
+    roll = rng.random()
+    if roll < 0.1 and first in NAME_VARIANTS:
+        return f"{rng.choice(NAME_VARIANTS[first])} {surname}"
+    if roll < 0.15:
+        return f"{first[0]}. {surname}"
+    return name
+
+
+def _handle_text(rng: random.Random, handle: str) -> str:
+    """A social-media handle as a review writes it: "@jazzyb07", "JazzyB07", "jazzyb07"."""
+    return rng.choice([handle, f"@{handle}", handle.capitalize()])
 
 
 class _ReviewWriter:
@@ -52,7 +74,7 @@ class _ReviewWriter:
     def names_of(self, ids: list[str]) -> str:
         return ", ".join(self.by_id[i].get("name", i) for i in ids)
 
-    def pseudonym(self, ent: Entity, role: str) -> str:
+    def pseudonym(self, ent: Entity, role: str, named: bool = True) -> str:
         rng, n = self.rng, self.count[role]
         letter = self.letters.pop() if self.letters else str(n)
         firsts = FIRST.get(ent.gender) or FIRST[rng.choice(["female", "male"])]
@@ -61,7 +83,9 @@ class _ReviewWriter:
         options = {"young-person": [f"Child {letter}", f"YP{n}", first],
                    "peer": [f"Young Person {letter}", f"Young Person {n}", first],
                    "unconnected-adult": [f"{'Mr' if ent.gender == 'male' else 'Ms'} {letter}",
-                                         f"{rng.choice(['Adult', 'Perpetrator'])} {n}", ent.name]}[role]
+                                         f"{rng.choice(['Adult', 'Perpetrator'])} {n}", f"Adult {letter}"]}[role]
+        if role == "unconnected-adult" and named and rng.random() < ADULT_NAMED:
+            options = [_spelled(rng, ent.name)] * 3  # named, as convicted adults are in published reviews
         name = next((option for option in [options[self.style], *options] if option not in self.names),
                     f"{options[self.style]} ({n})")
         self.names.add(name)
@@ -73,23 +97,40 @@ class _ReviewWriter:
             return self.record_of[ent.eid]
         rng = self.rng
         self.count[role] += 1
-        rec = {"role": role, "name": name or self.pseudonym(ent, role)}
-        if ent.alias and rng.random() < 0.5:
-            rec["aliases"] = [ent.alias]
-        if rng.random() < 0.9:
+        rec = {"role": role, "name": name or self.pseudonym(ent, role, named=not again)}
+        if ent.alias and rng.random() < ALIAS_RECORDED:  # a street name or a handle, as others wrote it
+            rec["aliases"] = [_handle_text(rng, ent.alias) if ent.kind == "young-person" else ent.alias]
+        if rng.random() < 0.95:
             rec["gender"] = ent.gender
-        if ent.born and rng.random() < 0.7:
+        if ent.kind == "young-person":
+            rec.update(self.young_age(ent, role))
+        elif ent.born and rng.random() < 0.7:
             at = rng.randint(self.plan.start, self.plan.year - 1)
-            if role == "young-person" and rng.random() < 0.3:
-                rec["born"] = _date_text(rng, (ent.born, rng.randint(1, 12), 1))
-            else:
-                rec.update(age=_age_text(rng, at - ent.born), age_at=str(at))
-        if rng.random() < 0.3:
+            rec.update(age=_age_text(rng, at - ent.born), age_at=str(at))
+        if rng.random() < (0.3 if ent.area == self.plan.area else 0.85):  # "a man from Saltmere"
             rec["area"] = AREAS[ent.area]
+        if ent.kind == "young-person" and ent.home and "attends" not in fields and rng.random() < SCHOOL_RECORDED:
+            fields["attends"] = self.place(ent.home)
         rid = self.add("people", rec["name"], {**rec, **fields})
         self.record_of.setdefault(ent.eid, rid)
         self.truth.append((ent.eid, rid, ent.kind))
         return rid
+
+    def young_age(self, ent: Entity, role: str) -> dict:
+        """A young person's birth as reviews give it: the subject's month and year of birth, or an
+        age at a dated event (true of the birth month, whatever the day); a peer's age when an
+        incident happened, to the month or only the year."""
+        rng, chance = self.rng, self.rng.random()
+        if role == "young-person" and chance < 0.6:
+            return {"born": _date_text(rng, (ent.born, ent.born_month, 1), month_only=True)}
+        if chance < (0.9 if role == "young-person" else 0.8):
+            year, month = rng.randint(self.plan.start, self.plan.year - 1), rng.randint(1, 12)
+            age = year - ent.born - (month < ent.born_month or month == ent.born_month and rng.random() < 0.5)
+            return {"age": age, "age_at": _date_text(rng, (year, month, 1), month_only=True)}
+        if chance < 0.95:
+            at = rng.randint(self.plan.start, self.plan.year - 1)
+            return {"age": _age_text(rng, at - ent.born), "age_at": str(at)}
+        return {}
 
     def place(self, ent: Entity) -> str:
         if ent.eid not in self.record_of:
