@@ -111,11 +111,10 @@ def test_a_view_draws_only_its_part(open_page, picture, tmp_path):
 def test_a_large_page_opens_with_physics_off(open_page, tmp_path):
     import networkx as nx
 
-    from casegraph.viz.network import picture_graph as _unused  # noqa: F401  (the page needs only attributes)
     from casegraph.viz.style import class_styles
 
     style = class_styles()["Incident"]
-    graph = nx.MultiDiGraph()
+    graph = nx.MultiDiGraph()  # built by hand, with the node attributes a page reads: above the physics limit
     for i in range(2500):
         graph.add_node(f"n{i}", name=f"n{i}", style=style, labels={"Record", "Incident"}, reviews=["r"],
                        records=[(f"n{i}", "incident")], harm=set(), years=set(), dates=[], evidence=[])
