@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casegraph.synthetic import CODES, HEADER, LISTS, generate_corpus
+from casegraph.synthetic.tables import MONTHS
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -258,3 +259,27 @@ def test_pseudonyms_still_differ_between_reviews(corpus, docs):
             person = next(p for p in docs[row["review_id"]]["people"] if p["id"] == row["record_id"])
             names[row["entity_id"]].add(person["name"])
     assert any(len(n) > 1 for n in names.values())
+
+
+def test_a_real_incident_recurs_in_the_reviews_of_those_harmed_in_it(tmp_path):
+    """A later review of someone harmed in an incident another review recorded may record it again:
+    the same harm type, the date to the day or month, the same place; and every handle is one
+    child's (a platform gives a handle to one account)."""
+    corpus = generate_corpus(tmp_path, reviews=120, seed=5)
+    docs = {path.stem: load(path) for path in corpus.review_paths}
+    entity_of = {(row["review_id"], row["record_id"]): row["entity_id"] for row in truth_rows(corpus)}
+    seen: dict[tuple, set[str]] = defaultdict(set)  # (victim entity, harm, month) -> reviews
+    owner: dict[str, str] = {}
+    for review, doc in docs.items():
+        for person in doc["people"]:
+            for alias in person.get("aliases", []) if person["role"] in ("young-person", "peer") else []:
+                handle = alias.lstrip("@").lower()
+                assert owner.setdefault(handle, entity_of[review, person["id"]]) == entity_of[review, person["id"]]
+        for inc in doc.get("incidents", []):
+            month = re.match(r"^(\d{4})-(\d{2})(?:-\d{2})?$|^(?:\d{1,2} )?([A-Z][a-z]+) (\d{4})$", str(inc["when"]))
+            if not month:
+                continue
+            key = month.group(1, 2) if month.group(1) else (month.group(4), MONTHS.index(month.group(3)) + 1)
+            for victim in inc["victims"]:
+                seen[entity_of[review, victim], inc["harm_types"][0], tuple(map(int, key))].add(review)
+    assert any(len(reviews) > 1 for reviews in seen.values())

@@ -9,10 +9,15 @@ comparison, like a Splink waterfall chart.
 
 Where the numbers come from (nothing here reads any ground truth):
 
-* m: the priors in `PRIOR_M`, judgements of how reviews record one entity twice (a person's
-  pseudonym differs between reviews, a place's name mostly does not). They are not fitted:
-  expectation maximisation on pseudonymous records finds clusters such as "same area and same
-  school" rather than "same person", and calls them matches (tried: precision fell to 2%).
+* m: for every attribute but the name and the area, measured on training pairs: records of
+  different reviews in one area that share a rare name (a handle, a full name), as Splink trains
+  m from a blocking rule; each training pair counts as one entity with the probability its
+  prior, name and area give, the rest being taken to look like random pairs (see
+  `_Model._measure_m`). The name's and the area's m are the judgements in `PRIOR_M`, and so is
+  every m of a family with too few training pairs (measured m is shrunk towards them). Not
+  fitted by expectation maximisation: on pseudonymous records it finds clusters such as "same
+  area and same school" rather than "same person", and calls them matches (tried: precision
+  fell to 2%).
 * u: measured on each family's records, from pairs in different reviews (all pairs of a small
   family, a random sample of a large one), shrunk towards `PRIOR_U` so a handful of records does
   not make an outcome look impossible. For every attribute but area itself the pairs are drawn
@@ -22,6 +27,13 @@ Where the numbers come from (nothing here reads any ground truth):
 * the prior: `EXPECTED_MATCHES` other records of the same entity per record, a judgement; a
   fitted prior collapses towards "no matches" when records carry as little evidence as
   pseudonymous people do.
+
+A linked name or a shared incident is counted among the area's records born in the years both
+records allow, when that share is the larger: children of one age in one area share friends,
+schools, abusers and incidents. An incident is a person's role in it (harmed or harming), its
+harm type and its month, kept only when no other record of the review had that role in it (two
+children harmed together cannot say which is which); when two records share one, it stands for
+their harm types and years, which are then not counted again.
 
 Births are compared as the ranges of months a record allows (a birth date, or an age at a date):
 they agree when the ranges overlap, and agreeing is weighed like a name, by the share of the
@@ -183,7 +195,9 @@ def candidate_id(left_iri: str, right_iri: str) -> str:
 # m: the chance of (agree, partial, disagree) when two records, both recording the attribute, are
 # one entity. Person names only count when they identify (code names like "Child M" are missing).
 PRIOR_M = {
-    "name": (0.7, 0.1, 0.2),  # a real name or alias often recurs; a pseudonym is missing, not disagreeing
+    # a real name, street name or handle, when both records give one, mostly recurs as written or as
+    # initial and surname; a pseudonym is missing, not disagreeing
+    "name": (0.9, 0.05, 0.05),
     "place-name": (0.75, 0.15, 0.1),  # one place is written "Ashfield Park", "the park (Ashfield Park)"
     "group-name": (0.5, 0.2, 0.3),
     "kind": (0.6, 0.4, 0.0),  # the subject of one review is often a peer in another
@@ -198,13 +212,14 @@ PRIOR_M = {
     "linked": (0.45, 0.2, 0.35),  # one entity in two reviews is often linked to a place, person or group in both
     "agency": (0.95, 0.0, 0.05),
     "relation": (0.9, 0.0, 0.1),
+    "incident": (0.3, 0.0, 0.7),  # one incident recorded by both reviews, as victim or perpetrator
 }
 ATTRIBUTES = {  # family -> the attributes compared, in explanation order
-    "young-person": ("name", "kind", "gender", "birth", "area", "years", "harm", "linked"),
-    "adult": ("name", "gender", "birth", "area", "years", "harm", "linked"),
+    "young-person": ("name", "kind", "gender", "birth", "area", "years", "harm", "linked", "incident"),
+    "adult": ("name", "gender", "birth", "area", "years", "harm", "linked", "incident"),
     "family-member": ("name", "relation", "gender", "birth", "area", "years", "harm", "linked"),
     "professional": ("name", "agency", "gender", "area", "years", "harm", "linked"),
-    "person": ("name", "kind", "gender", "birth", "area", "years", "harm", "linked"),
+    "person": ("name", "kind", "gender", "birth", "area", "years", "harm", "linked", "incident"),
     "group": ("name", "kind", "area", "years", "harm", "linked"),
     "place": ("name", "kind", "area", "years", "harm", "linked"),
     "place:online-space": ("name", "years", "harm", "linked"),  # a platform has no area
@@ -215,12 +230,15 @@ PRIOR_U = {
     "name": (0.01, 0.05, 0.94), "kind": (0.7, 0.3, 0.0), "gender": (0.5, 0.0, 0.5),
     "birth": (0.1, 0.15, 0.75), "area": (0.1, 0.0, 0.9), "years": (0.3, 0.4, 0.3), "harm": (0.4, 0.0, 0.6),
     "linked": (0.05, 0.1, 0.85), "agency": (0.2, 0.0, 0.8), "relation": (0.2, 0.0, 0.8),
+    "incident": (0.01, 0.0, 0.99),
 }
 PSEUDO_PAIRS = 50
 PRIOR_SHARE = 0.05  # a name's share of records before any are counted, shrunk in by PSEUDO_RECORDS
 PSEUDO_RECORDS = 20
 RANDOM_PAIRS = 20_000  # pairs drawn per family to measure u (all pairs when there are fewer)
 MAX_BLOCK = 50  # records sharing one blocking key; beyond this the key is too common to block on
+TRAINING_SHARE = 0.001  # pairs sharing a name this rare, in one area, train m (see `_Model._measure_m`)
+MEASURED_M = ("kind", "gender", "birth", "years", "harm", "linked", "agency", "relation", "incident")
 WIDE_BIRTH_YEARS = 3  # a birth range over more years than this is not blocked on by year
 NARROW_BIRTH_MONTHS = 3  # a birth range over at most this many months is blocked on by month
 NEAR_BIRTH_MONTHS = 12  # birth ranges this close without overlapping partly agree (an age a year out)
@@ -257,7 +275,7 @@ class _Features:
     """What one record is compared on, worked out once (slots: there may be 100,000 of them)."""
 
     __slots__ = ("record", "review", "kind", "names", "words", "gender", "birth", "area", "years", "harms",
-                 "linked", "linked_words")
+                 "linked", "linked_words", "events", "born_years")
 
     def __init__(self, record: LinkRecord, stop: frozenset[str]):
         self.record = record
@@ -269,6 +287,7 @@ class _Features:
         self.names = keys | _initial_forms(record) if record.root == PERSON else keys
         self.gender = record.gender if record.gender != "unknown" else None
         self.birth = record.birth_months
+        self.born_years = _birth_years(self)
         area = record.area or record.review_area
         self.area = normalise_name(area) if area else None
         self.years = record.years
@@ -277,6 +296,7 @@ class _Features:
         # are one piece of evidence, not two.
         self.linked = frozenset(filter(None, (name_key(n, stop) for n in record.places | record.people)))
         self.linked_words = frozenset(w for n in self.linked for w in n.split())
+        self.events = record.events
 
 
 class _Frequencies:
@@ -295,18 +315,33 @@ class _Frequencies:
         self.local_names = local_names
         self.counts: Counter = Counter()  # (area, field, name) and (ALL_AREAS, field, name): records
         self.totals: Counter = Counter()  # (area, field) and (ALL_AREAS, field): records with any such name
+        self.cache: dict = {}  # share's answers: many pairs share one school, one name, one area
         for f in features:
-            for field, names in (("n", f.names), ("l", f.linked)):
+            cohorts = [(f.area, year) for year in f.born_years]
+            for field, names in (("n", f.names), ("l", f.linked), ("e", f.events)):
                 if names:
-                    for area in (f.area, ALL_AREAS):
+                    for area in (f.area, ALL_AREAS, *(cohorts if field != "n" else ())):
                         self.totals[area, field] += 1
                         self.counts.update((area, field, name) for name in names)
 
-    def share(self, areas: tuple, field: str, names: Iterable[str]) -> tuple[float, str]:
-        """The smallest share of records carrying one of `names`, and that name."""
+    def share(self, areas: tuple, field: str, names: Iterable[str], years: Iterable[int] = ()) -> tuple[float, str]:
+        """The smallest share of records carrying one of `names`, and that name. With `years` (of
+        birth), a linked name or incident is counted among the area's records born in those years:
+        friends share friends, and children of one age in one area share schools, abusers and
+        incidents, so its share among all the area's records would say too little about how often
+        two different children of the same age share it. The larger of the two shares counts."""
+        key = (areas, field, names, years)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._share(areas, field, names, years)
+        return found
+
+    def _share(self, areas: tuple, field: str, names: Iterable[str], years: Iterable[int]) -> tuple[float, str]:
         counts, totals = self.counts, self.totals
         areas = tuple(dict.fromkeys(areas))
         local = field != "n" or self.local_names
+        if years and field != "n":  # never below its share in the whole area: a few records say little
+            areas += tuple((area, year) for area in areas for year in years)
         elsewhere = 0 if local else totals[ALL_AREAS, field] - sum(totals[area, field] for area in areas)
         best = None
         for name in names:
@@ -344,9 +379,17 @@ class _Births:
                 ends[f.area].append(f.birth[1])
         self.starts = {area: sorted(values) for area, values in starts.items()}
         self.ends = {area: sorted(values) for area, values in ends.items()}
+        self.cache: dict = {}
 
     def share(self, areas: tuple, months: tuple[int, int]) -> float:
         """The largest share, over `areas`, of records whose birth range overlaps `months`."""
+        key = (areas, months)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._share(areas, months)
+        return found
+
+    def _share(self, areas: tuple, months: tuple[int, int]) -> float:
         best = 0.0
         for area in dict.fromkeys(areas):
             starts, ends = self.starts.get(area, ()), self.ends.get(area, ())
@@ -360,6 +403,28 @@ class _Births:
 # Outcomes as (outcome, u of a term-frequency adjusted agreement or None), made once: comparing
 # millions of pairs must not allocate a tuple per attribute.
 _AGREED, _PARTLY, _DISAGREED, _MISSED = ((o, None) for o in range(4))
+
+
+def _birth_years(f: _Features) -> range:
+    """The years a record may have been born in, when a person's birth is known to within
+    WIDE_BIRTH_YEARS years; else none (worked out once per record, as `born_years`)."""
+    if f.birth is None or f.record.root != PERSON:
+        return range(0)
+    years = range(f.birth[0] // 12, f.birth[1] // 12 + 1)
+    return years if len(years) <= WIDE_BIRTH_YEARS else range(0)
+
+
+def _cohort(a: _Features, b: _Features) -> range:
+    """The years of birth both records allow, when each is known to within WIDE_BIRTH_YEARS years."""
+    ya, yb = a.born_years, b.born_years
+    return range(max(ya.start, yb.start), min(ya.stop, yb.stop)) if ya and yb else range(0)
+
+
+def _one_incident(a: _Features, b: _Features) -> bool:
+    """Both records were in one incident (see `_Comparer.incident`). The incident then says what
+    its harm type, year, place and other people say, so those are not counted again: one piece of
+    evidence, not four (as Splink's levels of one comparison exclude each other)."""
+    return bool(a.events) and bool(b.events) and not a.events.isdisjoint(b.events)
 
 
 def _exactly(a: object, b: object):
@@ -382,7 +447,7 @@ class _Comparer:
             return _MISSED
         same = mine & theirs
         if same:
-            return AGREE, self.frequencies.share((a.area, b.area), field, same)[0]
+            return AGREE, self.frequencies.share((a.area, b.area), field, same, _cohort(a, b) if field != "n" else ())[0]
         return _PARTLY if words and not words[0].isdisjoint(words[1]) else _DISAGREED
 
     def name(self, a: _Features, b: _Features):
@@ -390,6 +455,12 @@ class _Comparer:
 
     def linked(self, a: _Features, b: _Features):
         return self._named("l", a.linked, b.linked, a, b, (a.linked_words, b.linked_words))
+
+    def incident(self, a: _Features, b: _Features):
+        """Agree when both records were harmed, or both harmed someone, in an incident of one harm
+        type in one month, weighted like a linked name by the share of the area's records with
+        such an incident (two reviews recording one assault, not two assaults that month)."""
+        return self._named("e", a.events, b.events, a, b, None)
 
     @staticmethod
     def kind(a: _Features, b: _Features):
@@ -417,14 +488,14 @@ class _Comparer:
 
     @staticmethod
     def years(a: _Features, b: _Features):
-        if a.years is None or b.years is None:
+        if a.years is None or b.years is None or _one_incident(a, b):
             return _MISSED
         gap = max(a.years[0], b.years[0]) - min(a.years[1], b.years[1])
         return _AGREED if gap <= 0 else _PARTLY if gap <= FAR_YEARS else _DISAGREED
 
     @staticmethod
     def harm(a: _Features, b: _Features):
-        if not a.harms or not b.harms:
+        if not a.harms or not b.harms or _one_incident(a, b):
             return _MISSED
         return _DISAGREED if a.harms.isdisjoint(b.harms) else _AGREED
 
@@ -450,13 +521,23 @@ class _Comparer:
                 return ""
             same = mine & theirs
             if same:
-                share, name = self.frequencies.share((a.area, b.area), field, same)
+                years = _cohort(a, b) if field == "l" else ()
+                share, name = self.frequencies.share((a.area, b.area), field, same, years)
                 where = "in the area" if attribute == "linked" or self.frequencies.local_names else "in other areas"
+                where += f" born {_span((years[0], years[-1]))}" if years else ""
                 return f"both {name!r} ({share:.2%} of such records {where})"
             words = (a.words & b.words) if attribute == "name" else (a.linked_words & b.linked_words)
             if words:
                 return f"share the word(s) {', '.join(sorted(words))}"
             return f"{sorted(mine)[0]!r} / {sorted(theirs)[0]!r}"
+        if attribute == "incident":
+            same = a.events & b.events
+            if not same:
+                return ""
+            years = _cohort(a, b)
+            share, (role, harm, month) = self.frequencies.share((a.area, b.area), "e", same, years)
+            born = f" born {_span((years[0], years[-1]))}" if years else ""
+            return f"both {role} of {harm} in {_month_span((month, month))} ({share:.2%} of such records in the area{born})"
         if attribute == "harm":
             shared = a.harms & b.harms
             return f"both {', '.join(sorted(shared))}" if shared else ""
@@ -487,40 +568,44 @@ def _month_span(months: tuple[int, int]) -> str:
 
 # -- blocking ----------------------------------------------------------------------------------
 
-BLOCKING_RULES = ("name", "linked-name", "linked-birth", "birth-month", "birth")
+# (A bare area, gender and year of birth is not a rule: on a 100,000-record corpus it proposed
+# 200,000 pairs with nothing identifying in common, none of which reached even p = 0.5.)
+BLOCKING_RULES = ("name", "area-name", "linked-name", "linked-birth", "birth-month", "incident")
+NAME_RULES = 2  # the first rules, whose pairs share a name
 
 
 def blocking_keys(features: _Features) -> tuple[frozenset, ...]:
     """A record's keys under each of BLOCKING_RULES, in that order.
 
     name: a full identifying name or alias ("jamal lowe", "ashfield" for Ashfield Park);
+    area-name: the area and such a name, for names too common corpus-wide to block on alone
+    (a street name, an initial and surname);
     linked-name: the area and the identifying name of a place, person or group it is linked to;
     linked-birth (people): the same, with each year of a birth range over at most
     WIDE_BIRTH_YEARS years (a school and a year of birth: a class, where the school alone is too
     many to pair);
     birth-month (people): area, gender and each month of a birth range over at most
-    NARROW_BIRTH_MONTHS months;
-    birth (people): area, gender and each year of a birth range over at most WIDE_BIRTH_YEARS
-    years. Every gender when it is not recorded.
+    NARROW_BIRTH_MONTHS months, every gender when it is not recorded;
+    incident (people): the area and each incident it was harmed or harmed someone in, to the month.
     """
     f = features
     linked = frozenset((f.area, name) for name in f.linked)
-    linked_birth = months = birth = frozenset()
+    linked_birth = months = frozenset()
     if f.record.root == PERSON and f.birth and f.area:
         lo, hi = f.birth
         genders = (f.gender,) if f.gender else ("female", "male", "non-binary")
         years = range(lo // 12, hi // 12 + 1)
         if len(years) <= WIDE_BIRTH_YEARS:
             linked_birth = frozenset((f.area, name, year) for name in f.linked for year in years)
-            birth = frozenset((f.area, g, year) for g in genders for year in years)
         if hi - lo < NARROW_BIRTH_MONTHS:
             months = frozenset((f.area, g, month) for g in genders for month in range(lo, hi + 1))
-    return f.names, linked, linked_birth, months, birth
+    return (f.names, frozenset((f.area, name) for name in f.names), linked, linked_birth, months,
+            frozenset((f.area, event) for event in f.events))
 
 
-def _pairs(features: list[_Features], rules: int = len(BLOCKING_RULES)) -> Iterator[tuple[int, int]]:
-    """Each pair (i < j) of records sharing a key under one of the first `rules` blocking rules,
-    once: a pair is yielded under the first rule it shares a key in. Set operations do the work,
+def _pairs(features: list[_Features], rules: int = len(BLOCKING_RULES)) -> Iterator[tuple[int, int, int]]:
+    """Each pair (i < j, rule) of records sharing a key under one of the first `rules` blocking
+    rules, once: a pair is yielded under the first rule it shares a key in. Set operations do the work,
     so the Python loop runs once per pair, not once per shared key."""
     keys = [blocking_keys(f) for f in features]
     in_review: dict[str, set[int]] = defaultdict(set)
@@ -553,14 +638,14 @@ def _pairs(features: list[_Features], rules: int = len(BLOCKING_RULES)) -> Itera
             seen |= near
             for j in sorted(near):
                 if j > i:
-                    yield i, j
+                    yield i, j, rule
 
 
 def blocked_pairs(records: Iterable[LinkRecord], *, kinds: Collection[str] | None = None) -> Iterator[tuple[str, str]]:
     """The pairs of record IRIs `find_candidates` compares (each once), for counting and for
     comparing with other tools."""
     for features in _families(list(records), kinds).values():
-        for i, j in _pairs(features):
+        for i, j, _ in _pairs(features):
             yield features[i].record.iri, features[j].record.iri
 
 
@@ -569,17 +654,62 @@ def blocked_pairs(records: Iterable[LinkRecord], *, kinds: Collection[str] | Non
 class _Model:
     """The weights of one family: log2(m/u) per attribute and outcome, and the prior."""
 
-    def __init__(self, family: str, features: list[_Features], comparer: _Comparer, rng: random.Random):
+    def __init__(self, family: str, features: list[_Features], comparer: _Comparer, rng: random.Random,
+                 named_pairs: Iterable[tuple[int, int]] = ()):
         self.family = family
         self.comparer = comparer
         self.attributes = _attributes(family)
         self.functions = [getattr(comparer, a) for a in self.attributes]
-        self.m = [_prior_m(family, a) for a in self.attributes]
         self.u = self._measure_u(features, rng)
+        self.m = self._measure_m(features, named_pairs)
         self.weights = [_ordered([math.log2(max(m, _FLOOR) / max(u, _FLOOR)) for m, u in zip(ms, us)], ms)
                         for ms, us in zip(self.m, self.u)]
         self.prior_weight = 0.0
         self._plan = [(function, weights, m[AGREE]) for function, weights, m in zip(self.functions, self.weights, self.m)]
+
+    def _measure_m(self, features: list[_Features], named_pairs: Iterable[tuple[int, int]]) -> list[tuple]:
+        """m of the attributes in MEASURED_M, measured on training pairs: records of different
+        reviews in one area sharing a name carried by at most TRAINING_SHARE of the records (a
+        handle, a full name). This is how Splink trains m from a blocking rule: an attribute's m
+        is what it does among pairs chosen by another attribute, not fitted by expectation
+        maximisation to the clusters the data happen to form. The name's own m and the area's
+        stay the judgements of PRIOR_M, since the pairs were chosen by them.
+
+        Not every training pair is one entity (in a large corpus two people in an area may bear
+        one full name): each is one with the probability its prior, name and area give, and the
+        others are taken to look like random pairs of the area (u), so their outcomes are taken
+        out of the counts before they are read as m. Shrunk towards PRIOR_M by PSEUDO_PAIRS, so
+        few training pairs change little."""
+        priors = [_prior_m(self.family, a) for a in self.attributes]
+        if "name" not in self.attributes:
+            return priors
+        name, m_name = self.comparer.name, _prior_m(self.family, "name")[AGREE]
+        prior = _prior_weight(len(features))
+        if "area" in self.attributes:
+            index = self.attributes.index("area")
+            prior += math.log2(_prior_m(self.family, "area")[AGREE] / max(self.u[index][AGREE], _FLOOR))
+        training = []
+        for i, j in named_pairs:
+            a, b = features[i], features[j]
+            if a.review != b.review and a.area == b.area:
+                outcome, share = name(a, b)
+                if outcome == AGREE and share <= TRAINING_SHARE:
+                    training.append((a, b, probability(prior + math.log2(m_name / share))))
+        rows = []
+        for attribute, function, prior_m, u in zip(self.attributes, self.functions, priors, self.u):
+            if attribute not in MEASURED_M or not training:
+                rows.append(prior_m)
+                continue
+            counts, others = [0.0, 0.0, 0.0], 0.0
+            for a, b, p in training:
+                outcome = function(a, b)[0]
+                if outcome != MISSING:
+                    counts[outcome] += 1
+                    others += 1 - p
+            counts = [max(count - others * u[outcome], 0.0) for outcome, count in enumerate(counts)]
+            total = sum(counts)
+            rows.append(tuple((count + PSEUDO_PAIRS * p) / (total + PSEUDO_PAIRS) for count, p in zip(counts, prior_m)))
+        return rows
 
     def _measure_u(self, features: list[_Features], rng: random.Random) -> list[list[float]]:
         """Outcome shares among pairs of records from different reviews (all pairs of a small
@@ -621,8 +751,12 @@ class _Model:
     def set_prior(self, records: int) -> None:
         """The prior odds that two records of the family are one entity: EXPECTED_MATCHES other
         records of the same entity for each record, among the family's other records."""
-        prior = min(EXPECTED_MATCHES / max(records - 1, 1), 0.5)
-        self.prior_weight = math.log2(prior / (1 - prior))
+        self.prior_weight = _prior_weight(records)
+
+
+def _prior_weight(records: int) -> float:
+    prior = min(EXPECTED_MATCHES / max(records - 1, 1), 0.5)
+    return math.log2(prior / (1 - prior))
 
 
 def _ordered(weights: list[float], m: tuple[float, float, float]) -> list[float]:
@@ -692,7 +826,19 @@ def _families(records: list[LinkRecord], kinds: Collection[str] | None) -> dict[
         family = kind_family(record)
         if _selected(record, family, kinds):
             families[family].append(_Features(record, stop))
+    _keep_unique_events(records, families.values())
     return families
+
+
+def _keep_unique_events(records: list[LinkRecord], families: Iterable[list[_Features]]) -> None:
+    """Keep, of each record's incidents, those in which its review has no other record of the
+    same role, harm type and month: two children harmed together are both victims of it, and the
+    incident cannot say which of them another review's victim is."""
+    seen = Counter((r.review, event) for r in records for event in r.events)
+    for features in families:
+        for f in features:
+            if f.events:
+                f.events = frozenset(e for e in f.events if seen[f.review, e] == 1)
 
 
 def find_candidates(records: Iterable[LinkRecord], *, threshold: float = DEFAULT_THRESHOLD,
@@ -716,12 +862,14 @@ def find_candidates(records: Iterable[LinkRecord], *, threshold: float = DEFAULT
 def _family_candidates(family: str, features: list[_Features], threshold: float, excluded,
                        rng: random.Random) -> list[Candidate]:
     frequencies = _Frequencies(features, local_names=family == "group")
-    model = _Model(family, features, _Comparer(frequencies, _Births(features)), rng)
-    lefts, rights, evidence = array("i"), array("i"), array("d")
-    for i, j in _pairs(features):
+    lefts, rights, named = array("i"), array("i"), []
+    for i, j, rule in _pairs(features):
         lefts.append(i)
         rights.append(j)
-        evidence.append(model.evidence(features[i], features[j]))
+        if rule < NAME_RULES:
+            named.append((i, j))
+    model = _Model(family, features, _Comparer(frequencies, _Births(features)), rng, named)
+    evidence = array("d", (model.evidence(features[i], features[j]) for i, j in zip(lefts, rights)))
     model.set_prior(len(features))
     needed = -math.inf if threshold <= 0 else (math.log2(threshold / (1 - threshold)) if threshold < 1 else math.inf)
     out = []

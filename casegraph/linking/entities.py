@@ -64,20 +64,26 @@ def identities(view: PropertyGraph) -> dict[str, str]:
 
     Only records in a link appear; any other record is its own entity.
     """
+    return smallest_in_group((rel.start, rel.end) for rel in view.relationships
+                             if rel.type == "SAME_AS" and rel.start in view.nodes and rel.end in view.nodes)
+
+
+def smallest_in_group(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each item of the pairs -> the smallest item of the group the pairs join it to, any number of
+    steps away (union-find with path halving)."""
     parent: dict[str, str] = {}
 
-    def root(iri: str) -> str:
-        parent.setdefault(iri, iri)
-        while parent[iri] != iri:
-            parent[iri] = parent[parent[iri]]
-            iri = parent[iri]
-        return iri
+    def root(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
 
-    for rel in view.relationships:
-        if rel.type == "SAME_AS" and rel.start in view.nodes and rel.end in view.nodes:
-            first, second = sorted((root(rel.start), root(rel.end)))
-            parent[second] = first  # the smaller IRI is always the root
-    return {iri: root(iri) for iri in parent}
+    for one, other in pairs:
+        first, second = sorted((root(one), root(other)))
+        parent[second] = first  # the smaller item is always the root
+    return {item: root(item) for item in parent}
 
 
 def entity_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph:

@@ -35,7 +35,7 @@ class LinkRecord:
     own, and call a parent "Child M's mother"). Year and month ranges are inclusive (lo, hi); a
     month is counted as year * 12 + month - 1, so a birth given as "March 2002" is (24026, 24026)
     and "aged 14 in May 2016" is (24016, 24028): whatever the two days, born between May 2001 and
-    May 2002.
+    May 2002. `events` are the incidents it was harmed or harmed someone in, dated to a month.
     """
 
     iri: str
@@ -56,6 +56,7 @@ class LinkRecord:
     people: frozenset[str] = frozenset()
     agency: str | None = None  # professionals
     relation: str | None = None  # family members, as written
+    events: frozenset[tuple[str, str, int]] = frozenset()  # (role, harm type, month): see `_events`
 
 
 _SPACES = re.compile(r"[^0-9a-z]+")
@@ -143,13 +144,19 @@ def link_records(store) -> list[LinkRecord]:
         values[subject.value].setdefault(short[predicate.value], []).append(obj.value)
 
     members: dict[str, list[str]] = defaultdict(list)  # incident or context -> records in it
+    roles: dict[tuple[str, str], str] = {}  # (incident, record) -> "victim" | "perpetrator"
+    role_of = {CG + "hasVictim": "victim", CG + "hasPerpetrator": "perpetrator"}
     predicates = _values(CG + p for p in _MEMBERSHIP_PREDICATES)
-    for container, member in _pairs(store, f"SELECT ?c ?m {{ VALUES ?p {{ {predicates} }} ?c ?p ?m }}"):
+    for container, predicate, member in store.query(f"SELECT ?c ?p ?m {{ VALUES ?p {{ {predicates} }} ?c ?p ?m }}"):
+        container, member = container.value, member.value
         members[container].append(member)
+        role = role_of.get(predicate.value)
+        if role:
+            roles[container, member] = role
 
     direct = [CG + p for p in _DIRECT_PREDICATES] + list(vocabulary().relationship_codes.values())
     pairs = list(_pairs(store, f"SELECT ?a ?b {{ VALUES ?p {{ {_values(direct)} }} ?a ?p ?b }}"))
-    return _assemble(kinds, values, members, pairs)
+    return _assemble(kinds, values, members, pairs, roles)
 
 
 class _Neighbourhood:
@@ -208,7 +215,21 @@ def _birth_years(v: dict[str, list[str]], published: int | None) -> tuple[int, i
     return None if months is None else (months[0] // 12, months[1] // 12)
 
 
-def _assemble(kinds, values, members, pairs) -> list[LinkRecord]:
+def _events(incidents, values, roles, iri: str) -> frozenset[tuple[str, str, int]]:
+    """(role, harm type, month) of each incident the record is a victim or perpetrator in that is
+    dated to within one month: what two reviews recording one incident both write."""
+    out = set()
+    for incident in incidents:
+        role = roles.get((incident, iri))
+        w = values[incident]
+        if role and w.get("dateEarliest") and w.get("dateLatest"):
+            month = _month(w["dateEarliest"][0])
+            if month == _month(w["dateLatest"][0]):
+                out.update((role, _code(harm), month) for harm in w["harmType"])
+    return frozenset(out)
+
+
+def _assemble(kinds, values, members, pairs, roles=None) -> list[LinkRecord]:
     around = _Neighbourhood(kinds, values, members, pairs)
     empty: dict[str, list[str]] = {}
     normalised: dict[str, tuple[str, ...]] = {}  # record -> the names others may know it by
@@ -252,7 +273,8 @@ def _assemble(kinds, values, members, pairs) -> list[LinkRecord]:
             places=linked_names(around.places.get(iri)),
             people=linked_names(around.people.get(iri)),
             agency=_code(v["agency"][0]) if "agency" in v else None,
-            relation=v["relation"][0] if "relation" in v else None))
+            relation=v["relation"][0] if "relation" in v else None,
+            events=_events(incidents, values, roles, iri) if roles and root == PERSON else frozenset()))
     return records
 
 

@@ -20,6 +20,14 @@ What carries across reviews is only what a review would write, never an id of th
   "J. Lowe"). Half have a street name ("Big Smokey", from 240, so shared by a few in an area),
   given 85% of the time. An adult from a neighbouring area is usually recorded with their own
   area. Otherwise a review calls them "Mr C", "Adult 2" or "Adult K";
+* incidents: when someone a review records was harmed in an incident that an earlier-written
+  review recorded, and it falls in the review's period, each of the review's 7 to 12 incident
+  slots is that real incident with chance 0.35 (each such incident once): the same harm type,
+  the same place (written as this review writes it), the same date written to the day or month,
+  and those of its victims and perpetrators this review records. Other incidents are new, dated
+  to the day or month half the time and otherwise in any documented form (many give only a
+  year). Nothing in an incident says which other review recorded it;
+* handles are unique: a platform gives each to one account;
 * places keep their names with the variants reviews use ("Ashfield Park", "the park (Ashfield
   Park)"); groups are named after their base or school, or "Group 3".
 

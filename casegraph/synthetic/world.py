@@ -39,6 +39,16 @@ class Plan:
     subjects_born: list
 
 
+@dataclass(frozen=True)
+class RealIncident:
+    """Something that happened in the hidden world, which every review of someone in it may record."""
+    date: tuple  # (year, month, day)
+    code: str  # harm type
+    places: tuple  # place entities
+    victims: tuple  # entity ids
+    perpetrators: tuple
+
+
 @dataclass
 class World:
     places: dict = field(default_factory=lambda: defaultdict(list))  # (area, kind) -> places
@@ -46,6 +56,7 @@ class World:
     adults: dict = field(default_factory=lambda: defaultdict(list))  # area -> adults
     groups: dict = field(default_factory=lambda: defaultdict(list))  # (area, kind) -> adult groups
     online: list = field(default_factory=list)
+    incidents: dict = field(default_factory=lambda: defaultdict(list))  # entity id -> RealIncidents it was in
 
 
 def _pick(rng: random.Random, weights: dict):
@@ -98,6 +109,7 @@ def _build_world(rng: random.Random, plans: list[Plan]) -> World:
                 world.groups[area, kind].append(new("group", area=area, sub=kind, members=pool[:size],
                                                     home=home, name=f"{home.name.split()[-2]} {noun}"))
                 pool = pool[size:]
+    handles: set[str] = set()
     for (area, born), need in sorted(Counter((p.area, b) for p in plans for b in p.subjects_born).items()):
         for _ in range(math.ceil(need * 0.75)):
             school = rng.choice(world.places[area, "school"])
@@ -106,15 +118,29 @@ def _build_world(rng: random.Random, plans: list[Plan]) -> World:
             for _ in range(rng.randint(4, 7)):
                 gender = "non-binary" if rng.random() < 0.02 else rng.choice(["female", "male"])
                 year = born + rng.choice([0, 0, 0, -1, 1])
-                handle = "" if rng.random() < 0.2 else (
-                    f"{rng.choice(HANDLE_PARTS[0])}{rng.choice(HANDLE_PARTS[1])}"
-                    f"{year % 100 if rng.random() < 0.5 else rng.randint(1, 99):02d}")
+                handle = "" if rng.random() < 0.2 else _handle(rng, year, handles)
                 group.members.append(new("young-person", area=area, gender=gender, home=school, born=year,
                                          born_month=rng.randint(1, 12), alias=handle))
             world.cohorts[area, born].append(group)
     world.online = [new("place", sub="online-space", name=p, alias=p, names=[v.format(n=p) for v in ONLINE_NAMES])
                     for p in PLATFORMS]
     return world
+
+
+def _handle(rng: random.Random, year: int, taken: set[str]) -> str:
+    """A social-media handle no one else has (a platform gives each handle to one account):
+    "jazzyb07", often ending in the year of birth, else in another number, else "jazzy_b0712"."""
+    first, second = rng.choice(HANDLE_PARTS[0]), rng.choice(HANDLE_PARTS[1])
+    parts = first + second
+    for handle in (f"{parts}{year % 100:02d}" if rng.random() < 0.5 else "",
+                   *(f"{parts}{rng.randint(1, 99):02d}" for _ in range(3))):
+        if handle and handle not in taken:
+            break
+    else:
+        while handle in taken:
+            handle = f"{first}_{second}{rng.randint(100, 9999)}"
+    taken.add(handle)
+    return handle
 
 
 def _ordinal(day: int) -> str:

@@ -8,13 +8,15 @@ from collections import Counter, defaultdict
 from casegraph.synthetic.tables import (ADULT_HARMS, AREAS, CHALLENGED, CHALLENGE_TOPICS, CHALLENGERS,
                                         CLOSURE_REASONS, CONTEXT_PLACES, CONTEXT_RESPONSES, FIRST, HARM_CONTEXTS,
                                         LETTERS, LISTS, NAME_VARIANTS, PROFESSIONALS, REC_TEXT, RELATIONS, RESPONSES,
-                                        SAFETY_CONTEXTS, SCENARIOS)
-from casegraph.synthetic.world import Entity, Plan, World, _age_text, _date_text, _pick
+                                        MONTHS, SAFETY_CONTEXTS, SCENARIOS)
+from casegraph.synthetic.world import Entity, Plan, RealIncident, World, _age_text, _date_text, _pick
 
 # How often a review records each identifying detail it could give (see the package docstring).
 ADULT_NAMED = 0.85  # an adult who harmed is named (as written, sometimes spelled otherwise)
 ALIAS_RECORDED = 0.85  # a street name or social-media handle, when the person has one
 SCHOOL_RECORDED = 0.85  # a young person's school
+INCIDENT_AGAIN = 0.35  # an incident slot filled by a real incident another review recorded, when there is one
+EXACT_DATE = 0.5  # a new incident dated to the day or month (else any documented form, many only a year)
 
 
 def _spelled(rng: random.Random, name: str) -> str:
@@ -41,6 +43,7 @@ class _ReviewWriter:
         self.rng, self.world, self.plan, self.seed = rng, world, plan, seed
         self.doc = {name: [] for name in LISTS}
         self.by_id, self.record_of, self.names = {}, {}, set()
+        self.entity_of: dict[str, Entity] = {}  # record id -> the entity it records
         self.truth: list[tuple[str, str, str]] = []
         self.count, self.places_of_kind = Counter(), defaultdict(list)
         self.style = rng.randrange(3)  # pseudonyms by letter ("Mr C"), number ("Adult 2") or name
@@ -113,6 +116,7 @@ class _ReviewWriter:
             fields["attends"] = self.place(ent.home)
         rid = self.add("people", rec["name"], {**rec, **fields})
         self.record_of.setdefault(ent.eid, rid)
+        self.entity_of[rid] = ent
         self.truth.append((ent.eid, rid, ent.kind))
         return rid
 
@@ -142,6 +146,7 @@ class _ReviewWriter:
             elif self.rng.random() < 0.6:
                 rec["area"] = AREAS[ent.area]
             self.record_of[ent.eid] = rid = self.item("places", "place", **rec)
+            self.entity_of[rid] = ent
             self.places_of_kind[ent.sub].append(rid)
             self.truth.append((ent.eid, rid, "place"))
         return self.record_of[ent.eid]
@@ -161,6 +166,7 @@ class _ReviewWriter:
             noun = {"peer-group": "friendship group", "gang": "gang", "organised-adult-group": "men"}[ent.sub]
             name = self.rng.choice([ent.name, f"Group {self.count['group'] + 1}", f"the {word} {noun}"])
             self.record_of[ent.eid] = gid = self.item("groups", "group", kind=ent.sub, name=name)
+            self.entity_of[gid] = ent
             self.truth.append((ent.eid, gid, "group"))
             if self.rng.random() < 0.5:  # the format allows membership on either side
                 self.by_id[gid]["members"] = member_ids
@@ -235,9 +241,27 @@ class _ReviewWriter:
         self.relationship(subject_id, partner, "intimate-partner")
         return partner
 
+    def recorded_before(self) -> list[RealIncident]:
+        """Real incidents in the review's period that a young person it records was harmed in
+        (recorded by reviews written earlier), each once."""
+        plan, found = self.plan, {}
+        for eid in self.record_of:
+            for real in self.world.incidents.get(eid, ()):
+                if plan.start <= real.date[0] < plan.year and eid in real.victims:
+                    found.setdefault(id(real), real)
+        return list(found.values())
+
     def incidents(self, subjects: list, peers: list[str], adults: list[str], partner: str) -> list:
         rng, harms, dated = self.rng, self.plan.harms, []
+        again = self.recorded_before()
         for date in sorted(self.date() for _ in range(rng.randint(7, 12))):
+            if again and rng.random() < INCIDENT_AGAIN:  # as another review recorded it
+                real = again.pop(rng.randrange(len(again)))
+                victims, perpetrators = ([self.record_of[e] for e in eids if e in self.record_of]
+                                         for eids in (real.victims, real.perpetrators))
+                dated.append(self.incident(real.date, real.code, victims, perpetrators,
+                                           [self.place(p) for p in real.places], 0, exact=True))
+                continue
             codes, who, kinds = SCENARIOS[harms[0] if rng.random() < 0.6 else rng.choice(harms)]
             ent, subject = rng.choice(subjects)[:2]
             others = [p for p in peers if p != subject]  # one subject may be another's friend
@@ -248,19 +272,33 @@ class _ReviewWriter:
             if bystanders and rng.random() < 0.2:
                 victims.append(rng.choice(bystanders))
             places = list(dict.fromkeys(self.venue(k) for k in rng.sample(kinds, rng.randint(0, 2))))
-            dated.append(self.incident(date, rng.choice(codes), victims, perpetrators, places,
-                                       ent.born if subject in victims else 0))
+            code = rng.choice(codes)
+            dated.append(self.incident(date, code, victims, perpetrators, places, ent.born if subject in victims else 0,
+                                       exact=rng.random() < EXACT_DATE))
+            real = RealIncident(date, code, tuple(self.entity_of[p] for p in places),
+                                *(tuple(self.entity_of[r].eid for r in rids) for rids in (victims, perpetrators)))
+            for eid in real.victims + real.perpetrators:
+                self.world.incidents[eid].append(real)
+        dated.sort(key=lambda pair: pair[0])
         if "suicide" in harms:
             dated.append(self.incident(dated[-1][0], "suicide", [subjects[0][1]], [], [], 0))
         return dated
 
-    def incident(self, date: tuple, code: str, victims: list, perpetrators: list, places: list, born: int):
+    def incident(self, date: tuple, code: str, victims: list, perpetrators: list, places: list, born: int,
+                 exact: bool = False):
+        """An incident as the review records it; `exact`: dated to the day or the month."""
+        rng = self.rng
         text = f"{code.replace('-', ' ').capitalize()}: {self.names_of(victims)}"
         text += f" harmed by {self.names_of(perpetrators)}" if perpetrators else ""
         text += f" at {self.names_of(places[:1])}." if places else "."
         inc = {"harm_types": [code], "victims": victims, "perpetrators": perpetrators, "places": places}
         inc = {key: value for key, value in inc.items() if value}
-        return date, self.described("incidents", "inc", text, **inc, when=_date_text(self.rng, date, born))
+        if exact and rng.random() < 0.5:
+            y, m, d = date
+            when = rng.choice([f"{y}-{m:02d}-{d:02d}", f"{d} {MONTHS[m - 1]} {y}"])
+        else:
+            when = _date_text(rng, date, born, month_only=exact)
+        return date, self.described("incidents", "inc", text, **inc, when=when)
 
     def contexts(self, subject: str, family: list[str], peers: list[str], adults: list[str], scale: float) -> None:
         rng = self.rng

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -36,6 +37,7 @@ EXPECTED = [
     {pair("tl-a-2018/snapchat", "tl-b-2019/snapchat"), pair("tl-a-2018/snapchat", "tl-d-2020/snapchat"),
      pair("tl-b-2019/snapchat", "tl-d-2020/snapchat")},
     {pair("tl-a-2018/elm-park", "tl-c-2020/elm-park"), pair("tl-b-2019/park", "tl-c-2020/elm-park")},
+    {pair("tl-c-2020/jason-holt", "tl-c-2020/mr-h")},  # one review's "Mr H", alias "Jason Holt"
 ]
 
 
@@ -75,7 +77,8 @@ def test_the_explanation_lists_every_attribute_with_its_outcome(proposed):
     [holt] = [c for c in proposed if {c.left, c.right} == pair("tl-a-2018/jason-holt", "tl-c-2020/jason-holt")]
     outcomes = {c.attribute: c.outcome for c in holt.comparisons}
     assert outcomes == {"name": "agree", "gender": "agree", "birth": "agree", "area": "agree",
-                        "years": "partial", "harm": "disagree", "linked": "agree"}
+                        "years": "partial", "harm": "disagree", "linked": "agree",
+                        "incident": "missing"}  # the hand-made reviews date incidents to the year
     weights = {c.attribute: c.weight for c in holt.comparisons}
     assert weights["name"] > 0 and weights["birth"] > 0 and weights["harm"] < 0
     assert "jason holt" in holt.comparisons[0].detail
@@ -259,3 +262,61 @@ def test_a_birth_month_is_a_blocking_key_and_a_year_with_a_linked_name_is_anothe
     keys = dict(zip(cand.BLOCKING_RULES, cand.blocking_keys(cand._Features(record, frozenset()))))
     assert keys["birth-month"] == {("northbridge", "female", 24030)}
     assert keys["linked-birth"] == {("northbridge", "ashfield", 2002)}
+
+
+def _victim(iri: str, review: str, events=frozenset(), months=(24026, 24037), linked=frozenset()) -> "cand._Features":
+    record = cand.LinkRecord(iri=iri, review=review, kind="peer", label=iri, gender="female", area="Northbridge",
+                             birth_months=months, events=frozenset(events), places=frozenset(linked))
+    return cand._Features(record, frozenset())
+
+
+ASSAULT = ("victim", "physical-assault", 24196)  # a victim of a physical assault in May 2016
+
+
+def test_one_incident_recorded_by_two_reviews_is_evidence_and_stands_for_its_harm_and_years():
+    one, other, stranger = _victim("a", "r1", {ASSAULT}), _victim("b", "r2", {ASSAULT}), _victim("c", "r3", {
+        ("perpetrator", "physical-assault", 24196)})
+    comparer = cand._Comparer(cand._Frequencies([one, other, stranger]))
+    assert comparer.incident(one, other)[0] == cand.AGREE
+    assert comparer.incident(one, stranger)[0] == cand.DISAGREE  # harming is not being harmed
+    assert comparer.incident(one, _victim("d", "r4"))[0] == cand.MISSING
+    one.harms = other.harms = frozenset({"physical-assault"})
+    one.years = other.years = (2016, 2016)
+    assert comparer.harm(one, other)[0] == comparer.years(one, other)[0] == cand.MISSING  # counted once
+    assert cand.blocking_keys(one)[cand.BLOCKING_RULES.index("incident")] == {("northbridge", ASSAULT)}
+    assert "both victim of physical-assault in 2016-05" in comparer.detail("incident", one, other)
+
+
+def test_an_incident_two_of_one_reviews_records_share_a_role_in_says_neither_is_who():
+    records = [cand.LinkRecord(iri=i, review=r, kind="peer", label=i, events=frozenset({ASSAULT}))
+               for i, r in (("a", "r1"), ("b", "r1"), ("c", "r2"))]
+    families = cand._families(records, None)
+    assert {f.record.iri: bool(f.events) for f in families["young-person"]} == {"a": False, "b": False, "c": True}
+
+
+def test_a_linked_name_counts_among_children_born_when_both_were_when_that_is_more():
+    school = frozenset({"ashfield"})
+    same_age = [_victim(f"s{i}", f"r{i}", linked=school) for i in range(6)]
+    others = [_victim(f"o{i}", f"q{i}", months=(22000, 22011), linked=frozenset({"millbrook"})) for i in range(30)]
+    frequencies = cand._Frequencies(same_age + others)
+    across, _ = frequencies.share(("northbridge",), "l", school)
+    within, _ = frequencies.share(("northbridge",), "l", school, cand._cohort(same_age[0], same_age[1]))
+    assert cand._cohort(same_age[0], same_age[1]) == range(2002, 2004)
+    assert within > across  # most children of that age there go to that school
+
+
+def test_m_is_measured_on_pairs_sharing_a_rare_name_less_the_pairs_that_are_not_one_entity(monkeypatch):
+    monkeypatch.setattr(cand, "TRAINING_SHARE", 0.01)  # a handle of one person among 800 records
+    people = []
+    for i in range(400):  # each person twice, in two reviews, with a handle of their own; births always agree
+        for review in ("r1", "r2"):
+            record = cand.LinkRecord(iri=f"{review}-{i}", review=review, kind="peer", label="YP", aliases=(f"h{i}x",),
+                                     names=(f"h{i}x",), area="Northbridge", gender="female",
+                                     birth_months=(24000 + i % 50, 24000 + i % 50))
+            people.append(cand._Features(record, frozenset()))
+    comparer = cand._Comparer(cand._Frequencies(people), cand._Births(people))
+    named = [(i, j) for i, j, rule in cand._pairs(people) if rule < cand.NAME_RULES]
+    model = cand._Model("young-person", people, comparer, random.Random(0), named)
+    birth = model.m[model.attributes.index("birth")]
+    assert birth[cand.AGREE] > cand.PRIOR_M["birth"][cand.AGREE] and birth[cand.DISAGREE] < cand.PRIOR_M["birth"][cand.DISAGREE]
+    assert model.m[model.attributes.index("name")] == cand.PRIOR_M["name"]  # chosen by it, so not measured on it
