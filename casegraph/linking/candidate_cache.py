@@ -53,6 +53,11 @@ def cache_path(store) -> Path:
     return Path(store.path) / CACHE_DIR / CACHE_FILE
 
 
+# Every module whose code decides which candidates there are and how they score.
+MATCHING_MODULES = tuple(f"casegraph.linking.{name}" for name in (
+    "records", "names", "settings", "features", "comparisons", "blocking", "results", "candidates"))
+
+
 def cache_key(store) -> str:
     """What the candidates depend on: the stored reviews (as the catalog records each load) and
     the linking code. Decisions and links are not part of it."""
@@ -65,7 +70,7 @@ def cache_key(store) -> str:
     except (OSError, ValueError) as error:
         raise StoreError(f"cannot read the store catalog {Path(store.path) / CATALOG_FILE}: {error}") from None
     code = hashlib.sha256()
-    for module in ("casegraph.linking.records", "casegraph.linking.candidates"):
+    for module in MATCHING_MODULES:
         try:
             spec = importlib.util.find_spec(module)
         except (ImportError, ValueError):  # not installed, or not loaded from a file

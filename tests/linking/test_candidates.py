@@ -320,3 +320,16 @@ def test_m_is_measured_on_pairs_sharing_a_rare_name_less_the_pairs_that_are_not_
     birth = model.m[model.attributes.index("birth")]
     assert birth[cand.AGREE] > cand.PRIOR_M["birth"][cand.AGREE] and birth[cand.DISAGREE] < cand.PRIOR_M["birth"][cand.DISAGREE]
     assert model.m[model.attributes.index("name")] == cand.PRIOR_M["name"]  # chosen by it, so not measured on it
+
+
+def test_the_candidate_cache_depends_on_every_matching_module():
+    """A change to any module the matcher is made of must invalidate cached candidates."""
+    import pkgutil
+
+    import casegraph.linking as linking
+    from casegraph.linking.candidate_cache import MATCHING_MODULES
+
+    not_matching = {"candidate_cache", "cards", "decisions", "entities", "patterns", "quality"}
+    modules = {f"casegraph.linking.{m.name}" for m in pkgutil.iter_modules(linking.__path__)} - {
+        f"casegraph.linking.{name}" for name in not_matching}
+    assert set(MATCHING_MODULES) == modules

@@ -1,0 +1,172 @@
+"""The outcome of each attribute for a pair of records (`_Comparer`), and its explanation.
+
+Births are compared as the ranges of months a record allows (a birth date, or an age at a date):
+they agree when the ranges overlap, and agreeing is weighed like a name, by the share of the
+area's records the wider range would also fit ("born March 2002" on both counts far more than
+"aged 14 in 2016"). When two records share an incident, it stands for their harm types and
+years, which are then not counted again.
+"""
+from __future__ import annotations
+
+from casegraph.linking.features import _Births, _Features, _Frequencies
+from casegraph.linking.records import normalise_name
+from casegraph.linking.settings import AGREE, FAR_YEARS, NEAR_BIRTH_MONTHS
+
+
+# -- comparing ---------------------------------------------------------------------------------
+
+# Outcomes as (outcome, u of a term-frequency adjusted agreement or None), made once: comparing
+# millions of pairs must not allocate a tuple per attribute.
+_AGREED, _PARTLY, _DISAGREED, _MISSED = ((o, None) for o in range(4))
+
+
+def _cohort(a: _Features, b: _Features) -> range:
+    """The years of birth both records allow, when each is known to within WIDE_BIRTH_YEARS years."""
+    ya, yb = a.born_years, b.born_years
+    return range(max(ya.start, yb.start), min(ya.stop, yb.stop)) if ya and yb else range(0)
+
+
+def _one_incident(a: _Features, b: _Features) -> bool:
+    """Both records were in one incident (see `_Comparer.incident`). The incident then says what
+    its harm type, year, place and other people say, so those are not counted again: one piece of
+    evidence, not four (as Splink's levels of one comparison exclude each other)."""
+    return bool(a.events) and bool(b.events) and not a.events.isdisjoint(b.events)
+
+
+def _exactly(a: object, b: object):
+    """Agree when equal, disagree when not, missing when either is unknown."""
+    if a is None or b is None:
+        return _MISSED
+    return _AGREED if a == b else _DISAGREED
+
+
+class _Comparer:
+    """The outcome of each attribute for a pair (`name`, `gender`, ...), and a readable detail
+    for an explanation (`detail`)."""
+
+    def __init__(self, frequencies: _Frequencies, births: _Births | None = None):
+        self.frequencies = frequencies
+        self.births = births or _Births(())
+
+    def _named(self, field: str, mine: frozenset, theirs: frozenset, a: _Features, b: _Features, words):
+        if not mine or not theirs:
+            return _MISSED
+        same = mine & theirs
+        if same:
+            return AGREE, self.frequencies.share((a.area, b.area), field, same, _cohort(a, b) if field != "n" else ())[0]
+        return _PARTLY if words and not words[0].isdisjoint(words[1]) else _DISAGREED
+
+    def name(self, a: _Features, b: _Features):
+        return self._named("n", a.names, b.names, a, b, (a.words, b.words))
+
+    def linked(self, a: _Features, b: _Features):
+        return self._named("l", a.linked, b.linked, a, b, (a.linked_words, b.linked_words))
+
+    def incident(self, a: _Features, b: _Features):
+        """Agree when both records were harmed, or both harmed someone, in an incident of one harm
+        type in one month, weighted like a linked name by the share of the area's records with
+        such an incident (two reviews recording one assault, not two assaults that month)."""
+        return self._named("e", a.events, b.events, a, b, None)
+
+    @staticmethod
+    def kind(a: _Features, b: _Features):
+        return _AGREED if a.kind == b.kind else _PARTLY
+
+    @staticmethod
+    def gender(a: _Features, b: _Features):
+        return _exactly(a.gender, b.gender)
+
+    def birth(self, a: _Features, b: _Features):
+        """Agree when the months of birth the two records allow overlap, weighted by how many of
+        the area's records the wider of the two ranges would also fit (a month of birth on both
+        counts far more than "aged 14 some time in 2016")."""
+        if a.birth is None or b.birth is None:
+            return _MISSED
+        (alo, ahi), (blo, bhi) = a.birth, b.birth
+        gap = (alo if alo > blo else blo) - (ahi if ahi < bhi else bhi)  # <= 0: the ranges overlap
+        if gap <= 0:
+            return AGREE, self.births.share((a.area, b.area), a.birth if ahi - alo >= bhi - blo else b.birth)
+        return _PARTLY if gap <= NEAR_BIRTH_MONTHS else _DISAGREED
+
+    @staticmethod
+    def area(a: _Features, b: _Features):
+        return _exactly(a.area, b.area)
+
+    @staticmethod
+    def years(a: _Features, b: _Features):
+        if a.years is None or b.years is None or _one_incident(a, b):
+            return _MISSED
+        gap = max(a.years[0], b.years[0]) - min(a.years[1], b.years[1])
+        return _AGREED if gap <= 0 else _PARTLY if gap <= FAR_YEARS else _DISAGREED
+
+    @staticmethod
+    def harm(a: _Features, b: _Features):
+        if not a.harms or not b.harms or _one_incident(a, b):
+            return _MISSED
+        return _DISAGREED if a.harms.isdisjoint(b.harms) else _AGREED
+
+    @staticmethod
+    def agency(a: _Features, b: _Features):
+        ga, gb = a.record.agency, b.record.agency
+        if not ga or not gb:
+            return _MISSED
+        return _AGREED if ga == gb else _DISAGREED
+
+    @staticmethod
+    def relation(a: _Features, b: _Features):
+        ra, rb = a.record.relation, b.record.relation
+        if not ra or not rb:
+            return _MISSED
+        return _AGREED if normalise_name(ra) == normalise_name(rb) else _DISAGREED
+
+    def detail(self, attribute: str, a: _Features, b: _Features) -> str:
+        """What was compared, in words, for an explanation."""
+        if attribute in ("name", "linked"):
+            field, mine, theirs = ("n", a.names, b.names) if attribute == "name" else ("l", a.linked, b.linked)
+            if not mine or not theirs:
+                return ""
+            same = mine & theirs
+            if same:
+                years = _cohort(a, b) if field == "l" else ()
+                share, name = self.frequencies.share((a.area, b.area), field, same, years)
+                where = "in the area" if attribute == "linked" or self.frequencies.local_names else "in other areas"
+                where += f" born {_span((years[0], years[-1]))}" if years else ""
+                return f"both {name!r} ({share:.2%} of such records {where})"
+            words = (a.words & b.words) if attribute == "name" else (a.linked_words & b.linked_words)
+            if words:
+                return f"share the word(s) {', '.join(sorted(words))}"
+            return f"{sorted(mine)[0]!r} / {sorted(theirs)[0]!r}"
+        if attribute == "incident":
+            same = a.events & b.events
+            if not same:
+                return ""
+            years = _cohort(a, b)
+            share, (role, harm, month) = self.frequencies.share((a.area, b.area), "e", same, years)
+            born = f" born {_span((years[0], years[-1]))}" if years else ""
+            return f"both {role} of {harm} in {_month_span((month, month))} ({share:.2%} of such records in the area{born})"
+        if attribute == "harm":
+            shared = a.harms & b.harms
+            return f"both {', '.join(sorted(shared))}" if shared else ""
+        values = {"kind": (a.kind, b.kind), "gender": (a.gender, b.gender), "area": (a.area, b.area),
+                  "birth": (a.birth, b.birth), "years": (a.years, b.years),
+                  "agency": (a.record.agency, b.record.agency), "relation": (a.record.relation, b.record.relation)}
+        left, right = values[attribute]
+        if left is None or right is None:
+            return ""
+        if attribute == "birth":
+            text = f"born {_month_span(left)} / {_month_span(right)}"
+            outcome, share = self.birth(a, b)
+            return text + (f" ({share:.2%} of the area's records fit)" if outcome == AGREE else "")
+        if attribute == "years":
+            left, right = _span(left), _span(right)
+        return f"{left} / {right}"
+
+
+def _span(years: tuple[int, int]) -> str:
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+
+
+def _month_span(months: tuple[int, int]) -> str:
+    """(24026, 24026) -> "2002-03"; a range of months -> "2001-06..2002-06"."""
+    lo, hi = (f"{m // 12}-{m % 12 + 1:02d}" for m in months)
+    return lo if lo == hi else f"{lo}..{hi}"

@@ -1,0 +1,193 @@
+"""What each record is compared on (`_Features`), and how common what it carries is.
+
+`_Frequencies` gives the u of agreeing on a name, a linked name or an incident (term-frequency
+adjusted, as in Splink), `_Births` the u of agreeing on birth; `_families` works out the features
+of every record, family by family.
+
+A linked name or a shared incident is counted among the area's records born in the years both
+records allow, when that share is the larger: children of one age in one area share friends,
+schools, abusers and incidents. An incident is a person's role in it (harmed or harming), its
+harm type and its month, kept only when no other record of the review had that role in it (two
+children harmed together cannot say which is which).
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+
+from casegraph.linking.names import _initial_forms, kind_family, name_key
+from casegraph.linking.records import PERSON, PSEUDONYMOUS_KINDS, LinkRecord, normalise_name
+from casegraph.linking.settings import PRIOR_SHARE, PSEUDO_RECORDS, WIDE_BIRTH_YEARS
+
+
+# -- features ----------------------------------------------------------------------------------
+
+class _Features:
+    """What one record is compared on, worked out once (slots: there may be 100,000 of them)."""
+
+    __slots__ = ("record", "review", "kind", "names", "words", "gender", "birth", "area", "years", "harms",
+                 "linked", "linked_words", "events", "born_years")
+
+    def __init__(self, record: LinkRecord, stop: frozenset[str]):
+        self.record = record
+        self.review = record.review
+        self.kind = record.kind
+        names = record.aliases if record.kind in PSEUDONYMOUS_KINDS else record.names
+        keys = frozenset(filter(None, (name_key(normalise_name(n), stop) for n in names)))
+        self.words = frozenset(w for n in keys for w in n.split())
+        self.names = keys | _initial_forms(record) if record.root == PERSON else keys
+        self.gender = record.gender if record.gender != "unknown" else None
+        self.birth = record.birth_months
+        self.born_years = _birth_years(self)
+        area = record.area or record.review_area
+        self.area = normalise_name(area) if area else None
+        self.years = record.years
+        self.harms = record.harm_types
+        # Places, people and groups together: a school and the friendship group named after it
+        # are one piece of evidence, not two.
+        self.linked = frozenset(filter(None, (name_key(n, stop) for n in record.places | record.people)))
+        self.linked_words = frozenset(w for n in self.linked for w in n.split())
+        self.events = record.events
+
+
+def _birth_years(f: _Features) -> range:
+    """The years a record may have been born in, when a person's birth is known to within
+    WIDE_BIRTH_YEARS years; else none (worked out once per record, as `born_years`)."""
+    if f.birth is None or f.record.root != PERSON:
+        return range(0)
+    years = range(f.birth[0] // 12, f.birth[1] // 12 + 1)
+    return years if len(years) <= WIDE_BIRTH_YEARS else range(0)
+
+
+class _Frequencies:
+    """How common each identifying name is: the u of a term-frequency adjusted agreement.
+
+    A person's or place's own name ("n") is counted among the records of *other* areas than the
+    pair's: in its own area a name is common mostly because the one entity recurs there, which
+    says nothing about how often two different entities bear it. A linked name ("l": a school, a
+    group, a co-offender) is counted among the other records of the pair's own area(s), because
+    many different people there are linked to one school or group; so is a group's own name,
+    because groups are named after local places ("the Ashfield friendship group") and two
+    groups in one town may share one. With a single area, every name is counted locally.
+    """
+
+    def __init__(self, features: list[_Features], local_names: bool = False):
+        self.local_names = local_names
+        self.counts: Counter = Counter()  # (area, field, name) and (ALL_AREAS, field, name): records
+        self.totals: Counter = Counter()  # (area, field) and (ALL_AREAS, field): records with any such name
+        self.cache: dict = {}  # share's answers: many pairs share one school, one name, one area
+        for f in features:
+            cohorts = [(f.area, year) for year in f.born_years]
+            for field, names in (("n", f.names), ("l", f.linked), ("e", f.events)):
+                if names:
+                    for area in (f.area, ALL_AREAS, *(cohorts if field != "n" else ())):
+                        self.totals[area, field] += 1
+                        self.counts.update((area, field, name) for name in names)
+
+    def share(self, areas: tuple, field: str, names: Iterable[str], years: Iterable[int] = ()) -> tuple[float, str]:
+        """The smallest share of records carrying one of `names`, and that name. With `years` (of
+        birth), a linked name or incident is counted among the area's records born in those years:
+        friends share friends, and children of one age in one area share schools, abusers and
+        incidents, so its share among all the area's records would say too little about how often
+        two different children of the same age share it. The larger of the two shares counts."""
+        key = (areas, field, names, years)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._share(areas, field, names, years)
+        return found
+
+    def _share(self, areas: tuple, field: str, names: Iterable[str], years: Iterable[int]) -> tuple[float, str]:
+        counts, totals = self.counts, self.totals
+        areas = tuple(dict.fromkeys(areas))
+        local = field != "n" or self.local_names
+        if years and field != "n":  # never below its share in the whole area: a few records say little
+            areas += tuple((area, year) for area in areas for year in years)
+        elsewhere = 0 if local else totals[ALL_AREAS, field] - sum(totals[area, field] for area in areas)
+        best = None
+        for name in names:
+            if elsewhere > 0:
+                count = counts[ALL_AREAS, field, name] - sum(counts[area, field, name] for area in areas)
+                share = _shrunk(count, elsewhere)
+            else:  # the pair's own areas, one of the pair's records left out
+                share = max(_shrunk(counts[area, field, name] - 1, totals[area, field] - 1) for area in areas)
+            if best is None or (share, -len(name), name) < (best[0], -len(best[1]), best[1]):  # ties: the fuller name
+                best = (share, name)
+        return best
+
+
+def _shrunk(count: int, total: int) -> float:
+    """count / total, shrunk towards PRIOR_SHARE: a name seen once among three records is not
+    known to be carried by a third of all records."""
+    return (max(count, 0) + PSEUDO_RECORDS * PRIOR_SHARE) / (max(total, 0) + PSEUDO_RECORDS)
+
+
+ALL_AREAS = "\0all"  # the key of the family-wide counts
+
+
+class _Births:
+    """How many records of each area a range of birth months fits: the u of agreeing on birth.
+
+    Counted in the pair's own area(s), the two records left out, and shrunk like a name's share.
+    """
+
+    def __init__(self, features: Iterable[_Features]):
+        starts: dict[object, list[int]] = defaultdict(list)
+        ends: dict[object, list[int]] = defaultdict(list)
+        for f in features:
+            if f.birth is not None:
+                starts[f.area].append(f.birth[0])
+                ends[f.area].append(f.birth[1])
+        self.starts = {area: sorted(values) for area, values in starts.items()}
+        self.ends = {area: sorted(values) for area, values in ends.items()}
+        self.cache: dict = {}
+
+    def share(self, areas: tuple, months: tuple[int, int]) -> float:
+        """The largest share, over `areas`, of records whose birth range overlaps `months`."""
+        key = (areas, months)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._share(areas, months)
+        return found
+
+    def _share(self, areas: tuple, months: tuple[int, int]) -> float:
+        best = 0.0
+        for area in dict.fromkeys(areas):
+            starts, ends = self.starts.get(area, ()), self.ends.get(area, ())
+            fits = len(starts) - bisect_left(ends, months[0]) - (len(starts) - bisect_right(starts, months[1]))
+            best = max(best, _shrunk(fits - 2, len(starts) - 2))
+        return best
+
+
+# -- every record's features, family by family -------------------------------------------------
+
+def _stop_words(records: list[LinkRecord]) -> frozenset[str]:
+    """Area names: compared as areas, so never also as words of a name."""
+    return frozenset(word for area in {a for r in records for a in (r.area, r.review_area) if a}
+                     for word in normalise_name(area).split())
+
+
+def _selected(record: LinkRecord, family: str, kinds: Collection[str] | None) -> bool:
+    return kinds is None or record.kind in kinds or family in kinds or family.split(":")[0] in kinds
+
+
+def _families(records: list[LinkRecord], kinds: Collection[str] | None) -> dict[str, list[_Features]]:
+    stop = _stop_words(records)
+    families: dict[str, list[_Features]] = defaultdict(list)
+    for record in records:
+        family = kind_family(record)
+        if _selected(record, family, kinds):
+            families[family].append(_Features(record, stop))
+    _keep_unique_events(records, families.values())
+    return families
+
+
+def _keep_unique_events(records: list[LinkRecord], families: Iterable[list[_Features]]) -> None:
+    """Keep, of each record's incidents, those in which its review has no other record of the
+    same role, harm type and month: two children harmed together are both victims of it, and the
+    incident cannot say which of them another review's victim is."""
+    seen = Counter((r.review, event) for r in records for event in r.events)
+    for features in families:
+        for f in features:
+            if f.events:
+                f.events = frozenset(e for e in f.events if seen[f.review, e] == 1)

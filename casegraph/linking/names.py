@@ -1,0 +1,104 @@
+"""Which records may be one entity, and which words of a name identify which record.
+
+`kind_family` says which records are compared with which: people by role (a young person may be
+a peer in another review), every group with every group, places by their top-level kind.
+`name_key` keeps the words of a name that may identify, dropping those a review uses only to
+describe ("Child M", "Young Person 4", "the park"); `is_code_name` tells a pseudonym that only
+codes a role from a name. A person's real name is also compared as initial and surname, for
+spellings (`_initial_forms`).
+"""
+from __future__ import annotations
+
+import re
+
+from casegraph.linking.records import GROUP, PERSON, PLACE, PSEUDONYMOUS_KINDS, LinkRecord, normalise_name
+
+
+# -- kind families: which records may be one entity ---------------------------------------------
+
+PERSON_FAMILIES = {"young-person": "young-person", "peer": "young-person",  # a subject here, a peer there
+                   "unconnected-adult": "adult", "family-member": "family-member",
+                   "professional": "professional"}
+
+
+def kind_family(record: LinkRecord) -> str:
+    """The family a record is compared within: people by role (a young person may be a peer in
+    another review), every group with every group, places by their top-level kind (a park with
+    a street, never with a school): "young-person", "adult", "group", "place:public-space", ..."""
+    if record.root == PERSON:
+        return PERSON_FAMILIES.get(record.kind, "person")
+    if record.root == GROUP:
+        return "group"
+    return f"place:{_place_families().get(record.kind, record.kind)}"
+
+
+_PLACE_FAMILIES: dict[str, str] = {}
+
+
+def _place_families() -> dict[str, str]:
+    """Place kind code -> code of its top-level place class (park -> public-space)."""
+    if not _PLACE_FAMILIES:
+        from casegraph.ontology import CG, vocabulary
+
+        vocab = vocabulary()
+        code_of = {iri: code for code, iri in vocab.class_codes[PLACE].items()}
+        for code, iri in vocab.class_codes[PLACE].items():
+            ancestors = [c for c in vocab.superclasses.get(iri, (iri,)) if c in code_of and c != CG + PLACE]
+            _PLACE_FAMILIES[code] = code_of[min(ancestors, key=lambda c: len(vocab.superclasses[c]))]
+    return _PLACE_FAMILIES
+
+
+# -- names: which words identify and which only describe ---------------------------------------
+
+# Words a review uses to say what someone or something is, not who or which: "Child M",
+# "Young Person 4", "Mr C", "Adult 2", "Social Worker 1", "House K", "Group 3", "the park".
+GENERIC_WORDS = frozenset("""
+a an and the of in at on near by around to from s his her their its
+child children young person people yp boy girl man woman men women male female adult adults
+mr mrs ms miss dr perpetrator offender victim subject suspect peer peers friend friends associate
+mother father mum dad stepfather stepmother brother sister sibling aunt uncle grandmother
+grandfather cousin carer older younger parent parents family partner boyfriend girlfriend
+social worker workers officer police nurse teacher head year yot project housing staff manager
+professional practitioner care colleagues team
+group gang boys crew network friendship
+house flat address place area street road close lane avenue estate park school academy college
+station bus stop centre center town city high club youth unit lodge service services home
+foster placement residential supported
+account chat media online platform app takeaway shop
+""".split())
+_CODE_WORD = re.compile(r"^(?:[a-z]|\d+|[a-z]{1,3}\d+|\d+[a-z]?)$")  # "m", "4", "yp3", "2b"
+
+
+def name_key(name: str, stop: frozenset[str] = frozenset()) -> str:
+    """The words of a normalised name that may identify, as one string: generic words, single
+    letters, numbers and words in `stop` (area names, compared as areas) dropped.
+
+    >>> name_key("young person 4")
+    ''
+    >>> name_key("park ashfield park northbridge", frozenset({"northbridge"}))
+    'ashfield'
+    """
+    return " ".join(dict.fromkeys(t for t in name.split()
+                                  if t not in GENERIC_WORDS and t not in stop and not _CODE_WORD.match(t)))
+
+
+def is_code_name(name: str) -> bool:
+    """True for a pseudonym that only codes a role ("Child M", "YP3", "Adult 2", "Group 1"):
+    reviews assign these independently, so two reviews' "Child M" are no evidence of one child.
+
+    >>> [is_code_name(normalise_name(n)) for n in ("Child M", "Mr C", "Smokey")]
+    [True, True, False]
+    """
+    return not name_key(name)
+
+
+def _initial_forms(record: LinkRecord) -> frozenset[str]:
+    """A person's name as initial and surname ("j lowe" for "Jamal Lowe", "J. Lowe" or "Jamaal
+    Lowe"): two reviews often spell a first name differently or give only its initial. Only for
+    names a review gives as a person's own (not pseudonyms of PSEUDONYMOUS_KINDS, not "Mr C")."""
+    if record.kind in PSEUDONYMOUS_KINDS:
+        return frozenset()
+    words = normalise_name(record.label).split()
+    if len(words) < 2 or not words[0].isalpha() or words[0] in GENERIC_WORDS or not name_key(words[-1]):
+        return frozenset()
+    return frozenset({f"{words[0][0]} {words[-1]}"})
