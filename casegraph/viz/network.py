@@ -58,7 +58,7 @@ def picture_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGrap
         style = legend_class(view.nodes[data["records"][0]].labels)
         if style is None:
             continue
-        picture.add_node(entity, name=str(data["name"] or short_id(entity)), style=style, labels=data["labels"],
+        picture.add_node(entity, name=_display_name(data, entity), style=style, labels=data["labels"],
                          reviews=data["reviews"], records=[(r, _record_class(view, r)) for r in data["records"]],
                          harm=_with_broader(data["codes"].get("HARM_TYPE", ())), years=_years(data["properties"].values()),
                          dates=_dates(data["properties"].values()), evidence=data["evidence"])
@@ -72,6 +72,24 @@ def picture_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGrap
             picture[start][end][data["type"]]["reviews"].add(data["review"])
     _inherit_from_events(picture)
     return picture
+
+
+# Codes that describe a record a review gives no name of its own, in the order they are read.
+DESCRIBING_CODES = ("HARM_TYPE", "AGENCY", "RESPONSE_KIND", "CONTEXT_TYPE", "RECOMMENDATION_THEME", "CHALLENGE_TOPIC")
+
+
+def _display_name(data: dict, entity: str) -> str:
+    """The record's name; for an incident, response or context the review only gave an id
+    ("inc-3"), when and what, date first so a short label keeps it: "March 2016: county lines"."""
+    first = data["properties"][data["records"][0]]
+    name = str(data["name"] or short_id(entity))
+    if name != str(first.get("identifier", "")):
+        return name
+    described = ", ".join(code.replace("-", " ") for kind in DESCRIBING_CODES for code in data["codes"].get(kind, ()))
+    if not described:
+        return name
+    when = first.get("dateText")
+    return f"{when}: {described}" if when else described
 
 
 def _with_broader(codes: Iterable[str]) -> set[str]:

@@ -101,7 +101,7 @@ def test_people_and_places_take_harm_types_and_years_of_their_incidents(picture)
 def test_tooltip_is_plain_text_with_records_dates_and_evidence(picture):
     text = tooltip(picture, record_iri("hostile-2022/inc-h"))
     assert text.splitlines() == [
-        "inc-h", "incident; 1 record(s) in 1 review(s): hostile-2022", "  hostile-2022/inc-h (incident)",
+        "March 2021: county lines", "incident; 1 record(s) in 1 review(s): hostile-2022", "  hostile-2022/inc-h (incident)",
         "when: March 2021", "harm types: county-lines, criminal-exploitation",
         "evidence (hostile-2022, p. 2): \u201c<script>window.__pwned=3</script> was written in the file\u201d"]
 
@@ -131,3 +131,14 @@ def test_legend_class_is_at_most_two_levels_below_record():
     assert legend_class({"Record", "Place", "PublicSpace", "Park"}).name == "PublicSpace"
     assert legend_class({"Record", "Incident"}).name == "Incident"
     assert legend_class({"Review"}) is None
+
+
+@pytest.mark.parametrize("record, name", [
+    ("hostile-2022/inc-h", "March 2021: county lines"),
+    ("scr-19-2017/inc-address", "drug misuse, sexual exploitation"),
+    ("scr-21-2017/resp-closure", "childrens social care, case closure"),
+    ("scr-18-2017/rec-links", "systems cannot identify links"),
+    ("link-a-2019/mr-x", "Mr X"),  # a name the review gave is kept
+])
+def test_records_with_only_an_id_are_named_by_their_codes(picture, record, name):
+    assert picture.nodes[picture.graph["entity_of"][record_iri(record)]]["name"] == name
