@@ -54,9 +54,9 @@ class _Features:
 def _birth_years(f: _Features) -> range:
     """The years a record may have been born in, when a person's birth is known to within
     WIDE_BIRTH_YEARS years; else none (worked out once per record, as `born_years`)."""
-    if f.birth is None or f.record.root != PERSON:
+    if f.record.birth_years is None or f.record.root != PERSON:
         return range(0)
-    years = range(f.birth[0] // 12, f.birth[1] // 12 + 1)
+    years = range(f.record.birth_years[0], f.record.birth_years[1] + 1)
     return years if len(years) <= WIDE_BIRTH_YEARS else range(0)
 
 

@@ -46,8 +46,7 @@ class LinkRecord:
     names: tuple[str, ...] = ()  # label, aliases and (online spaces) platform, as written
     aliases: tuple[str, ...] = ()  # other names the review gives, as written
     gender: str | None = None  # gender code
-    birth_years: tuple[int, int] | None = None
-    birth_months: tuple[int, int] | None = None  # the same range to the month: year * 12 + month - 1
+    birth_months: tuple[int, int] | None = None  # year * 12 + month - 1
     area: str | None = None  # as recorded on the record itself
     review_area: str | None = None  # as recorded on its review
     years: tuple[int, int] | None = None  # years of the incidents it is part of
@@ -57,6 +56,12 @@ class LinkRecord:
     agency: str | None = None  # professionals
     relation: str | None = None  # family members, as written
     events: frozenset[tuple[str, str, int]] = frozenset()  # (role, harm type, month): see `_events`
+
+    @property
+    def birth_years(self) -> tuple[int, int] | None:
+        """The range of birth months to the year."""
+        months = self.birth_months
+        return None if months is None else (months[0] // 12, months[1] // 12)
 
 
 _SPACES = re.compile(r"[^0-9a-z]+")
@@ -210,11 +215,6 @@ def _birth_months(v: dict[str, list[str]], published: int | None) -> tuple[int, 
     return int(first - 12 * (high + 1)), int(last - 12 * low)
 
 
-def _birth_years(v: dict[str, list[str]], published: int | None) -> tuple[int, int] | None:
-    months = _birth_months(v, published)
-    return None if months is None else (months[0] // 12, months[1] // 12)
-
-
 def _events(incidents, values, roles, iri: str) -> frozenset[tuple[str, str, int]]:
     """(role, harm type, month) of each incident the record is a victim or perpetrator in that is
     dated to within one month: what two reviews recording one incident both write."""
@@ -264,7 +264,6 @@ def _assemble(kinds, values, members, pairs, roles=None) -> list[LinkRecord]:
             root=root, names=tuple(dict.fromkeys(labels + v.get("alias", []) + v.get("platform", []))),
             aliases=tuple(v.get("alias", [])),
             gender=_code(v["gender"][0]) if "gender" in v else None,
-            birth_years=_birth_years(v, published) if root == PERSON else None,
             birth_months=_birth_months(v, published) if root == PERSON else None,
             area=v["area"][0] if "area" in v else None,
             review_area=review["area"][0] if "area" in review else None,
