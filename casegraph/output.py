@@ -9,6 +9,15 @@ from collections.abc import Sequence
 FORMATS = ("table", "csv", "tsv", "json")
 
 
+def clipped(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with an ellipsis when longer.
+
+    >>> clipped("Child exploitation", 10), clipped("Child", 10)
+    ('Child exp…', 'Child')
+    """
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def render(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table") -> str:
     """
     >>> print(render(["id", "n"], [["a", 1], ["bb", 22]]))

@@ -36,7 +36,7 @@ import shlex
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from casegraph.graph.view import PropertyGraph
+from casegraph.graph.view import PropertyGraph, values
 from casegraph.push_neo4j import KEY_LABELS, LABEL_PATTERN, TYPE_PATTERN, Neo4jError, key_label
 
 ARRAY_DELIMITER = ";"
@@ -194,7 +194,7 @@ def _write_relationships(stem: Path, relationships: list) -> list[Path]:
 def _cell(value: object, kind: str, delimiter: str, what: str) -> str:
     if not kind.endswith("[]"):
         return _quoted(value) if kind == "string" else _scalar(value, kind)
-    items = value if isinstance(value, list) else [value]
+    items = values(value)
     texts = [str(item) if kind == "string[]" else _scalar(item, kind[:-2]) for item in items]
     for text in texts:
         if delimiter in text:

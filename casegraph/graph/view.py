@@ -89,6 +89,15 @@ class PropertyGraph:
         return groups
 
 
+def values(value: object) -> list:
+    """A view property's values: a repeated property is a list, a single one is the value itself.
+
+    >>> values(["a", "b"]), values(3)
+    (['a', 'b'], [3])
+    """
+    return value if isinstance(value, list) else [value]
+
+
 def literal_value(literal: ox.Literal) -> object:
     """A literal as the view stores it: numbers (years too) as numbers, booleans as booleans, else text."""
     datatype = literal.datatype.value
@@ -183,7 +192,7 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
         properties = nodes[subject].properties
         if name in properties and name != "review":
             existing = properties[name]
-            properties[name] = sorted((existing if isinstance(existing, list) else [existing]) + [value], key=str)
+            properties[name] = sorted(values(existing) + [value], key=str)
         else:
             properties[name] = value
     relationships = [r for r in relationships if r.start in nodes and (r.end in nodes or r.end in vocab.concepts)]

@@ -34,13 +34,13 @@ def network_page(view: PropertyGraph, path: Path, *, show: str = "whole", review
                  size_by: str = "degree", merged: bool = True, title: str | None = None,
                  physics: bool | None = None) -> PageSummary:
     """Draw one view of the stored reviews (see `casegraph.viz.network.select`) as a page at `path`."""
-    from casegraph.viz.network import VizError, picture_graph, select
+    from casegraph.viz.network import DEFAULT_HOPS, VizError, picture_graph, select
     from casegraph.viz.page import write_page
 
     picture = picture_graph(view, merged=merged)
     shown = select(picture, show, review=review, person=person, records=records, hops=hops)
     description = {"whole": "all stored reviews", "review": f"review {review}",
-                   "ego": f"{person} and what lies within {2 if hops is None else hops} step(s)",
+                   "ego": f"{person} and what lies within {DEFAULT_HOPS['ego'] if hops is None else hops} step(s)",
                    "cross-review": "entities recorded in two or more reviews, and their neighbours",
                    "records": "the records a query returned"}[show]
     if not len(shown):

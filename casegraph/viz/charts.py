@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casegraph.output import clipped
 from casegraph.viz.network import VizError
 
 if TYPE_CHECKING:
     from casegraph.graph.store import ReviewStore
 
+AXIS_LABEL_CHARACTERS = 60
 KINDS = ("reviews-per-year", "harm-types", "framework-matrix", "timeline")
 FORMATS = ("png", "svg")
 FRAMEWORK_MATRIX = """
@@ -168,8 +170,8 @@ def _heatmap(plt, table: ChartTable):
         grid[reviews.index(review), nodes.index((primary, node))] = items
     figure, axes = plt.subplots(figsize=(max(6, 0.32 * len(nodes) + 3), max(3, 0.25 * len(reviews) + 2)))
     image = axes.imshow(grid, aspect="auto", cmap="Blues", interpolation="nearest")
-    axes.set_xticks(range(len(nodes)), [_clip(f"{node} ({primary})") for primary, node in nodes], rotation=70,
-                    ha="right", fontsize=7)
+    names = [clipped(f"{node} ({primary})", AXIS_LABEL_CHARACTERS) for primary, node in nodes]
+    axes.set_xticks(range(len(nodes)), names, rotation=70, ha="right", fontsize=7)
     axes.set_yticks(range(len(reviews)), reviews, fontsize=7)
     for (y, x), value in np.ndenumerate(grid):
         if value:
@@ -178,10 +180,6 @@ def _heatmap(plt, table: ChartTable):
     bar = figure.colorbar(image, ax=axes, label="items coded", shrink=0.8)
     bar.ax.yaxis.get_major_locator().set_params(integer=True)
     return figure
-
-
-def _clip(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _timeline_axes(plt, table: ChartTable):

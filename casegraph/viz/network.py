@@ -30,6 +30,7 @@ from casegraph.errors import CasegraphError
 from casegraph.linking.entities import entity_graph, resolve
 from casegraph.linking.patterns import CONNECTION_TYPES
 from casegraph.ontology import short_id
+from casegraph.output import clipped
 from casegraph.viz.style import legend_class
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from casegraph.graph.view import PropertyGraph
 
 VIEWS = ("whole", "review", "ego", "cross-review", "records")
+DEFAULT_HOPS = {"ego": 2, "cross-review": 1, "records": 0}  # steps around the chosen entities
 MEASURES = ("degree", "betweenness", "reviews")
 EVENT_LABELS = ("Incident", "ProfessionalResponse")
 EXCERPT_CHARACTERS = 240
@@ -117,22 +119,17 @@ def _record_class(view: PropertyGraph, record: str) -> str:
 
 
 def _years(properties: Iterable[dict]) -> set[int]:
-    years = set()
-    for props in properties:
-        for name in ("dateEarliest", "dateLatest"):
-            value = props.get(name)
-            for text in value if isinstance(value, list) else [value]:
-                if isinstance(text, str) and text[:4].isdigit():
-                    years.add(int(text[:4]))
+    from casegraph.graph.view import values
+
+    years = {int(text[:4]) for props in properties for name in ("dateEarliest", "dateLatest")
+             for text in values(props.get(name)) if isinstance(text, str) and text[:4].isdigit()}
     return set(range(min(years), max(years) + 1)) if years else set()
 
 
 def _dates(properties: Iterable[dict]) -> list[str]:
-    found = []
-    for props in properties:
-        value = props.get("dateText")
-        found += [str(v) for v in (value if isinstance(value, list) else [value]) if v is not None]
-    return sorted(set(found))
+    from casegraph.graph.view import values
+
+    return sorted({str(v) for props in properties for v in values(props.get("dateText")) if v is not None})
 
 
 def _inherit_from_events(picture: nx.MultiDiGraph) -> None:
@@ -153,27 +150,41 @@ def _inherit_from_events(picture: nx.MultiDiGraph) -> None:
 
 def select(picture: nx.MultiDiGraph, view: str = "whole", *, review: str | None = None,
            person: str | None = None, records: Iterable[str] = (), hops: int | None = None) -> nx.MultiDiGraph:
-    """The subgraph a view shows (a view of `picture`; copy it to change it)."""
+    """The subgraph a view shows, in the picture's order (`picture` itself for the whole corpus)."""
     if view == "whole":
         return picture
     if view == "review":
-        return picture.subgraph(_review_entities(picture, review or ""))
+        return _induced(picture, _review_entities(picture, review or ""))
     if view == "ego":
         if not person:
             raise VizError("the ego view needs a person (--person REVIEW/ITEM or a record IRI)")
         centre = resolve(picture, person, what="person", merged=picture.graph["merged"])
-        return picture.subgraph(within(picture, [centre], 2 if hops is None else hops))
+        return _induced(picture, within(picture, [centre], DEFAULT_HOPS[view] if hops is None else hops))
     if view == "cross-review":
         shared = [n for n, reviews in picture.nodes(data="reviews") if len(reviews) >= 2]
-        return picture.subgraph(within(picture, shared, 1 if hops is None else hops))
+        return _induced(picture, within(picture, shared, DEFAULT_HOPS[view] if hops is None else hops))
     if view == "records":
         entity_of = picture.graph["entity_of"]
         chosen = list(dict.fromkeys(entity_of[r] for r in records if entity_of.get(r) in picture))
         if not chosen:
             raise VizError("the query's result names no record in the stored reviews; return record IRIs "
                            "(SPARQL ?person, or Cypher p.iri) to draw them")
-        return picture.subgraph(within(picture, chosen, 0 if hops is None else hops))
+        return _induced(picture, within(picture, chosen, DEFAULT_HOPS[view] if hops is None else hops))
     raise VizError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+
+
+def _induced(picture: nx.MultiDiGraph, chosen: Iterable[str]) -> nx.MultiDiGraph:
+    """The chosen entities and the edges among them, in the picture's own order. (networkx's
+    subgraph views iterate the chosen set, whose order changes with the process's hash seed, so
+    the same view would give a different page each run.)"""
+    import networkx as nx
+
+    chosen = set(chosen)
+    shown = nx.MultiDiGraph(**picture.graph)
+    shown.add_nodes_from((node, picture.nodes[node]) for node in picture if node in chosen)
+    shown.add_edges_from((start, end, kind, data) for start, end, kind, data in picture.edges(keys=True, data=True)
+                         if start in chosen and end in chosen)
+    return shown
 
 
 def _review_entities(picture: nx.MultiDiGraph, review: str) -> list[str]:
@@ -234,8 +245,7 @@ def tooltip(graph: nx.MultiDiGraph, node: str) -> str:
     if data["harm"]:
         lines.append("harm types: " + ", ".join(sorted(data["harm"])))
     for excerpt in data["evidence"][:2]:
-        quote = str(excerpt.get("quote", ""))
-        quote = quote if len(quote) <= EXCERPT_CHARACTERS else quote[:EXCERPT_CHARACTERS - 1] + "…"
+        quote = clipped(str(excerpt.get("quote", "")), EXCERPT_CHARACTERS)
         page = f", p. {excerpt['page']}" if excerpt.get("page") is not None else ""
         lines.append(f"evidence ({excerpt['review']}{page}): \u201c{quote}\u201d")
     return "\n".join(lines)

@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casegraph.output import clipped
 from casegraph.viz.layout import positions
 from casegraph.viz.network import measure, tooltip
 from casegraph.viz.style import class_styles, relationship_labels
@@ -51,10 +52,6 @@ def _safe_json(value: object) -> str:
     """JSON that cannot end its <script> block or open markup, whatever the strings in it."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARACTERS else text[:LABEL_CHARACTERS - 1] + "…"
 
 
 @contextlib.contextmanager
@@ -90,7 +87,7 @@ def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool 
         x, y = where[node]
         size = MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(sizes[node], 0.0) / top)
         years = data["years"]
-        rows.append([index[node], _short(data["name"]), class_index[data["style"].name], x, y, round(size, 1),
+        rows.append([index[node], clipped(data["name"], LABEL_CHARACTERS), class_index[data["style"].name], x, y, round(size, 1),
                      tooltip(graph, node), [review_index[r] for r in data["reviews"]],
                      sorted(harm_index[h] for h in data["harm"]), min(years) if years else None,
                      max(years) if years else None, len(data["reviews"]) >= 2])

@@ -142,3 +142,23 @@ def test_legend_class_is_at_most_two_levels_below_record():
 ])
 def test_records_with_only_an_id_are_named_by_their_codes(picture, record, name):
     assert picture.nodes[picture.graph["entity_of"][record_iri(record)]]["name"] == name
+
+
+def test_a_view_keeps_the_pictures_order_whatever_the_hash_seed(corpus_path):
+    """The same view gives the same page in every run: its nodes come in the picture's order,
+    not in the order of a set of strings (which changes with PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from casegraph.graph.store import ReviewStore\n"
+            "from casegraph.graph.view import view_of_store\n"
+            "from casegraph.viz.network import picture_graph, select\n"
+            f"with ReviewStore.open({str(corpus_path)!r}) as store:\n"
+            "    picture = picture_graph(view_of_store(store))\n"
+            "shown = select(picture, 'cross-review')\n"
+            "assert list(shown) == [n for n in picture if n in shown]\n"
+            "print(list(shown), list(shown.edges(keys=True)))\n")
+    runs = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
+                           capture_output=True, text=True, check=True).stdout for seed in ("1", "2", "3")}
+    assert len(runs) == 1
