@@ -7,6 +7,7 @@ function and prints the result.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -267,6 +268,57 @@ def undo(candidate_id, store, note, analyst):
       casegraph link undo c-1a2b3c4d --note "accepted by mistake"
     """
     _decide("undo", candidate_id, store, note, analyst)
+
+
+@link.command("quality")
+@store_option
+@click.option("--truth", "truth_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The corpus's ground truth (casegraph generate writes ground-truth.csv): a CSV with columns "
+                   "entity_id, review_id, record_id and kind.")
+@click.option("--threshold", "thresholds", type=click.FloatRange(0, 1), multiple=True,
+              help="Measure at this threshold (repeatable; default 0.5 0.7 0.9 0.95 0.99).")
+@click.option("--min-precision", type=click.FloatRange(0, 1), default=0.9, show_default=True,
+              help="Also find, for all records and each kind, the lowest threshold keeping this precision.")
+@click.option("--refresh", is_flag=True, help="Compute the candidates again even if the cached ones are up to date.")
+@format_option
+@handles_errors
+def quality(store, truth_path, thresholds, min_precision, refresh, fmt):
+    """Measure the candidates against a corpus's ground truth: precision and recall at each
+    threshold, for all records and for each kind the truth gives.
+
+    A pair counts once; within one true entity every pair of its records is a true pair. Every
+    candidate counts, decided or not: this measures the matcher, not the analysts. `found` are
+    true pairs proposed, `wrong` pairs proposed that are two entities, `missed` true pairs not
+    proposed; precision is blank when nothing is proposed, recall when there is nothing to find
+    (family members and professionals of a generated corpus never recur). The rows marked in `chosen` give the lowest threshold at which precision is still
+    --min-precision or more (the most recall it allows), among scores above the lowest threshold
+    asked for.
+
+    \b
+    Examples:
+      casegraph generate --reviews 200 --out corpus
+      casegraph load corpus/reviews
+      casegraph link quality --truth corpus/ground-truth.csv
+      casegraph link quality --truth corpus/ground-truth.csv --threshold 0.8 --min-precision 0.95 --format csv
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.linking.candidate_cache import load_candidates
+    from casegraph.linking.quality import (QUALITY_THRESHOLDS, check_reviews_loaded, quality_report,
+                                           read_ground_truth, read_truth_kinds)
+    from casegraph.output import render
+
+    truth, kinds = read_ground_truth(truth_path), read_truth_kinds(truth_path)
+    thresholds = thresholds or QUALITY_THRESHOLDS
+    with ReviewStore.open(store) as opened:
+        check_reviews_loaded(truth, opened.review_ids(), truth_path)
+        found = load_candidates(opened, min(thresholds), refresh=refresh).candidates
+    rows = quality_report(found, truth, kinds, thresholds, min_precision)
+    digits = 4 if fmt == "json" else 3
+    click.echo(render(["kind", "threshold", "precision", "recall", "found", "wrong", "missed", "chosen"],
+                      [[r.kind, round(r.threshold, digits),
+                        round(r.precision, digits) if r.found + r.wrong else None,  # nothing proposed
+                        round(r.recall, digits) if r.found + r.missed else None,  # nothing to find
+                        r.found, r.wrong, r.missed, r.chosen] for r in rows], fmt))
 
 
 @link.command("list")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from casegraph.errors import CasegraphError
@@ -28,6 +29,16 @@ class GroundTruthError(CasegraphError):
 
 def read_ground_truth(path: Path | str) -> dict[str, str]:
     """Record IRI -> entity id, from a CSV with columns entity_id, review_id, record_id (and kind)."""
+    return {iri: row["entity_id"] for iri, row in _truth_rows(path)}
+
+
+def read_truth_kinds(path: Path | str) -> dict[str, str]:
+    """Record IRI -> the kind the truth gives it ("young-person", "adult", "place", ...); records
+    without one are left out."""
+    return {iri: row["kind"] for iri, row in _truth_rows(path) if row.get("kind")}
+
+
+def _truth_rows(path: Path | str) -> list[tuple[str, dict]]:
     path = Path(path)
     try:
         with path.open(newline="", encoding="utf-8") as f:
@@ -36,9 +47,30 @@ def read_ground_truth(path: Path | str) -> dict[str, str]:
             if missing:
                 raise GroundTruthError(f"{path}: no column(s) {', '.join(missing)}; expected a header "
                                        f"{','.join(TRUTH_COLUMNS)},kind")
-            return {f"{REVIEW}{row['review_id']}/{row['record_id']}": row["entity_id"] for row in reader}
+            rows = []
+            for row in reader:
+                empty = [c for c in TRUTH_COLUMNS if not (row.get(c) or "").strip()]
+                if empty:
+                    raise GroundTruthError(f"{path}, line {reader.line_num}: no {' or '.join(empty)}; every row "
+                                           f"names an entity, a review and a record")
+                rows.append((f"{REVIEW}{row['review_id']}/{row['record_id']}", row))
+            return rows
     except OSError as error:
         raise GroundTruthError(f"cannot read the ground truth {path}: {error.strerror}") from None
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise GroundTruthError(f"{path}: not a UTF-8 CSV file ({error}); expected a header "
+                               f"{','.join(TRUTH_COLUMNS)},kind") from None
+
+
+def check_reviews_loaded(truth: dict[str, str], review_ids: Iterable[str], path: Path | str) -> None:
+    """A truth that names reviews the store does not hold measures nothing: say which, and what to do."""
+    loaded = set(review_ids)
+    named = sorted({iri[len(REVIEW):].split("/")[0] for iri in truth})
+    missing = [review for review in named if review not in loaded]
+    if missing:
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        raise GroundTruthError(f"{path} names {len(missing)} of its {len(named)} review(s) that are not in the "
+                               f"store ({shown}); load the corpus it came with, or give that corpus's truth")
 
 
 def true_pair_count(truth: dict[str, str], records: Iterable[str] | None = None) -> int:
@@ -57,19 +89,87 @@ def precision_recall(candidates: Sequence[Candidate], truth: dict[str, str], thr
     """
     considered = None if records is None else set(records)
     total = true_pair_count(truth, considered)
-    best: dict[frozenset[str], float] = {}  # a pair proposed twice counts once, at its best score
+    scored = _scored(candidates, truth, considered)
+    rows = []
+    for threshold in thresholds:
+        true_pos = sum(1 for score, same in scored if score >= threshold and same)
+        false_pos = sum(1 for score, same in scored if score >= threshold and not same)
+        rows.append(_row(threshold, true_pos, false_pos, total))
+    return rows
+
+
+def lowest_threshold(candidates: Sequence[Candidate], truth: dict[str, str], min_precision: float,
+                     records: Iterable[str] | None = None) -> tuple[float, float, float, int, int, int] | None:
+    """The lowest threshold, among the candidates' scores, at which the candidates at or above it
+    still have at least `min_precision`: the most recall that precision allows. A row as
+    `precision_recall` gives; None when no threshold keeps that precision."""
+    considered = None if records is None else set(records)
+    total = true_pair_count(truth, considered)
+    scored = sorted(_scored(candidates, truth, considered), reverse=True)
+    best = None
+    true_pos = false_pos = 0
+    for index, (score, same) in enumerate(scored):
+        true_pos += same
+        false_pos += not same
+        last_of_score = index + 1 == len(scored) or scored[index + 1][0] != score
+        if last_of_score and true_pos / (true_pos + false_pos) >= min_precision:
+            best = _row(score, true_pos, false_pos, total)
+    return best
+
+
+def _scored(candidates: Sequence[Candidate], truth: dict[str, str], considered: set[str] | None) -> list[tuple]:
+    """(score, is a true pair) per distinct pair of records in the truth: a pair proposed twice
+    counts once, at its best score."""
+    best: dict[frozenset[str], float] = {}
     for candidate in candidates:
         if considered is not None and not (candidate.left in considered and candidate.right in considered):
             continue
         if candidate.left in truth and candidate.right in truth and candidate.left != candidate.right:
             key = frozenset((candidate.left, candidate.right))
             best[key] = max(candidate.score, best.get(key, candidate.score))
-    scored = [(score, len({truth[iri] for iri in key}) == 1) for key, score in best.items()]
-    rows = []
-    for threshold in thresholds:
-        true_pos = sum(1 for score, same in scored if score >= threshold and same)
-        false_pos = sum(1 for score, same in scored if score >= threshold and not same)
-        proposed = true_pos + false_pos
-        rows.append((threshold, true_pos / proposed if proposed else 1.0, true_pos / total if total else 1.0,
-                     true_pos, false_pos, total - true_pos))
-    return rows
+    return [(score, len({truth[iri] for iri in key}) == 1) for key, score in best.items()]
+
+
+def _row(threshold: float, true_pos: int, false_pos: int, total: int) -> tuple[float, float, float, int, int, int]:
+    proposed = true_pos + false_pos
+    return (threshold, true_pos / proposed if proposed else 1.0, true_pos / total if total else 1.0,
+            true_pos, false_pos, total - true_pos)
+
+
+# -- the report of `casegraph link quality` ------------------------------------------------------
+
+QUALITY_THRESHOLDS = (0.5, 0.7, 0.9, 0.95, 0.99)
+ALL_KINDS = "all"
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    """Precision and recall of the candidates of one kind (or ALL_KINDS) at one threshold."""
+
+    kind: str
+    threshold: float
+    precision: float
+    recall: float
+    found: int  # true pairs proposed
+    wrong: int  # pairs proposed that are not one entity
+    missed: int  # true pairs not proposed
+    chosen: str = ""  # "" for a threshold asked for; else how this one was chosen
+
+
+def quality_report(candidates: Sequence[Candidate], truth: dict[str, str], kinds: dict[str, str],
+                   thresholds: Sequence[float] = QUALITY_THRESHOLDS,
+                   min_precision: float | None = None) -> list[QualityRow]:
+    """Rows for every record of the truth together, then for each kind it gives (`kinds`: record
+    IRI -> kind), at each threshold; with `min_precision`, also each one's `lowest_threshold`
+    among the candidates (which must then have been found down to the lowest threshold asked)."""
+    groups = [(ALL_KINDS, None)] + [(kind, [iri for iri, k in kinds.items() if k == kind])
+                                    for kind in sorted(set(kinds.values()))]
+    thresholds = sorted(set(thresholds))
+    out = []
+    for kind, records in groups:
+        out += [QualityRow(kind, *row) for row in precision_recall(candidates, truth, thresholds, records)]
+        if min_precision is not None:
+            best = lowest_threshold([c for c in candidates if c.score >= thresholds[0]], truth, min_precision, records)
+            if best is not None:
+                out.append(QualityRow(kind, *best, chosen=f"lowest with precision >= {min_precision:g}"))
+    return out

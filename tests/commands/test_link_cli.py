@@ -7,11 +7,15 @@ tests/data/links fixture, so they test the commands, not the scoring; one test r
 matcher."""
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
+import os
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -354,3 +358,73 @@ def test_with_the_real_matcher(tmp_path):
     assert jamal["id"] not in candidate_ids(store_dir, "--threshold", "0")
     ok(store_dir, "undo", jamal["id"])
     assert jamal["id"] in candidate_ids(store_dir, "--threshold", "0")
+
+
+LINKING = DATA / "linking"  # the hand-made corpus of tests/linking, with its truth.csv
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def linking_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("linking") / "store"
+    assert not load_paths([LINKING], path).failed
+    return path
+
+
+def test_quality_against_the_truth_matches_the_golden_file(linking_store):
+    """Every kind's precision and recall on the real matcher, and the lowest threshold keeping
+    precision 0.9. To refresh after an intended change to the matcher:
+    CASEGRAPH_UPDATE_GOLDEN=1 pytest tests/commands/test_link_cli.py, then read the diff."""
+    found = ok(linking_store, "quality", "--truth", LINKING / "truth.csv", "--format", "csv")
+    golden = GOLDEN / "link-quality.csv"
+    if os.environ.get("CASEGRAPH_UPDATE_GOLDEN"):
+        golden.write_text(found, encoding="utf-8")
+    assert found == golden.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(found)))
+    assert [r["threshold"] for r in rows if r["kind"] == "all"][:5] == ["0.5", "0.7", "0.9", "0.95", "0.99"]
+    assert {r["recall"] for r in rows if r["kind"] == "professional"} == {""}  # nothing to find
+
+
+def test_quality_takes_thresholds_and_gives_json(linking_store):
+    rows = json.loads(ok(linking_store, "quality", "--truth", LINKING / "truth.csv", "--threshold", "0.8",
+                         "--min-precision", "1", "--format", "json"))
+    whole = [r for r in rows if r["kind"] == "all"]
+    assert [r["threshold"] for r in whole][0] == 0.8
+    assert whole[1]["chosen"] == "lowest with precision >= 1" and whole[1]["precision"] == 1.0
+
+
+@pytest.mark.parametrize("truth, message", [
+    (DATA / "links" / "truth.csv", "cannot read the ground truth"),
+    (LINKING / "tl-a-2018.yaml", "no column(s) entity_id, review_id, record_id"),
+])
+def test_quality_with_a_bad_truth_says_what_is_wrong(linking_store, truth, message):
+    result = run(linking_store, "quality", "--truth", truth)
+    assert result.exit_code == 3 and message in result.output, result.output
+
+
+def test_quality_with_another_corpus_truth_names_its_reviews(linking_store, tmp_path):
+    other = tmp_path / "truth.csv"
+    other.write_text("entity_id,review_id,record_id,kind\nx,synthetic-00001,ella,young-person\n", encoding="utf-8")
+    result = run(linking_store, "quality", "--truth", other)
+    assert result.exit_code == 3 and "(synthetic-00001); load the corpus" in result.output, result.output
+
+
+def test_the_readmes_quality_example_runs_on_a_generated_corpus(tmp_path, monkeypatch):
+    """README: generate, load, then `link quality`; people of a generated corpus are found."""
+    import shlex
+
+    from casegraph.cli import main
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    [line] = [line for line in text.splitlines() if line.startswith("casegraph generate --reviews 200 --out corpus &&")]
+    [quality] = [line for line in text.splitlines() if line.startswith("casegraph link quality")]
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for command in line.split(" && ") + [quality]:
+        result = runner.invoke(main, shlex.split(command)[1:] + (["--format", "csv"] if "quality" in command else []))
+        assert result.exit_code == 0, (command, result.output)
+    rows = {(r["kind"], r["threshold"], r["chosen"]): r for r in csv.DictReader(io.StringIO(result.output))}
+    for kind in ("young-person", "adult"):
+        at_default = rows[kind, "0.9", ""]
+        assert int(at_default["found"]) > 0 and float(at_default["precision"]) >= 0.8, at_default
