@@ -276,7 +276,7 @@ def undo(candidate_id, store, note, analyst):
               help="The corpus's ground truth (casegraph generate writes ground-truth.csv): a CSV with columns "
                    "entity_id, review_id, record_id and kind.")
 @click.option("--threshold", "thresholds", type=click.FloatRange(0, 1), multiple=True,
-              help="Measure at this threshold (repeatable; default 0.5 0.7 0.9 0.95 0.99).")
+              help="Measure at this threshold (repeatable; default 0.5 0.7 0.8 0.9 0.95 0.99).")
 @click.option("--min-precision", type=click.FloatRange(0, 1), default=0.9, show_default=True,
               help="Also find, for all records and each kind, the lowest threshold keeping this precision.")
 @click.option("--refresh", is_flag=True, help="Compute the candidates again even if the cached ones are up to date.")

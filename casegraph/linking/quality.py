@@ -138,7 +138,7 @@ def _row(threshold: float, true_pos: int, false_pos: int, total: int) -> tuple[f
 
 # -- the report of `casegraph link quality` ------------------------------------------------------
 
-QUALITY_THRESHOLDS = (0.5, 0.7, 0.9, 0.95, 0.99)
+QUALITY_THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
 ALL_KINDS = "all"
 
 

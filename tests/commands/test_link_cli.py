@@ -381,7 +381,7 @@ def test_quality_against_the_truth_matches_the_golden_file(linking_store):
         golden.write_text(found, encoding="utf-8")
     assert found == golden.read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(found)))
-    assert [r["threshold"] for r in rows if r["kind"] == "all"][:5] == ["0.5", "0.7", "0.9", "0.95", "0.99"]
+    assert [r["threshold"] for r in rows if r["kind"] == "all"][:6] == ["0.5", "0.7", "0.8", "0.9", "0.95", "0.99"]
     assert {r["recall"] for r in rows if r["kind"] == "professional"} == {""}  # nothing to find
 
 
