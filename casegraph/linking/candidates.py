@@ -26,7 +26,8 @@ Where the numbers come from (nothing here reads any ground truth):
   of records carrying the rarest name the two share (see `_Frequencies` for which records).
 * the prior: `EXPECTED_MATCHES` other records of the same entity per record, a judgement; a
   fitted prior collapses towards "no matches" when records carry as little evidence as
-  pseudonymous people do.
+  pseudonymous people do. Places keep their names, so for places it is measured instead, as
+  Splink estimates it from deterministic rules (see `_expected_matches`), and never below that.
 
 The parts live in modules of their own, and what other code uses is re-exported from here:
 `names` (kind families, identifying names), `settings` (the judgements and limits), `features`
@@ -50,7 +51,7 @@ from casegraph.linking.names import GENERIC_WORDS, PERSON_FAMILIES, _initial_for
 from casegraph.linking.records import LinkRecord, normalise_name
 from casegraph.linking.results import Candidate, Comparison, candidate_id
 from casegraph.linking.settings import (AGREE, ATTRIBUTES, DISAGREE, EXPECTED_MATCHES, FAR_YEARS, MAX_BLOCK, MEASURED_M,
-                                        MISSING, NARROW_BIRTH_MONTHS, NEAR_BIRTH_MONTHS, OUTCOMES, PARTIAL, PRIOR_M,
+                                        MISSING, NAMED_PAIRS_RECALL, NARROW_BIRTH_MONTHS, NEAR_BIRTH_MONTHS, OUTCOMES, PARTIAL, PRIOR_M,
                                         PRIOR_SHARE, PRIOR_U, PSEUDO_PAIRS, PSEUDO_RECORDS, RANDOM_PAIRS,
                                         TRAINING_SHARE, WIDE_BIRTH_YEARS, _attributes, _prior_m)
 
@@ -61,7 +62,7 @@ __all__ = [
     "GENERIC_WORDS", "PERSON_FAMILIES", "is_code_name", "kind_family", "name_key", "normalise_name", "LinkRecord",
     # settings
     "AGREE", "ATTRIBUTES", "DISAGREE", "EXPECTED_MATCHES", "FAR_YEARS", "MAX_BLOCK", "MEASURED_M",
-    "MISSING", "NARROW_BIRTH_MONTHS", "NEAR_BIRTH_MONTHS", "OUTCOMES", "PARTIAL", "PRIOR_M", "PRIOR_SHARE", "PRIOR_U",
+    "MISSING", "NAMED_PAIRS_RECALL", "NARROW_BIRTH_MONTHS", "NEAR_BIRTH_MONTHS", "OUTCOMES", "PARTIAL", "PRIOR_M", "PRIOR_SHARE", "PRIOR_U",
     "PSEUDO_PAIRS", "PSEUDO_RECORDS", "RANDOM_PAIRS", "TRAINING_SHARE", "WIDE_BIRTH_YEARS",
     # features and blocking
     "ALL_AREAS", "BLOCKING_RULES", "NAME_RULES", "blocking_keys",
@@ -86,8 +87,7 @@ class _Model:
         self.functions = [getattr(comparer, a) for a in self.attributes]
         self.u = self._measure_u(features, rng)
         self.m = self._measure_m(features, named_pairs)
-        self.weights = [_ordered([math.log2(max(m, _FLOOR) / max(u, _FLOOR)) for m, u in zip(ms, us)], ms)
-                        for ms, us in zip(self.m, self.u)]
+        self.weights = [_ordered(ms, us) for ms, us in zip(self.m, self.u)]
         self.prior_weight = 0.0
         self._plan = [(function, weights, m[AGREE]) for function, weights, m in zip(self.functions, self.weights, self.m)]
 
@@ -172,26 +172,58 @@ class _Model:
             out.append(Comparison(attribute, OUTCOMES[outcome], weight, self.comparer.detail(attribute, a, b)))
         return tuple(out)
 
-    def set_prior(self, records: int) -> None:
-        """The prior odds that two records of the family are one entity: EXPECTED_MATCHES other
+    def set_prior(self, records: int, expected: float = EXPECTED_MATCHES) -> None:
+        """The prior odds that two records of the family are one entity: `expected` other
         records of the same entity for each record, among the family's other records."""
-        self.prior_weight = _prior_weight(records)
+        self.prior_weight = _prior_weight(records, expected)
 
 
-def _prior_weight(records: int) -> float:
-    prior = min(EXPECTED_MATCHES / max(records - 1, 1), 0.5)
+def _prior_weight(records: int, expected: float = EXPECTED_MATCHES) -> float:
+    prior = min(expected / max(records - 1, 1), 0.5)
     return math.log2(prior / (1 - prior))
 
 
-def _ordered(weights: list[float], m: tuple[float, float, float]) -> list[float]:
-    """Agreeing never counts less than partly agreeing, nor that less than disagreeing (of the
-    outcomes an attribute can have: m > 0): with u measured on few records the raw ratios can
-    cross, and an explanation where agreement lowers the score would mislead."""
-    ordered, floor = list(weights), -math.inf
-    for outcome in (DISAGREE, PARTIAL, AGREE):
-        if m[outcome] > 0:
-            ordered[outcome] = floor = max(ordered[outcome], floor)
-    return ordered
+def _expected_matches(family: str, features: list[_Features], named_pairs: Iterable[tuple[int, int]]) -> float:
+    """Other records of the same entity per record. For places, measured: the pairs of records of
+    one kind and area from different reviews that share a name, taken to be NAMED_PAIRS_RECALL of
+    the true pairs (Splink's estimate from deterministic rules), shrunk towards EXPECTED_MATCHES
+    by PSEUDO_RECORDS records (five parks say little) and never below it. For people and groups
+    the judgement EXPECTED_MATCHES: their names are too often missing or shared to count by."""
+    if not family.startswith("place") or not features:
+        return EXPECTED_MATCHES
+    agreeing = 0
+    for i, j in named_pairs:
+        a, b = features[i], features[j]
+        agreeing += a.review != b.review and a.kind == b.kind and a.area == b.area and not a.names.isdisjoint(b.names)
+    measured = (2 * agreeing / NAMED_PAIRS_RECALL + PSEUDO_RECORDS * EXPECTED_MATCHES) / (len(features) + PSEUDO_RECORDS)
+    return max(EXPECTED_MATCHES, measured)
+
+
+def _ordered(m: tuple[float, float, float], u: tuple[float, float, float]) -> list[float]:
+    """log2(m / u) of each outcome, such that partly agreeing never counts more than agreeing nor
+    disagreeing more than partly agreeing (of the outcomes an attribute can have: m > 0). With u
+    measured on few records, or an outcome that almost never happens between different entities
+    (a one-word school name cannot partly agree), the raw ratios can cross; crossing outcomes are
+    then pooled, their m and u summed (pool-adjacent-violators), so an explanation never shows
+    agreement lowering the score and no outcome borrows the ratio of a rarer one."""
+    def weight(mass: float, chance: float) -> float:
+        return math.log2(mass / chance)
+
+    # floored before pooling, so a pooled ratio (a mediant) lies between the ratios it pools
+    blocks = [([o], max(m[o], _FLOOR), max(u[o], _FLOOR)) for o in (DISAGREE, PARTIAL, AGREE) if m[o] > 0]
+    index = 0  # weakest first
+    while index < len(blocks) - 1:
+        (low, m_low, u_low), (high, m_high, u_high) = blocks[index], blocks[index + 1]
+        if weight(m_low, u_low) > weight(m_high, u_high):
+            blocks[index:index + 2] = [(low + high, m_low + m_high, u_low + u_high)]
+            index = max(index - 1, 0)
+        else:
+            index += 1
+    weights = [weight(max(mass, _FLOOR), max(chance, _FLOOR)) for mass, chance in zip(m, u)]
+    for outcomes, mass, chance in blocks:
+        for outcome in outcomes:
+            weights[outcome] = weight(mass, chance)
+    return weights
 
 
 def _adjusted(m_agree: float, share: float, weights: list[float]) -> float:
@@ -260,9 +292,10 @@ def _family_candidates(family: str, features: list[_Features], threshold: float,
         rights.append(j)
         if rule < NAME_RULES:
             named.append((i, j))
-    model = _Model(family, features, _Comparer(frequencies, _Births(features)), rng, named)
+    comparer = _Comparer(frequencies, _Births(features), joint_linked=family == "group")
+    model = _Model(family, features, comparer, rng, named)
     evidence = array("d", (model.evidence(features[i], features[j]) for i, j in zip(lefts, rights)))
-    model.set_prior(len(features))
+    model.set_prior(len(features), _expected_matches(family, features, named))
     needed = -math.inf if threshold <= 0 else (math.log2(threshold / (1 - threshold)) if threshold < 1 else math.inf)
     out = []
     for i, j, e in zip(lefts, rights, evidence):

@@ -8,9 +8,11 @@ years, which are then not counted again.
 """
 from __future__ import annotations
 
+import math
+
 from casegraph.linking.features import _Births, _Features, _Frequencies
 from casegraph.linking.records import normalise_name
-from casegraph.linking.settings import AGREE, FAR_YEARS, NEAR_BIRTH_MONTHS
+from casegraph.linking.settings import AGREE, FAR_YEARS, JOINT_LINKED, NEAR_BIRTH_MONTHS
 
 
 # -- comparing ---------------------------------------------------------------------------------
@@ -44,9 +46,10 @@ class _Comparer:
     """The outcome of each attribute for a pair (`name`, `gender`, ...), and a readable detail
     for an explanation (`detail`)."""
 
-    def __init__(self, frequencies: _Frequencies, births: _Births | None = None):
+    def __init__(self, frequencies: _Frequencies, births: _Births | None = None, *, joint_linked: bool = False):
         self.frequencies = frequencies
         self.births = births or _Births(())
+        self.joint_linked = joint_linked
 
     def _named(self, field: str, mine: frozenset, theirs: frozenset, a: _Features, b: _Features, words):
         if not mine or not theirs:
@@ -60,7 +63,20 @@ class _Comparer:
         return self._named("n", a.names, b.names, a, b, (a.words, b.words))
 
     def linked(self, a: _Features, b: _Features):
-        return self._named("l", a.linked, b.linked, a, b, (a.linked_words, b.linked_words))
+        """With `joint_linked` (groups: a group is its members), each further shared member counts
+        too: the share is the product of the JOINT_LINKED rarest shared names' shares."""
+        outcome = self._named("l", a.linked, b.linked, a, b, (a.linked_words, b.linked_words))
+        if self.joint_linked and outcome[0] == AGREE:
+            shares = self._linked_shares(a, b)
+            if len(shares) > 1:
+                return AGREE, math.prod(share for share, _ in shares)
+        return outcome
+
+    def _linked_shares(self, a: _Features, b: _Features) -> list[tuple[float, str]]:
+        """The JOINT_LINKED rarest names both records are linked to, with their shares."""
+        cohort = _cohort(a, b)
+        return sorted(self.frequencies.share((a.area, b.area), "l", (name,), cohort)
+                      for name in a.linked & b.linked)[:JOINT_LINKED]
 
     def incident(self, a: _Features, b: _Features):
         """Agree when both records were harmed, or both harmed someone, in an incident of one harm
@@ -126,6 +142,10 @@ class _Comparer:
             if not mine or not theirs:
                 return ""
             same = mine & theirs
+            if same and attribute == "linked" and self.joint_linked and len(same) > 1:
+                shares = self._linked_shares(a, b)
+                return "both " + ", ".join(f"{name!r} ({share:.2%})" for share, name in shares) + \
+                    " (of such records in the area; together as rare as their product)"
             if same:
                 years = _cohort(a, b) if field == "l" else ()
                 share, name = self.frequencies.share((a.area, b.area), field, same, years)

@@ -16,8 +16,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 
-from casegraph.linking.names import _initial_forms, kind_family, name_key
-from casegraph.linking.records import PERSON, PSEUDONYMOUS_KINDS, LinkRecord, normalise_name
+from casegraph.linking.names import _initial_forms, descriptive_key, kind_family, name_key
+from casegraph.linking.records import PERSON, PLACE, PSEUDONYMOUS_KINDS, LinkRecord, normalise_name
 from casegraph.linking.settings import PRIOR_SHARE, PSEUDO_RECORDS, WIDE_BIRTH_YEARS
 
 
@@ -29,19 +29,25 @@ class _Features:
     __slots__ = ("record", "review", "kind", "names", "words", "gender", "birth", "area", "years", "harms",
                  "linked", "linked_words", "events", "born_years")
 
-    def __init__(self, record: LinkRecord, stop: frozenset[str]):
+    def __init__(self, record: LinkRecord, stop: frozenset[str], areas: frozenset[str] = frozenset()):
         self.record = record
         self.review = record.review
         self.kind = record.kind
         names = record.aliases if record.kind in PSEUDONYMOUS_KINDS else record.names
         keys = frozenset(filter(None, (name_key(normalise_name(n), stop) for n in names)))
+        if not keys and record.root == PLACE:  # "the bus station, Ravensholt": a town has few
+            keys = frozenset(filter(None, (descriptive_key(normalise_name(n), stop) for n in names)))
         self.words = frozenset(w for n in keys for w in n.split())
         self.names = keys | _initial_forms(record) if record.root == PERSON else keys
         self.gender = record.gender if record.gender != "unknown" else None
         self.birth = record.birth_months
         self.born_years = _birth_years(self)
-        area = record.area or record.review_area
-        self.area = normalise_name(area) if area else None
+        area = normalise_name(record.area) if record.area else None
+        if area is None and record.root == PLACE:  # "Elmwood Park in Ambervale", in another town's review
+            area = _named_area(names, areas)
+        if area is None and record.review_area:
+            area = normalise_name(record.review_area)
+        self.area = area
         self.years = record.years
         self.harms = record.harm_types
         # Places, people and groups together: a school and the friendship group named after it
@@ -49,6 +55,13 @@ class _Features:
         self.linked = frozenset(filter(None, (name_key(n, stop) for n in record.places | record.people)))
         self.linked_words = frozenset(w for n in self.linked for w in n.split())
         self.events = record.events
+
+
+def _named_area(names: Iterable[str], areas: frozenset[str]) -> str | None:
+    """The one area a place's names name ("Elmwood Park in Ambervale", "Ravensholt bus
+    station"), if exactly one: a review often names a place in a neighbouring town."""
+    found = {area for name in names for area in areas if f" {area} " in f" {normalise_name(name)} "}
+    return found.pop() if len(found) == 1 else None
 
 
 def _birth_years(f: _Features) -> range:
@@ -161,10 +174,14 @@ class _Births:
 
 # -- every record's features, family by family -------------------------------------------------
 
+def _area_names(records: list[LinkRecord]) -> frozenset[str]:
+    """Every area the records give, normalised."""
+    return frozenset(normalise_name(a) for r in records for a in (r.area, r.review_area) if a)
+
+
 def _stop_words(records: list[LinkRecord]) -> frozenset[str]:
     """Area names: compared as areas, so never also as words of a name."""
-    return frozenset(word for area in {a for r in records for a in (r.area, r.review_area) if a}
-                     for word in normalise_name(area).split())
+    return frozenset(word for area in _area_names(records) for word in area.split())
 
 
 def _selected(record: LinkRecord, family: str, kinds: Collection[str] | None) -> bool:
@@ -172,12 +189,12 @@ def _selected(record: LinkRecord, family: str, kinds: Collection[str] | None) ->
 
 
 def _families(records: list[LinkRecord], kinds: Collection[str] | None) -> dict[str, list[_Features]]:
-    stop = _stop_words(records)
+    stop, areas = _stop_words(records), _area_names(records)
     families: dict[str, list[_Features]] = defaultdict(list)
     for record in records:
         family = kind_family(record)
         if _selected(record, family, kinds):
-            families[family].append(_Features(record, stop))
+            families[family].append(_Features(record, stop, areas))
     _keep_unique_events(records, families.values())
     return families
 

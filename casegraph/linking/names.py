@@ -82,6 +82,26 @@ def name_key(name: str, stop: frozenset[str] = frozenset()) -> str:
                                   if t not in GENERIC_WORDS and t not in stop and not _CODE_WORD.match(t)))
 
 
+_LINKING_WORDS = frozenset("a an and the of in at on near by around to from".split())
+
+
+def descriptive_key(name: str, stop: frozenset[str] = frozenset()) -> str:
+    """For a place named only by what it is, the words that say what: a town has one bus station
+    or high street, so "the bus station" identifies there (the area is compared as the area).
+    Articles, linking words and area names dropped. "" for a coded name ("House K", "Flat 3") and
+    for an indefinite one ("an address in Ambervale"), which say which place they are not.
+
+    >>> descriptive_key("bus station ravensholt", frozenset({"ravensholt"}))
+    'bus station'
+    >>> [descriptive_key(n) for n in ("house a", "flat 3", "an address in ambervale")]
+    ['', '', '']
+    """
+    words = name.split()
+    if not words or words[0] in ("a", "an") or any(_CODE_WORD.match(t) for t in words):
+        return ""
+    return " ".join(dict.fromkeys(t for t in words if t not in _LINKING_WORDS and t not in stop))
+
+
 def is_code_name(name: str) -> bool:
     """True for a pseudonym that only codes a role ("Child M", "YP3", "Adult 2", "Group 1"):
     reviews assign these independently, so two reviews' "Child M" are no evidence of one child.

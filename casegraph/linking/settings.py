@@ -63,6 +63,12 @@ NARROW_BIRTH_MONTHS = 3  # a birth range over at most this many months is blocke
 NEAR_BIRTH_MONTHS = 12  # birth ranges this close without overlapping partly agree (an age a year out)
 FAR_YEARS = 3  # years active further apart than this disagree
 EXPECTED_MATCHES = 1.0  # other records of the same entity expected per record: the prior
+# Places keep their names, so for them the prior is measured (as Splink's
+# estimate_probability_two_random_records_match does from deterministic rules): pairs of records of
+# one kind, in one area, from different reviews, sharing a name, taken to find this share of the
+# true pairs. A town's park or school is in many of its reviews, a person in one or two.
+NAMED_PAIRS_RECALL = 0.7
+JOINT_LINKED = 3  # groups: the rarest shared members (or places) counted together, as independent evidence
 
 
 def _attributes(family: str) -> tuple[str, ...]:
