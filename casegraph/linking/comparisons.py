@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from casegraph.linking.features import _Births, _Features, _Frequencies
+from casegraph.linking.names import spelling_variants
 from casegraph.linking.records import normalise_name
 from casegraph.linking.settings import AGREE, FAR_YEARS, JOINT_LINKED, NEAR_BIRTH_MONTHS
 
@@ -33,6 +34,12 @@ def _one_incident(a: _Features, b: _Features) -> bool:
     its harm type, year, place and other people say, so those are not counted again: one piece of
     evidence, not four (as Splink's levels of one comparison exclude each other)."""
     return bool(a.events) and bool(b.events) and not a.events.isdisjoint(b.events)
+
+
+def _other_first_names(a: _Features, b: _Features) -> bool:
+    """The two records share only initial and surname, and spell out different first names."""
+    return (a.first_name is not None and b.first_name is not None and (a.names & b.names) <= a.initials
+            and not spelling_variants(a.first_name, b.first_name))
 
 
 def _exactly(a: object, b: object):
@@ -60,7 +67,12 @@ class _Comparer:
         return _PARTLY if words and not words[0].isdisjoint(words[1]) else _DISAGREED
 
     def name(self, a: _Features, b: _Features):
-        return self._named("n", a.names, b.names, a, b, (a.words, b.words))
+        """Agree on a shared name; only partly when all they share is initial and surname and both
+        spell out first names that are not spellings of one name ("Owen Rowe" / "Omar Rowe")."""
+        outcome = self._named("n", a.names, b.names, a, b, (a.words, b.words))
+        if outcome[0] == AGREE and _other_first_names(a, b):
+            return _PARTLY
+        return outcome
 
     def linked(self, a: _Features, b: _Features):
         """With `joint_linked` (groups: a group is its members), each further shared member counts
@@ -142,6 +154,8 @@ class _Comparer:
             if not mine or not theirs:
                 return ""
             same = mine & theirs
+            if attribute == "name" and same and _other_first_names(a, b):
+                return f"{sorted(same)[0]!r}, but first names {a.first_name!r} / {b.first_name!r}"
             if same and attribute == "linked" and self.joint_linked and len(same) > 1:
                 shares = self._linked_shares(a, b)
                 return "both " + ", ".join(f"{name!r} ({share:.2%})" for share, name in shares) + \

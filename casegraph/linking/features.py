@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 
-from casegraph.linking.names import _initial_forms, descriptive_key, kind_family, name_key
+from casegraph.linking.names import _initial_forms, descriptive_key, first_name, kind_family, name_key
 from casegraph.linking.records import PERSON, PLACE, PSEUDONYMOUS_KINDS, LinkRecord, normalise_name
 from casegraph.linking.settings import PRIOR_SHARE, PSEUDO_RECORDS, WIDE_BIRTH_YEARS
 
@@ -26,8 +26,8 @@ from casegraph.linking.settings import PRIOR_SHARE, PSEUDO_RECORDS, WIDE_BIRTH_Y
 class _Features:
     """What one record is compared on, worked out once (slots: there may be 100,000 of them)."""
 
-    __slots__ = ("record", "review", "kind", "names", "words", "gender", "birth", "area", "years", "harms",
-                 "linked", "linked_words", "events", "born_years")
+    __slots__ = ("record", "review", "kind", "names", "initials", "first_name", "words", "gender", "birth", "area",
+                 "years", "harms", "linked", "linked_words", "events", "born_years")
 
     def __init__(self, record: LinkRecord, stop: frozenset[str], areas: frozenset[str] = frozenset()):
         self.record = record
@@ -38,7 +38,9 @@ class _Features:
         if not keys and record.root == PLACE:  # "the bus station, Ravensholt": a town has few
             keys = frozenset(filter(None, (descriptive_key(normalise_name(n), stop) for n in names)))
         self.words = frozenset(w for n in keys for w in n.split())
-        self.names = keys | _initial_forms(record) if record.root == PERSON else keys
+        self.initials = _initial_forms(record) if record.root == PERSON else frozenset()
+        self.first_name = first_name(record) if self.initials else None
+        self.names = keys | self.initials
         self.gender = record.gender if record.gender != "unknown" else None
         self.birth = record.birth_months
         self.born_years = _birth_years(self)

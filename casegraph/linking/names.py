@@ -116,9 +116,36 @@ def _initial_forms(record: LinkRecord) -> frozenset[str]:
     """A person's name as initial and surname ("j lowe" for "Jamal Lowe", "J. Lowe" or "Jamaal
     Lowe"): two reviews often spell a first name differently or give only its initial. Only for
     names a review gives as a person's own (not pseudonyms of PSEUDONYMOUS_KINDS, not "Mr C")."""
+    words = _own_name_words(record)
+    return frozenset({f"{words[0][0]} {words[-1]}"}) if words else frozenset()
+
+
+def first_name(record: LinkRecord) -> str | None:
+    """The first name a record spells out ("jamal" of "Jamal Lowe"; none of "J. Lowe")."""
+    words = _own_name_words(record)
+    return words[0] if words and len(words[0]) > 1 else None
+
+
+def _own_name_words(record: LinkRecord) -> list[str]:
+    """The normalised words of a name a review gives as a person's own, at least a first name and
+    a surname; [] for pseudonyms, role codes and single names."""
     if record.kind in PSEUDONYMOUS_KINDS:
-        return frozenset()
+        return []
     words = normalise_name(record.label).split()
     if len(words) < 2 or not words[0].isalpha() or words[0] in GENERIC_WORDS or not name_key(words[-1]):
-        return frozenset()
-    return frozenset({f"{words[0][0]} {words[-1]}"})
+        return []
+    return words
+
+
+def spelling_variants(one: str, other: str) -> bool:
+    """Two first names one person may be written with ("mohammed" / "muhammad", "zak" / "zac",
+    "vicky" / "vikki"): the same Metaphone or NYSIIS key, or Jaro-Winkler similarity of at least
+    0.85. Names said alike but written apart ("reece" / "rhys") are missed.
+
+    >>> spelling_variants("mohammed", "muhammad"), spelling_variants("owen", "omar")
+    (True, False)
+    """
+    import jellyfish
+
+    return (one == other or jellyfish.metaphone(one) == jellyfish.metaphone(other)
+            or jellyfish.nysiis(one) == jellyfish.nysiis(other) or jellyfish.jaro_winkler_similarity(one, other) >= 0.85)

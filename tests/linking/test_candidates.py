@@ -320,6 +320,29 @@ def test_spelling_variants_of_one_name_agree_through_the_initial_form():
     assert "j lowe" in comparer.detail("name", one, other)
 
 
+@pytest.mark.parametrize("one, other, outcome", [
+    ("Owen Rowe", "Omar Rowe", cand.PARTIAL),  # one surname and initial, two first names
+    ("O. Rowe", "Owen Rowe", cand.AGREE),  # an initial says nothing against
+    ("Mohammed Rowe", "Muhammad Rowe", cand.AGREE),  # one name, two spellings
+    ("Vicky Rowe", "Vikki Rowe", cand.AGREE),
+])
+def test_initial_and_surname_agree_unless_both_spell_out_other_first_names(one, other, outcome):
+    first, second = (cand._Features(cand.LinkRecord(iri=i, review=i, kind="unconnected-adult", label=n, names=(n,)),
+                                    frozenset()) for i, n in (("a", one), ("b", other)))
+    comparer = cand._Comparer(cand._Frequencies([first, second]))
+    assert comparer.name(first, second)[0] == outcome
+    if outcome == cand.PARTIAL:
+        assert comparer.detail("name", first, second) == "'o rowe', but first names 'owen' / 'omar'"
+
+
+@given(st.text("abcdehijklmnorsuyz", min_size=2, max_size=8), st.text("abcdehijklmnorsuyz", min_size=2, max_size=8))
+def test_spelling_variants_is_symmetric_and_reflexive(one, other):
+    from casegraph.linking.names import spelling_variants
+
+    assert spelling_variants(one, one)
+    assert spelling_variants(one, other) == spelling_variants(other, one)
+
+
 def _born(iri: str, months: tuple[int, int]) -> "cand._Features":
     record = cand.LinkRecord(iri=iri, review=iri, kind="peer", label=iri, area="Northbridge", birth_months=months)
     return cand._Features(record, frozenset())
