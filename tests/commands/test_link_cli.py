@@ -34,50 +34,12 @@ CARA, CARA_C = R + "link-b-2020/cara", R + "link-c-2021/cara-c"
 FLAT, FLAT_1 = R + "link-a-2019/flat", R + "link-b-2020/flat-1"
 
 
-def _stand_in_matcher() -> types.ModuleType:
-    """The matcher's interface, for as long as casegraph.linking.candidates is not installed."""
-    module = types.ModuleType("casegraph.linking.candidates")
-
-    @dataclasses.dataclass(frozen=True)
-    class Comparison:
-        attribute: str
-        outcome: str
-        weight: float
-        detail: str
-
-    @dataclasses.dataclass(frozen=True)
-    class Candidate:
-        id: str
-        left: str
-        right: str
-        kind: str
-        score: float
-        comparisons: tuple = ()
-        left_review: str = ""
-        right_review: str = ""
-        left_label: str = ""
-        right_label: str = ""
-
-    def candidate_id(left: str, right: str) -> str:
-        import hashlib
-
-        return "c-" + hashlib.sha256("|".join(sorted((left, right))).encode()).hexdigest()[:10]
-
-    module.Comparison, module.Candidate, module.candidate_id = Comparison, Candidate, candidate_id
-    module.DEFAULT_THRESHOLD = 0.5
-    module.find_candidates = lambda records, threshold=0.5, exclude=(), kinds=None: []
-    return module
-
-
 @pytest.fixture
 def matcher(monkeypatch):
-    """The matcher module (the real one if installed), with its output fixed to three candidates
-    above the default threshold and one below; returns them and counts the computations."""
-    try:
-        import casegraph.linking.candidates as module
-    except ImportError:
-        module = _stand_in_matcher()
-        monkeypatch.setitem(sys.modules, "casegraph.linking.candidates", module)
+    """The matcher with its output fixed to three candidates above the default threshold and one
+    below, so these tests test the commands, not the scoring; returns them and counts the
+    computations."""
+    import casegraph.linking.candidates as module
 
     def make(left, right, kind, score, *comparisons):
         values = {"id": module.candidate_id(left, right), "left": left, "right": right, "kind": kind,
@@ -345,7 +307,6 @@ incidents:
 
 def test_with_the_real_matcher(tmp_path):
     """The commands on the real matcher's candidates: one named adult in two invented reviews."""
-    pytest.importorskip("casegraph.linking.candidates")
     for n in (1, 2):
         (tmp_path / f"pair-{n}.yaml").write_text(PAIR_REVIEW.format(n=n), encoding="utf-8")
     store_dir = tmp_path / "store"
