@@ -52,8 +52,9 @@ def _place_families() -> dict[str, str]:
 
 # Words a review uses to say what someone or something is, not who or which: "Child M",
 # "Young Person 4", "Mr C", "Adult 2", "Social Worker 1", "House K", "Group 3", "the park".
-GENERIC_WORDS = frozenset("""
-a an and the of in at on near by around to from s his her their its
+_LINKING_WORDS = frozenset("a an and the of in at on near by around to from".split())
+GENERIC_WORDS = _LINKING_WORDS | frozenset("""
+s his her their its
 child children young person people yp boy girl man woman men women male female adult adults
 mr mrs ms miss dr perpetrator offender victim subject suspect peer peers friend friends associate
 mother father mum dad stepfather stepmother brother sister sibling aunt uncle grandmother
@@ -80,9 +81,6 @@ def name_key(name: str, stop: frozenset[str] = frozenset()) -> str:
     """
     return " ".join(dict.fromkeys(t for t in name.split()
                                   if t not in GENERIC_WORDS and t not in stop and not _CODE_WORD.match(t)))
-
-
-_LINKING_WORDS = frozenset("a an and the of in at on near by around to from".split())
 
 
 def descriptive_key(name: str, stop: frozenset[str] = frozenset()) -> str:
