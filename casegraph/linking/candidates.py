@@ -41,7 +41,7 @@ import math
 import random
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from casegraph.linking.blocking import BLOCKING_RULES, NAME_RULES, _pairs, blocked_pairs, blocking_keys
 from casegraph.linking.comparisons import _cohort, _Comparer
@@ -80,18 +80,20 @@ class _Model:
     """The weights of one family: log2(m/u) per attribute and outcome, and the prior."""
 
     def __init__(self, family: str, features: list[_Features], comparer: _Comparer, rng: random.Random,
-                 named_pairs: Iterable[tuple[int, int]] = ()):
+                 named_pairs: Sequence[tuple[int, int]] = ()):
         self.family = family
         self.comparer = comparer
         self.attributes = _attributes(family)
         self.functions = [getattr(comparer, a) for a in self.attributes]
+        # The prior odds that two records of the family are one entity, used both to weigh the
+        # training pairs that measure m and to score every pair.
+        self.prior_weight = _prior_weight(len(features), _expected_matches(family, features, named_pairs))
         self.u = self._measure_u(features, rng)
         self.m = self._measure_m(features, named_pairs)
         self.weights = [_ordered(ms, us) for ms, us in zip(self.m, self.u)]
-        self.prior_weight = 0.0
         self._plan = [(function, weights, m[AGREE]) for function, weights, m in zip(self.functions, self.weights, self.m)]
 
-    def _measure_m(self, features: list[_Features], named_pairs: Iterable[tuple[int, int]]) -> list[tuple]:
+    def _measure_m(self, features: list[_Features], named_pairs: Sequence[tuple[int, int]]) -> list[tuple]:
         """m of the attributes in MEASURED_M, measured on training pairs: records of different
         reviews in one area sharing a name carried by at most TRAINING_SHARE of the records (a
         handle, a full name). This is how Splink trains m from a blocking rule: an attribute's m
@@ -108,7 +110,7 @@ class _Model:
         if "name" not in self.attributes:
             return priors
         name, m_name = self.comparer.name, _prior_m(self.family, "name")[AGREE]
-        prior = _prior_weight(len(features))
+        prior = self.prior_weight
         if "area" in self.attributes:
             index = self.attributes.index("area")
             prior += math.log2(_prior_m(self.family, "area")[AGREE] / max(self.u[index][AGREE], _FLOOR))
@@ -172,18 +174,15 @@ class _Model:
             out.append(Comparison(attribute, OUTCOMES[outcome], weight, self.comparer.detail(attribute, a, b)))
         return tuple(out)
 
-    def set_prior(self, records: int, expected: float = EXPECTED_MATCHES) -> None:
-        """The prior odds that two records of the family are one entity: `expected` other
-        records of the same entity for each record, among the family's other records."""
-        self.prior_weight = _prior_weight(records, expected)
-
 
 def _prior_weight(records: int, expected: float = EXPECTED_MATCHES) -> float:
+    """log2 of the prior odds that two records of a family are one entity: `expected` other
+    records of the same entity for each record, among the family's other records."""
     prior = min(expected / max(records - 1, 1), 0.5)
     return math.log2(prior / (1 - prior))
 
 
-def _expected_matches(family: str, features: list[_Features], named_pairs: Iterable[tuple[int, int]]) -> float:
+def _expected_matches(family: str, features: list[_Features], named_pairs: Sequence[tuple[int, int]]) -> float:
     """Other records of the same entity per record. For places, measured: the pairs of records of
     one kind and area from different reviews that share a name, taken to be NAMED_PAIRS_RECALL of
     the true pairs (Splink's estimate from deterministic rules), shrunk towards EXPECTED_MATCHES
@@ -295,7 +294,6 @@ def _family_candidates(family: str, features: list[_Features], threshold: float,
     comparer = _Comparer(frequencies, _Births(features), joint_linked=family == "group")
     model = _Model(family, features, comparer, rng, named)
     evidence = array("d", (model.evidence(features[i], features[j]) for i, j in zip(lefts, rights)))
-    model.set_prior(len(features), _expected_matches(family, features, named))
     needed = -math.inf if threshold <= 0 else (math.log2(threshold / (1 - threshold)) if threshold < 1 else math.inf)
     out = []
     for i, j, e in zip(lefts, rights, evidence):
