@@ -33,10 +33,10 @@ class _Features:
         self.record = record
         self.review = record.review
         self.kind = record.kind
-        names = record.aliases if record.kind in PSEUDONYMOUS_KINDS else record.names
-        keys = frozenset(filter(None, (name_key(normalise_name(n), stop) for n in names)))
+        names = [normalise_name(n) for n in (record.aliases if record.kind in PSEUDONYMOUS_KINDS else record.names)]
+        keys = frozenset(filter(None, (name_key(n, stop) for n in names)))
         if not keys and record.root == PLACE:  # "the bus station, Ravensholt": a town has few
-            keys = frozenset(filter(None, (descriptive_key(normalise_name(n), stop) for n in names)))
+            keys = frozenset(filter(None, (descriptive_key(n, stop) for n in names)))
         self.words = frozenset(w for n in keys for w in n.split())
         self.initials = _initial_forms(record) if record.root == PERSON else frozenset()
         self.first_name = first_name(record) if self.initials else None
@@ -60,9 +60,9 @@ class _Features:
 
 
 def _named_area(names: Iterable[str], areas: frozenset[str]) -> str | None:
-    """The one area a place's names name ("Elmwood Park in Ambervale", "Ravensholt bus
-    station"), if exactly one: a review often names a place in a neighbouring town."""
-    found = {area for name in names for area in areas if f" {area} " in f" {normalise_name(name)} "}
+    """The one area a place's normalised names name ("elmwood park in ambervale", "ravensholt
+    bus station"), if exactly one: a review often names a place in a neighbouring town."""
+    found = {area for name in names for area in areas if f" {area} " in f" {name} "}
     return found.pop() if len(found) == 1 else None
 
 
