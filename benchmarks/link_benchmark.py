@@ -275,6 +275,7 @@ def taught_by_truth(work: Path, truth: dict[str, str]) -> None:
     shares) it is what a classifier trained on the truth would do on pairs it has not seen."""
     from casegraph.linking.candidates import (AGREE, _attributes, _Births, _Comparer, _families, _Frequencies,
                                               _pairs)
+    from casegraph.linking.quality import true_pair_count
 
     pairs, true_pairs = Counter(), Counter()  # (family, vector, half) -> blocked pairs, true pairs
     for family, features in _families(_read_records(work), PEOPLE).items():
@@ -291,7 +292,7 @@ def taught_by_truth(work: Path, truth: dict[str, str]) -> None:
             key = (family, tuple(vector), zlib.crc32(min(a.record.iri, b.record.iri).encode()) & 1)
             pairs[key] += 1
             true_pairs[key] += same
-    total = sum(n * (n - 1) // 2 for n in Counter(e for iri, e in truth.items()).values() if n > 1)
+    total = true_pair_count(truth)
 
     def recall(ranked: list[tuple[float, int, int]]) -> float:
         found = proposed = best = 0
@@ -325,23 +326,12 @@ def _child(tool: str, work: Path) -> dict:
     return result
 
 
-def _quality(result: dict, truth: dict[str, str], people: list[str]) -> list[tuple]:
+def _candidates(result: dict) -> list:
+    """A tool's (left, right, score) pairs as candidates, for casegraph.linking.quality."""
     from casegraph.linking.candidates import Candidate
-    from casegraph.linking.quality import precision_recall
 
-    candidates = [Candidate(id="", left=left, right=right, kind="", score=score, comparisons=())
-                  for left, right, score in result["pairs"]]
-    return precision_recall(candidates, truth, THRESHOLDS, records=people)
-
-
-def _best(result: dict, truth: dict[str, str], people: list[str]) -> tuple | None:
-    """The most recall any threshold gives at precision >= PRECISION_GOAL (`lowest_threshold`)."""
-    from casegraph.linking.candidates import Candidate
-    from casegraph.linking.quality import lowest_threshold
-
-    candidates = [Candidate(id="", left=left, right=right, kind="", score=score, comparisons=())
-                  for left, right, score in result["pairs"]]
-    return lowest_threshold(candidates, truth, PRECISION_GOAL, records=people)
+    return [Candidate(id="", left=left, right=right, kind="", score=score, comparisons=())
+            for left, right, score in result["pairs"]]
 
 
 def _clusters(result: dict, truth: dict[str, str], people: list[str], threshold: float) -> tuple[int, float, float]:
@@ -382,7 +372,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     prepare(work, args.reviews, args.seed)
     from casegraph.linking.candidates import DEFAULT_THRESHOLD
-    from casegraph.linking.quality import read_ground_truth, read_truth_kinds, true_pair_count
+    from casegraph.linking.quality import (lowest_threshold, precision_recall, read_ground_truth, read_truth_kinds,
+                                           true_pair_count)
 
     truth = read_ground_truth(work / "corpus" / "ground-truth.csv")
     kinds = read_truth_kinds(work / "corpus" / "ground-truth.csv")
@@ -394,15 +385,16 @@ def main() -> None:
           f"person records, {true_pair_count(truth, people):,} true pairs among them\n")
     print("| tool | read records s | match s | total s | peak MB | candidates | precision | recall |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    quality = {tool: _quality(result, truth, people) for tool, result in results.items()}
+    proposed_by = {tool: _candidates(result) for tool, result in results.items()}
+    quality = {tool: precision_recall(proposed_by[tool], truth, THRESHOLDS, records=people) for tool in results}
     for tool, result in results.items():
         row = next(r for r in quality[tool] if r[0] == DEFAULT_THRESHOLD)
         proposed = sum(1 for *_, score in result["pairs"] if score >= DEFAULT_THRESHOLD)
         print(f"| {tool} (p >= {DEFAULT_THRESHOLD}) | {result['read_s']:.1f} | {result['match_s']:.1f} | "
               f"{result['read_s'] + result['match_s']:.1f} | {result['peak_mb']:.0f} | {proposed:,} | "
               f"{row[1]:.3f} | {row[2]:.4f} |")
-    for tool, result in results.items():
-        best = _best(result, truth, people)
+    for tool in results:
+        best = lowest_threshold(proposed_by[tool], truth, PRECISION_GOAL, records=people)
         if best:
             print(f"| {tool} (lowest threshold with precision >= {PRECISION_GOAL}: {best[0]:.3f}) | | | | | "
                   f"{best[3] + best[4]:,} | {best[1]:.3f} | {best[2]:.4f} |")
