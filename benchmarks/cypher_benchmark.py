@@ -100,7 +100,8 @@ def subset(view: PropertyGraph, reviews: int) -> PropertyGraph:
 
 
 def measure_neo4j(view: PropertyGraph, naive_reviews: int) -> list[tuple[str, int, int, float]]:
-    from casegraph.push_neo4j import Neo4jSettings, connect, push_view, push_view_naively
+    from casegraph.exchange.neo4j_push import push_view, push_view_naively
+    from casegraph.graph.cypher.neo4j import Neo4jSettings, connect
 
     settings = Neo4jSettings.from_env()
     rows = []

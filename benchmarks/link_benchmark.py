@@ -92,12 +92,12 @@ def run_casegraph(work: Path) -> dict:
 def _splink_rows(records) -> list[dict]:
     """One row per person record: casegraph's features (the same names, initial forms, linked
     names, birth months and blocking keys), as Splink columns."""
-    from casegraph.linking.candidates import (BLOCKING_RULES, MAX_BLOCK, _Features, _keep_unique_events, _stop_words,
+    from casegraph.linking.candidates import (BLOCKING_RULES, MAX_BLOCK, Features, keep_unique_events, stop_words,
                                               blocking_keys, kind_family)
 
-    stop = _stop_words(records)
-    features = [_Features(r, stop) for r in records if kind_family(r) in PEOPLE]
-    _keep_unique_events(records, [features])
+    stop = stop_words(records)
+    features = [Features(r, stop) for r in records if kind_family(r) in PEOPLE]
+    keep_unique_events(records, [features])
     rows = []
     for f in features:
         r, family = f.record, kind_family(f.record)
@@ -273,15 +273,15 @@ def taught_by_truth(work: Path, truth: dict[str, str]) -> None:
     best first by the share of their pairs that are one entity. In-sample this is an upper bound
     (a vector seen once is "certain"); two-fold (each half's pairs ranked by the other half's
     shares) it is what a classifier trained on the truth would do on pairs it has not seen."""
-    from casegraph.linking.candidates import (AGREE, _attributes, _Births, _Comparer, _families, _Frequencies,
-                                              _pairs)
+    from casegraph.linking.candidates import (AGREE, attributes_of, Births, Comparer, feature_families, Frequencies,
+                                              rule_pairs)
     from casegraph.linking.quality import true_pair_count
 
     pairs, true_pairs = Counter(), Counter()  # (family, vector, half) -> blocked pairs, true pairs
-    for family, features in _families(_read_records(work), PEOPLE).items():
-        comparer = _Comparer(_Frequencies(features), _Births(features))
-        functions = [getattr(comparer, a) for a in _attributes(family)]
-        for i, j, _ in _pairs(features):
+    for family, features in feature_families(_read_records(work), PEOPLE).items():
+        comparer = Comparer(Frequencies(features), Births(features))
+        functions = [getattr(comparer, a) for a in attributes_of(family)]
+        for i, j, _ in rule_pairs(features):
             a, b = features[i], features[j]
             vector = []
             for function in functions:
@@ -337,7 +337,7 @@ def _candidates(result: dict) -> list:
 def _clusters(result: dict, truth: dict[str, str], people: list[str], threshold: float) -> tuple[int, float, float]:
     """(pairs, precision, recall) of the pairs within the connected components of the candidates
     at `threshold`: counted per component and entity, never listed (a long chain is many pairs)."""
-    from casegraph.linking.entities import smallest_in_group
+    from casegraph.analysis.entities import smallest_in_group
     from casegraph.linking.quality import true_pair_count
 
     considered = set(people)

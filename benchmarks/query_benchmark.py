@@ -36,8 +36,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from casegraph.graph.store import DATABASE_DIR, ReviewStore
-from casegraph.loaders.convert import review_iri
-from casegraph.ontology import PREFIXES
+from casegraph.ontology import PREFIXES, review_iri
 from casegraph.queries import expand_hops, saved_queries
 from casegraph.queries.sparql import bind, run_sparql, run_update
 

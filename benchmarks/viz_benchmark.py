@@ -119,7 +119,7 @@ PYVIS_READY = ("() => { const bar = document.getElementById('loadingBar');"
 
 def screenshot(browser, out: Path) -> None:
     """The cross-review view of the bundled examples with the tests/data/links reviews and their links."""
-    from casegraph.loading import load_paths
+    from casegraph.graph.loading import load_paths
     from casegraph.queries.sparql import run_update
 
     root = Path(__file__).resolve().parent.parent

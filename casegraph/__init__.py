@@ -2,7 +2,7 @@
 
 The library is usable without the command line:
 
-    from casegraph.loading import load_paths, validate_paths
+    from casegraph.graph.loading import load_paths, validate_paths
     from casegraph.graph.store import ReviewStore
 """
 from casegraph.errors import CasegraphError

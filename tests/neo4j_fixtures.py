@@ -70,7 +70,7 @@ def load_view(paths: list[Path], store_path: Path):
     """Load review files into a store and return its property-graph view."""
     from casegraph.graph.store import ReviewStore
     from casegraph.graph.view import build_view
-    from casegraph.loading import load_paths
+    from casegraph.graph.loading import load_paths
 
     report = load_paths(paths, store_path)
     assert not report.failed, [str(r.error) for r in report.failed]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli import _interactive, format_option, handles_errors, store_option
+from casegraph.commands.common import interactive, format_option, handles_errors, store_option
 from casegraph.ontology import short_id
 
 
@@ -86,7 +86,7 @@ def candidates(store, threshold, kinds, limit, refresh, fmt):
              ", ".join(x.attribute for x in c.comparisons if x.outcome == "disagree")] for c in found]
     click.echo(render(["id", "kind", "score", "left", "left label", "right", "right label", "agree", "disagree"],
                       rows, fmt))
-    if fmt == "table" and _interactive():
+    if fmt == "table" and interactive():
         click.echo(f"{len(found)} candidate(s); see one with: casegraph link show ID", err=True)
 
 
@@ -198,9 +198,12 @@ def _status(decision) -> str:
 def _decide(verb: str, candidate_id: str, store, note: str, analyst: str | None) -> None:
     from casegraph.graph.store import ReviewStore
     from casegraph.linking import decisions
+    from casegraph.linking.candidate_cache import decidable
 
     with ReviewStore.open(store, write=True) as opened:
-        change = getattr(decisions, verb)(opened, candidate_id, analyst=analyst, note=note)
+        decide = getattr(decisions, verb)
+        target = candidate_id if verb == "undo" else decidable(opened, candidate_id)
+        change = decide(opened, target, analyst=analyst, note=note)
     click.echo(describe(change))
 
 

@@ -1,11 +1,11 @@
-"""`casegraph patterns KIND`: pattern reports across reviews, a thin layer over `casegraph.linking.patterns`."""
+"""`casegraph patterns KIND`: pattern reports across reviews, a thin layer over `casegraph.analysis.patterns`."""
 from __future__ import annotations
 
 import click
 
-from casegraph.cli import _read_view, format_option, handles_errors, store_option
+from casegraph.commands.common import read_view, format_option, handles_errors, store_option
 from casegraph.ontology import short_id
-from casegraph.linking.patterns import KINDS, MEASURES
+from casegraph.analysis.patterns import KINDS, MEASURES
 
 
 @click.command()
@@ -39,7 +39,7 @@ def patterns(kind, people, measure, limit, raw, fmt, store):
 
     Records an analyst linked (casegraph link accept) count as one entity, named by the
     smallest record IRI among them; --raw shows the graph without those links. The exact
-    definitions are in the documentation of casegraph.linking.patterns.
+    definitions are in the documentation of casegraph.analysis.patterns.
 
     \b
     Examples:
@@ -49,10 +49,10 @@ def patterns(kind, people, measure, limit, raw, fmt, store):
       casegraph patterns central --measure betweenness --limit 5 --format csv
       casegraph patterns missed-links --raw --format json
     """
-    from casegraph.linking.patterns import run_report
+    from casegraph.analysis.patterns import run_report
     from casegraph.output import render
 
-    report = run_report(_read_view(store), kind, people=list(people), measure=measure, limit=limit, merged=not raw)
+    report = run_report(read_view(store), kind, people=list(people), measure=measure, limit=limit, merged=not raw)
     rows = report.rows if fmt == "json" else [[_cell(v, fmt == "table") for v in row] for row in report.rows]
     click.echo(render(report.columns, rows, fmt))
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.cli import _query_text, _read_view, handles_errors, store_option
+from casegraph.commands.common import query_text, read_view, handles_errors, store_option
 from casegraph.viz.charts import FORMATS, KINDS
 from casegraph.viz.network import MEASURES
 
@@ -69,7 +69,7 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
     show = {"--review": "review", "--person": "ego", "--cross-review": "cross-review"}.get(
         chosen[0] if chosen else "", "records" if chosen else "whole")
     records = _query_records(store, saved, sparql, cypher, params) if show == "records" else ()
-    view = _read_view(store)
+    view = read_view(store)
     page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,
                         size_by=size_by, merged=not raw, title=title, physics=physics)
     click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} relationships ({page.description}); "
@@ -83,11 +83,11 @@ def _query_records(store, saved, sparql, cypher, params) -> list[str]:
 
     values = parse_param_values(list(params))
     if cypher:
-        from casegraph.cli import _cypher_engine
+        from casegraph.commands.common import cypher_engine
         from casegraph.queries.cypher import run_cypher
 
-        with _cypher_engine(store, False, None, None, None) as engine:
-            result = run_cypher(engine, _query_text(cypher, (".cypher", ".cql")), values)
+        with cypher_engine(store, False, None, None, None) as engine:
+            result = run_cypher(engine, query_text(cypher, (".cypher", ".cql")), values)
         return iris_in(result.rows)
     from casegraph.graph.store import ReviewStore
     from casegraph.queries import saved_query
@@ -95,7 +95,7 @@ def _query_records(store, saved, sparql, cypher, params) -> list[str]:
 
     question = saved_query(saved) if saved else None
     with ReviewStore.open(store) as opened:
-        result = run_sparql(opened, question.text if question else _query_text(sparql), values, saved=question)
+        result = run_sparql(opened, question.text if question else query_text(sparql), values, saved=question)
     return iris_in(result.rows)
 
 

@@ -22,8 +22,7 @@ import pyoxigraph as ox
 
 from casegraph.errors import ReviewNotFound, StoreError
 from casegraph.loaders.base import PreparedReview
-from casegraph.loaders.convert import review_iri
-from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDFS
+from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDFS, review_iri
 
 ONTOLOGY_GRAPH = "https://w3id.org/casegraph/ontology"
 LINKS_GRAPH = "https://w3id.org/casegraph/links"  # analysts' accepted links (owl:sameAs) between records

@@ -9,4 +9,6 @@ reading each pair's matching card (`cards`).
 
 Submodules are imported by name (``from casegraph.linking.candidates import find_candidates``) so
 that importing the package stays cheap.
+
+May import `graph`, `loaders`, `ontology` and the base modules; never `queries` or anything above.
 """

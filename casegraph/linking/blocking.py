@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 
-from casegraph.linking.features import _Features, _families
+from casegraph.linking.features import Features, feature_families
 from casegraph.linking.records import PERSON, LinkRecord
 from casegraph.linking.settings import MAX_BLOCK, NARROW_BIRTH_MONTHS, WIDE_BIRTH_YEARS
 
@@ -26,7 +26,7 @@ BLOCKING_RULES = ("name", "area-name", "linked-name", "linked-birth", "birth-mon
 NAME_RULES = 2  # the first rules, whose pairs share a name
 
 
-def blocking_keys(features: _Features) -> tuple[frozenset, ...]:
+def blocking_keys(features: Features) -> tuple[frozenset, ...]:
     """A record's keys under each of BLOCKING_RULES, in that order.
 
     name: a full identifying name or alias ("jamal lowe", "ashfield" for Ashfield Park);
@@ -55,7 +55,7 @@ def blocking_keys(features: _Features) -> tuple[frozenset, ...]:
             frozenset((f.area, event) for event in f.events))
 
 
-def _pairs(features: list[_Features], rules: int = len(BLOCKING_RULES)) -> Iterator[tuple[int, int, int]]:
+def rule_pairs(features: list[Features], rules: int = len(BLOCKING_RULES)) -> Iterator[tuple[int, int, int]]:
     """Each pair (i < j, rule) of records sharing a key under one of the first `rules` blocking
     rules, once: a pair is yielded under the first rule it shares a key in. Set operations do the work,
     so the Python loop runs once per pair, not once per shared key."""
@@ -96,6 +96,6 @@ def _pairs(features: list[_Features], rules: int = len(BLOCKING_RULES)) -> Itera
 def blocked_pairs(records: Iterable[LinkRecord], *, kinds: Collection[str] | None = None) -> Iterator[tuple[str, str]]:
     """The pairs of record IRIs `find_candidates` compares (each once), for counting and for
     comparing with other tools."""
-    for features in _families(list(records), kinds).values():
-        for i, j, _ in _pairs(features):
+    for features in feature_families(list(records), kinds).values():
+        for i, j, _ in rule_pairs(features):
             yield features[i].record.iri, features[j].record.iri

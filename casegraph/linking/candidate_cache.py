@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casegraph.errors import StoreError
-from casegraph.linking.decisions import DecisionError, UnknownCandidate, _now, _xsd_time, decided_pairs
+from casegraph.linking.decisions import DecisionError, UnknownCandidate, decided_pairs, histories, history_for_id, xsd_datetime
 
 CACHE_DIR = "linking"
 CACHE_FILE = "candidates.json"
@@ -146,6 +146,17 @@ def find_candidate(store, candidate_id: str):
                            f"{threshold:g}{hint} (list them with casegraph link candidates)")
 
 
+def decidable(store, candidate_id: str):
+    """What `decisions.accept` and `reject` take for this id: the id itself when an earlier decision
+    knows the pair, else the cached candidate; UnknownCandidate if neither (nothing changes)."""
+    if history_for_id(histories(store), candidate_id) is not None:
+        return candidate_id
+    try:
+        return find_candidate(store, candidate_id)
+    except UnknownCandidate as error:
+        raise UnknownCandidate(f"{error}; nothing changed") from None
+
+
 @dataclass(frozen=True)
 class _Cache:
     """The cache file as read: its key and threshold, and the candidates still as JSON."""
@@ -191,7 +202,7 @@ class _Cache:
     def write(store, key: str, threshold: float, candidates: list) -> None:
         target = cache_path(store)
         data = {"version": CACHE_VERSION, "key": key, "threshold": threshold,
-                "computed_at": _xsd_time(_now()), "candidates": [_candidate_to_json(c) for c in candidates]}
+                "computed_at": xsd_datetime(), "candidates": [_candidate_to_json(c) for c in candidates]}
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_suffix(f".{os.getpid()}.tmp")

@@ -13,7 +13,7 @@ Where the numbers come from (nothing here reads any ground truth):
   different reviews in one area that share a rare name (a handle, a full name), as Splink trains
   m from a blocking rule; each training pair counts as one entity with the probability its
   prior, name and area give, the rest being taken to look like random pairs (see
-  `_Model._measure_m`). The name's and the area's m are the judgements in `PRIOR_M`, and so is
+  `Model._measure_m`). The name's and the area's m are the judgements in `PRIOR_M`, and so is
   every m of a family with too few training pairs (measured m is shrunk towards them). Not
   fitted by expectation maximisation: on pseudonymous records it finds clusters such as "same
   area and same school" rather than "same person", and calls them matches (tried: precision
@@ -23,11 +23,11 @@ Where the numbers come from (nothing here reads any ground truth):
   not make an outcome look impossible. For every attribute but area itself the pairs are drawn
   within one area, because the pairs blocking proposes share their area far more often than
   random ones. Agreement on a name is term-frequency adjusted, as in Splink: its u is the share
-  of records carrying the rarest name the two share (see `_Frequencies` for which records).
+  of records carrying the rarest name the two share (see `Frequencies` for which records).
 * the prior: `EXPECTED_MATCHES` other records of the same entity per record, a judgement; a
   fitted prior collapses towards "no matches" when records carry as little evidence as
   pseudonymous people do. Places keep their names, so for places it is measured instead, as
-  Splink estimates it from deterministic rules (see `_expected_matches`), and never below that.
+  Splink estimates it from deterministic rules (see `expected_matches`), and never below that.
 
 The parts live in modules of their own, and what other code uses is re-exported from here:
 `names` (kind families, identifying names), `settings` (the judgements and limits), `features`
@@ -43,17 +43,17 @@ from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
-from casegraph.linking.blocking import BLOCKING_RULES, NAME_RULES, _pairs, blocked_pairs, blocking_keys
-from casegraph.linking.comparisons import _cohort, _Comparer
-from casegraph.linking.features import (ALL_AREAS, _Births, _Features, _families, _Frequencies, _keep_unique_events,
-                                        _stop_words)
-from casegraph.linking.names import GENERIC_WORDS, PERSON_FAMILIES, _initial_forms, is_code_name, kind_family, name_key
+from casegraph.linking.blocking import BLOCKING_RULES, NAME_RULES, rule_pairs, blocked_pairs, blocking_keys
+from casegraph.linking.comparisons import birth_cohort, Comparer
+from casegraph.linking.features import (ALL_AREAS, Births, Features, feature_families, Frequencies, keep_unique_events,
+                                        stop_words)
+from casegraph.linking.names import GENERIC_WORDS, PERSON_FAMILIES, initial_forms, is_code_name, kind_family, name_key
 from casegraph.linking.records import LinkRecord, normalise_name
 from casegraph.linking.results import Candidate, Comparison, candidate_id
 from casegraph.linking.settings import (AGREE, ATTRIBUTES, DISAGREE, EXPECTED_MATCHES, FAR_YEARS, MAX_BLOCK, MEASURED_M,
                                         MISSING, NAMED_PAIRS_RECALL, NARROW_BIRTH_MONTHS, NEAR_BIRTH_MONTHS, OUTCOMES, PARTIAL, PRIOR_M,
                                         PRIOR_SHARE, PRIOR_U, PSEUDO_PAIRS, PSEUDO_RECORDS, RANDOM_PAIRS,
-                                        TRAINING_SHARE, WIDE_BIRTH_YEARS, _attributes, _prior_m)
+                                        TRAINING_SHARE, WIDE_BIRTH_YEARS, attributes_of, judged_m)
 
 # What the CLI, the benchmarks and the tests import from here, wherever it is defined now.
 __all__ = [
@@ -67,8 +67,8 @@ __all__ = [
     # features and blocking
     "ALL_AREAS", "BLOCKING_RULES", "NAME_RULES", "blocking_keys",
     # internals the tests and benchmarks reach into
-    "_Births", "_Comparer", "_Features", "_Frequencies", "_Model", "_attributes", "_cohort", "_families",
-    "_initial_forms", "_keep_unique_events", "_pairs", "_prior_m", "_stop_words",
+    "Births", "Comparer", "Features", "Frequencies", "Model", "attributes_of", "birth_cohort", "feature_families",
+    "initial_forms", "keep_unique_events", "rule_pairs", "judged_m", "stop_words",
 ]
 
 DEFAULT_THRESHOLD = 0.9
@@ -76,24 +76,24 @@ DEFAULT_THRESHOLD = 0.9
 
 # -- the model ---------------------------------------------------------------------------------
 
-class _Model:
+class Model:
     """The weights of one family: log2(m/u) per attribute and outcome, and the prior."""
 
-    def __init__(self, family: str, features: list[_Features], comparer: _Comparer, rng: random.Random,
+    def __init__(self, family: str, features: list[Features], comparer: Comparer, rng: random.Random,
                  named_pairs: Sequence[tuple[int, int]] = ()):
         self.family = family
         self.comparer = comparer
-        self.attributes = _attributes(family)
+        self.attributes = attributes_of(family)
         self.functions = [getattr(comparer, a) for a in self.attributes]
         # The prior odds that two records of the family are one entity, used both to weigh the
         # training pairs that measure m and to score every pair.
-        self.prior_weight = _prior_weight(len(features), _expected_matches(family, features, named_pairs))
+        self.prior_weight = _prior_weight(len(features), expected_matches(family, features, named_pairs))
         self.u = self._measure_u(features, rng)
         self.m = self._measure_m(features, named_pairs)
-        self.weights = [_ordered(ms, us) for ms, us in zip(self.m, self.u)]
+        self.weights = [ordered_weights(ms, us) for ms, us in zip(self.m, self.u)]
         self._plan = [(function, weights, m[AGREE]) for function, weights, m in zip(self.functions, self.weights, self.m)]
 
-    def _measure_m(self, features: list[_Features], named_pairs: Sequence[tuple[int, int]]) -> list[tuple]:
+    def _measure_m(self, features: list[Features], named_pairs: Sequence[tuple[int, int]]) -> list[tuple]:
         """m of the attributes in MEASURED_M, measured on training pairs: records of different
         reviews in one area sharing a name carried by at most TRAINING_SHARE of the records (a
         handle, a full name). This is how Splink trains m from a blocking rule: an attribute's m
@@ -106,14 +106,14 @@ class _Model:
         others are taken to look like random pairs of the area (u), so their outcomes are taken
         out of the counts before they are read as m. Shrunk towards PRIOR_M by PSEUDO_PAIRS, so
         few training pairs change little."""
-        priors = [_prior_m(self.family, a) for a in self.attributes]
+        priors = [judged_m(self.family, a) for a in self.attributes]
         if "name" not in self.attributes:
             return priors
-        name, m_name = self.comparer.name, _prior_m(self.family, "name")[AGREE]
+        name, m_name = self.comparer.name, judged_m(self.family, "name")[AGREE]
         prior = self.prior_weight
         if "area" in self.attributes:
             index = self.attributes.index("area")
-            prior += math.log2(_prior_m(self.family, "area")[AGREE] / max(self.u[index][AGREE], _FLOOR))
+            prior += math.log2(judged_m(self.family, "area")[AGREE] / max(self.u[index][AGREE], M_FLOOR))
         training = []
         for i, j in named_pairs:
             a, b = features[i], features[j]
@@ -137,7 +137,7 @@ class _Model:
             rows.append(tuple((count + PSEUDO_PAIRS * p) / (total + PSEUDO_PAIRS) for count, p in zip(counts, prior_m)))
         return rows
 
-    def _measure_u(self, features: list[_Features], rng: random.Random) -> list[list[float]]:
+    def _measure_u(self, features: list[Features], rng: random.Random) -> list[list[float]]:
         """Outcome shares among pairs of records from different reviews (all pairs of a small
         family, RANDOM_PAIRS random ones of a large one): for area, any two records of the family;
         for the rest, two records of the same area. Shrunk towards PRIOR_U by PSEUDO_PAIRS, so a
@@ -154,7 +154,7 @@ class _Model:
             rows.append([(count + PSEUDO_PAIRS * p) / (total + PSEUDO_PAIRS) for count, p in zip(counts, prior)])
         return rows
 
-    def evidence(self, a: _Features, b: _Features) -> float:
+    def evidence(self, a: Features, b: Features) -> float:
         """The sum of the comparisons' weights (without the prior)."""
         total = 0.0
         for function, weights, m_agree in self._plan:
@@ -163,7 +163,7 @@ class _Model:
                 total += weights[outcome] if share is None else _adjusted(m_agree, share, weights)
         return total
 
-    def explain(self, a: _Features, b: _Features) -> tuple[Comparison, ...]:
+    def explain(self, a: Features, b: Features) -> tuple[Comparison, ...]:
         out = []
         for attribute, (function, weights, m_agree) in zip(self.attributes, self._plan):
             outcome, share = function(a, b)
@@ -182,7 +182,7 @@ def _prior_weight(records: int, expected: float = EXPECTED_MATCHES) -> float:
     return math.log2(prior / (1 - prior))
 
 
-def _expected_matches(family: str, features: list[_Features], named_pairs: Sequence[tuple[int, int]]) -> float:
+def expected_matches(family: str, features: list[Features], named_pairs: Sequence[tuple[int, int]]) -> float:
     """Other records of the same entity per record. For places, measured: the pairs of records of
     one kind and area from different reviews that share a name, taken to be NAMED_PAIRS_RECALL of
     the true pairs (Splink's estimate from deterministic rules), shrunk towards EXPECTED_MATCHES
@@ -198,7 +198,7 @@ def _expected_matches(family: str, features: list[_Features], named_pairs: Seque
     return max(EXPECTED_MATCHES, measured)
 
 
-def _ordered(m: tuple[float, float, float], u: tuple[float, float, float]) -> list[float]:
+def ordered_weights(m: tuple[float, float, float], u: tuple[float, float, float]) -> list[float]:
     """log2(m / u) of each outcome, such that partly agreeing never counts more than agreeing nor
     disagreeing more than partly agreeing (of the outcomes an attribute can have: m > 0). With u
     measured on few records, or an outcome that almost never happens between different entities
@@ -209,7 +209,7 @@ def _ordered(m: tuple[float, float, float], u: tuple[float, float, float]) -> li
         return math.log2(mass / chance)
 
     # floored before pooling, so a pooled ratio (a mediant) lies between the ratios it pools
-    blocks = [([o], max(m[o], _FLOOR), max(u[o], _FLOOR)) for o in (DISAGREE, PARTIAL, AGREE) if m[o] > 0]
+    blocks = [([o], max(m[o], M_FLOOR), max(u[o], M_FLOOR)) for o in (DISAGREE, PARTIAL, AGREE) if m[o] > 0]
     index = 0  # weakest first
     while index < len(blocks) - 1:
         (low, m_low, u_low), (high, m_high, u_high) = blocks[index], blocks[index + 1]
@@ -218,7 +218,7 @@ def _ordered(m: tuple[float, float, float], u: tuple[float, float, float]) -> li
             index = max(index - 1, 0)
         else:
             index += 1
-    weights = [weight(max(mass, _FLOOR), max(chance, _FLOOR)) for mass, chance in zip(m, u)]
+    weights = [weight(max(mass, M_FLOOR), max(chance, M_FLOOR)) for mass, chance in zip(m, u)]
     for outcomes, mass, chance in blocks:
         for outcome in outcomes:
             weights[outcome] = weight(mass, chance)
@@ -231,13 +231,13 @@ def _adjusted(m_agree: float, share: float, weights: list[float]) -> float:
     return max(math.log2(m_agree / share), weights[PARTIAL])
 
 
-def _u_pairs(features: list[_Features], rng: random.Random) -> tuple[list, list]:
+def _u_pairs(features: list[Features], rng: random.Random) -> tuple[list, list]:
     """Pairs of records from different reviews to measure u on: (any two, two of one area)."""
     n = len(features)
     if n * (n - 1) // 2 <= RANDOM_PAIRS:
         anywhere = [(a, b) for i, a in enumerate(features) for b in features[i + 1:] if a.review != b.review]
         return anywhere, [(a, b) for a, b in anywhere if a.area == b.area]
-    by_area: dict[object, list[_Features]] = defaultdict(list)
+    by_area: dict[object, list[Features]] = defaultdict(list)
     for f in features:
         by_area[f.area].append(f)
     anywhere, nearby = [], []
@@ -250,7 +250,7 @@ def _u_pairs(features: list[_Features], rng: random.Random) -> tuple[list, list]
     return anywhere, nearby
 
 
-_FLOOR = 1e-3  # m of an outcome judged impossible: still possible (a typo must not veto a match)
+M_FLOOR = 1e-3  # m of an outcome judged impossible: still possible (a typo must not veto a match)
 
 
 def probability(weight: float) -> float:
@@ -273,7 +273,7 @@ def find_candidates(records: Iterable[LinkRecord], *, threshold: float = DEFAULT
     kinds ("peer", "park") or families ("young-person", "adult", "group", "place",
     "place:public-space") to compare; default all. seed: for the random pairs that measure u.
     """
-    families = _families(list(records), kinds)
+    families = feature_families(list(records), kinds)
     excluded = {frozenset(pair) for pair in exclude}
     found: list[Candidate] = []
     for family in sorted(families):
@@ -282,17 +282,17 @@ def find_candidates(records: Iterable[LinkRecord], *, threshold: float = DEFAULT
     return found
 
 
-def _family_candidates(family: str, features: list[_Features], threshold: float, excluded,
+def _family_candidates(family: str, features: list[Features], threshold: float, excluded,
                        rng: random.Random) -> list[Candidate]:
-    frequencies = _Frequencies(features, local_names=family == "group")
+    frequencies = Frequencies(features, local_names=family == "group")
     lefts, rights, named = array("i"), array("i"), []
-    for i, j, rule in _pairs(features):
+    for i, j, rule in rule_pairs(features):
         lefts.append(i)
         rights.append(j)
         if rule < NAME_RULES:
             named.append((i, j))
-    comparer = _Comparer(frequencies, _Births(features), joint_linked=family == "group")
-    model = _Model(family, features, comparer, rng, named)
+    comparer = Comparer(frequencies, Births(features), joint_linked=family == "group")
+    model = Model(family, features, comparer, rng, named)
     evidence = array("d", (model.evidence(features[i], features[j]) for i, j in zip(lefts, rights)))
     needed = -math.inf if threshold <= 0 else (math.log2(threshold / (1 - threshold)) if threshold < 1 else math.inf)
     out = []

@@ -148,11 +148,10 @@ def default_analyst() -> str:
         return "unknown"
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _xsd_time(when: dt.datetime) -> str:
+def xsd_datetime(when: dt.datetime | None = None) -> str:
+    """`when` (default: now) as a canonical UTC xsd:dateTime, as the store gives it back; the one
+    clock of decisions and the candidate cache."""
+    when = when or dt.datetime.now(dt.timezone.utc)
     if when.tzinfo is None:
         raise DecisionError(f"decision time {when.isoformat()} has no time zone; give an aware datetime (UTC)")
     text = when.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
@@ -218,13 +217,14 @@ def histories(store) -> dict[frozenset[str], PairHistory]:
 
 def history(store, candidate_id: str) -> PairHistory:
     """The history of the pair with this candidate id; UnknownCandidate if it was never decided."""
-    found = _history_for_id(histories(store), candidate_id)
+    found = history_for_id(histories(store), candidate_id)
     if found is None:
         raise UnknownCandidate(f"no decision on candidate {candidate_id!r}; see casegraph link list --all")
     return found
 
 
-def _history_for_id(all_histories: dict[frozenset[str], PairHistory], candidate_id: str) -> PairHistory | None:
+def history_for_id(all_histories: dict[frozenset[str], PairHistory], candidate_id: str) -> PairHistory | None:
+    """The history among `all_histories` of the pair with this candidate id, or None."""
     for pair_history in all_histories.values():
         if any(d.candidate_id == candidate_id for d in pair_history.decisions):
             return pair_history
@@ -283,8 +283,8 @@ def explanation_summary(candidate) -> str:
 def accept(store, candidate, *, analyst: str | None = None, note: str = "", when: dt.datetime | None = None) -> Change:
     """Record that the two records of `candidate` are one entity, and link them with owl:sameAs.
 
-    `candidate` is a Candidate (anything with id, left, right, score and comparisons) or a
-    candidate id, found among the pair's earlier decisions or in the cached candidates.
+    `candidate` is a Candidate (anything with id, left, right, score and comparisons) or the id
+    of a pair decided before; `candidate_cache.decidable` gives either for any id.
     """
     return _decide(store, ACCEPTED, candidate, analyst, note, when)
 
@@ -298,7 +298,7 @@ def undo(store, candidate_id: str, *, analyst: str | None = None, note: str = ""
          when: dt.datetime | None = None) -> Change:
     """Revert the pair's latest decision in force, restoring the state before it; recorded too."""
     _require_writable(store)
-    pair_history = _history_for_id(histories(store), candidate_id)
+    pair_history = history_for_id(histories(store), candidate_id)
     if pair_history is None:
         raise NothingToUndo(f"candidate {candidate_id!r} has no decision to undo; nothing changed "
                             "(see casegraph link list)")
@@ -312,7 +312,7 @@ def undo(store, candidate_id: str, *, analyst: str | None = None, note: str = ""
     after = in_force[-2] if len(in_force) > 1 else None
     decision = Decision(
         _decision_iri(candidate_id, len(pair_history.decisions) + 1), candidate_id, target.left, target.right, UNDONE,
-        _analyst(analyst), _xsd_time(when or _now()), note, target.score, target.explanation,
+        _analyst(analyst), xsd_datetime(when), note, target.score, target.explanation,
         pair_history.latest.iri, target.iri)
     return _record(store, decision, target, after)
 
@@ -322,16 +322,11 @@ def _decide(store, verdict: str, candidate, analyst: str | None, note: str, when
     analyst = _analyst(analyst)
     all_histories = histories(store)
     if isinstance(candidate, str):
-        pair_history = _history_for_id(all_histories, candidate)
-        if pair_history is not None:
-            target = _target_from_history(pair_history, candidate)
-        else:
-            from casegraph.linking.candidate_cache import find_candidate  # deferred: the cache imports this module
-
-            try:
-                target = _target(find_candidate(store, candidate))
-            except UnknownCandidate as error:
-                raise UnknownCandidate(f"{error}; nothing changed") from None
+        pair_history = history_for_id(all_histories, candidate)
+        if pair_history is None:
+            raise UnknownCandidate(f"no decision on candidate {candidate!r} to go on; pass the Candidate itself "
+                                   "(candidate_cache.decidable finds it by id); nothing changed")
+        target = _target_from_history(pair_history, candidate)
     else:
         target = _target(candidate)
         pair_history = all_histories.get(frozenset((target.left, target.right)))
@@ -343,7 +338,7 @@ def _decide(store, verdict: str, candidate, analyst: str | None, note: str, when
     number = len(pair_history.decisions) + 1 if pair_history else 1
     decision = Decision(
         _decision_iri(target.candidate_id, number), target.candidate_id, target.left, target.right, verdict, analyst,
-        _xsd_time(when or _now()), note, target.score, target.explanation,
+        xsd_datetime(when), note, target.score, target.explanation,
         pair_history.latest.iri if pair_history else None)
     return _record(store, decision, before, decision)
 

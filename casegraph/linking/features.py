@@ -1,7 +1,7 @@
-"""What each record is compared on (`_Features`), and how common what it carries is.
+"""What each record is compared on (`Features`), and how common what it carries is.
 
-`_Frequencies` gives the u of agreeing on a name, a linked name or an incident (term-frequency
-adjusted, as in Splink), `_Births` the u of agreeing on birth; `_families` works out the features
+`Frequencies` gives the u of agreeing on a name, a linked name or an incident (term-frequency
+adjusted, as in Splink), `Births` the u of agreeing on birth; `feature_families` works out the features
 of every record, family by family.
 
 A linked name or a shared incident is counted among the area's records born in the years both
@@ -16,14 +16,14 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 
-from casegraph.linking.names import _initial_forms, descriptive_key, first_name, kind_family, name_key
+from casegraph.linking.names import initial_forms, descriptive_key, first_name, kind_family, name_key
 from casegraph.linking.records import PERSON, PLACE, PSEUDONYMOUS_KINDS, LinkRecord, normalise_name
 from casegraph.linking.settings import PRIOR_SHARE, PSEUDO_RECORDS, WIDE_BIRTH_YEARS
 
 
 # -- features ----------------------------------------------------------------------------------
 
-class _Features:
+class Features:
     """What one record is compared on, worked out once (slots: there may be 100,000 of them)."""
 
     __slots__ = ("record", "review", "kind", "names", "initials", "first_name", "words", "gender", "birth", "area",
@@ -38,7 +38,7 @@ class _Features:
         if not keys and record.root == PLACE:  # "the bus station, Ravensholt": a town has few
             keys = frozenset(filter(None, (descriptive_key(n, stop) for n in names)))
         self.words = frozenset(w for n in keys for w in n.split())
-        self.initials = _initial_forms(record) if record.root == PERSON else frozenset()
+        self.initials = initial_forms(record) if record.root == PERSON else frozenset()
         self.first_name = first_name(record) if self.initials else None
         self.names = keys | self.initials
         self.gender = record.gender if record.gender != "unknown" else None
@@ -66,7 +66,7 @@ def _named_area(names: Iterable[str], areas: frozenset[str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _birth_years(f: _Features) -> range:
+def _birth_years(f: Features) -> range:
     """The years a record may have been born in, when a person's birth is known to within
     WIDE_BIRTH_YEARS years; else none (worked out once per record, as `born_years`)."""
     if f.record.birth_years is None or f.record.root != PERSON:
@@ -75,7 +75,7 @@ def _birth_years(f: _Features) -> range:
     return years if len(years) <= WIDE_BIRTH_YEARS else range(0)
 
 
-class _Frequencies:
+class Frequencies:
     """How common each identifying name is: the u of a term-frequency adjusted agreement.
 
     A person's or place's own name ("n") is counted among the records of *other* areas than the
@@ -87,7 +87,7 @@ class _Frequencies:
     groups in one town may share one. With a single area, every name is counted locally.
     """
 
-    def __init__(self, features: list[_Features], local_names: bool = False):
+    def __init__(self, features: list[Features], local_names: bool = False):
         self.local_names = local_names
         self.counts: Counter = Counter()  # (area, field, name) and (ALL_AREAS, field, name): records
         self.totals: Counter = Counter()  # (area, field) and (ALL_AREAS, field): records with any such name
@@ -140,13 +140,13 @@ def _shrunk(count: int, total: int) -> float:
 ALL_AREAS = "\0all"  # the key of the family-wide counts
 
 
-class _Births:
+class Births:
     """How many records of each area a range of birth months fits: the u of agreeing on birth.
 
     Counted in the pair's own area(s), the two records left out, and shrunk like a name's share.
     """
 
-    def __init__(self, features: Iterable[_Features]):
+    def __init__(self, features: Iterable[Features]):
         starts: dict[object, list[int]] = defaultdict(list)
         ends: dict[object, list[int]] = defaultdict(list)
         for f in features:
@@ -181,7 +181,7 @@ def _area_names(records: list[LinkRecord]) -> frozenset[str]:
     return frozenset(normalise_name(a) for r in records for a in (r.area, r.review_area) if a)
 
 
-def _stop_words(records: list[LinkRecord]) -> frozenset[str]:
+def stop_words(records: list[LinkRecord]) -> frozenset[str]:
     """Area names: compared as areas, so never also as words of a name."""
     return frozenset(word for area in _area_names(records) for word in area.split())
 
@@ -190,18 +190,18 @@ def _selected(record: LinkRecord, family: str, kinds: Collection[str] | None) ->
     return kinds is None or record.kind in kinds or family in kinds or family.split(":")[0] in kinds
 
 
-def _families(records: list[LinkRecord], kinds: Collection[str] | None) -> dict[str, list[_Features]]:
-    stop, areas = _stop_words(records), _area_names(records)
-    families: dict[str, list[_Features]] = defaultdict(list)
+def feature_families(records: list[LinkRecord], kinds: Collection[str] | None) -> dict[str, list[Features]]:
+    stop, areas = stop_words(records), _area_names(records)
+    families: dict[str, list[Features]] = defaultdict(list)
     for record in records:
         family = kind_family(record)
         if _selected(record, family, kinds):
-            families[family].append(_Features(record, stop, areas))
-    _keep_unique_events(records, families.values())
+            families[family].append(Features(record, stop, areas))
+    keep_unique_events(records, families.values())
     return families
 
 
-def _keep_unique_events(records: list[LinkRecord], families: Iterable[list[_Features]]) -> None:
+def keep_unique_events(records: list[LinkRecord], families: Iterable[list[Features]]) -> None:
     """Keep, of each record's incidents, those in which its review has no other record of the
     same role, harm type and month: two children harmed together are both victims of it, and the
     incident cannot say which of them another review's victim is."""

@@ -5,7 +5,7 @@ a peer in another review), every group with every group, places by their top-lev
 `name_key` keeps the words of a name that may identify, dropping those a review uses only to
 describe ("Child M", "Young Person 4", "the park"); `is_code_name` tells a pseudonym that only
 codes a role from a name. A person's real name is also compared as initial and surname, for
-spellings (`_initial_forms`).
+spellings (`initial_forms`).
 """
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ def is_code_name(name: str) -> bool:
     return not name_key(name)
 
 
-def _initial_forms(record: LinkRecord) -> frozenset[str]:
+def initial_forms(record: LinkRecord) -> frozenset[str]:
     """A person's name as initial and surname ("j lowe" for "Jamal Lowe", "J. Lowe" or "Jamaal
     Lowe"): two reviews often spell a first name differently or give only its initial. Only for
     names a review gives as a person's own (not pseudonyms of PSEUDONYMOUS_KINDS, not "Mr C")."""

@@ -56,7 +56,7 @@ PRIOR_SHARE = 0.05  # a name's share of records before any are counted, shrunk i
 PSEUDO_RECORDS = 20
 RANDOM_PAIRS = 20_000  # pairs drawn per family to measure u (all pairs when there are fewer)
 MAX_BLOCK = 50  # records sharing one blocking key; beyond this the key is too common to block on
-TRAINING_SHARE = 0.001  # pairs sharing a name this rare, in one area, train m (see `_Model._measure_m`)
+TRAINING_SHARE = 0.001  # pairs sharing a name this rare, in one area, train m (see `Model._measure_m`)
 MEASURED_M = ("kind", "gender", "birth", "years", "harm", "linked", "agency", "relation", "incident")
 WIDE_BIRTH_YEARS = 3  # a birth range over more years than this is not blocked on by year
 NARROW_BIRTH_MONTHS = 3  # a birth range over at most this many months is blocked on by month
@@ -71,11 +71,11 @@ NAMED_PAIRS_RECALL = 0.7
 JOINT_LINKED = 3  # groups: the rarest shared members (or places) counted together, as independent evidence
 
 
-def _attributes(family: str) -> tuple[str, ...]:
+def attributes_of(family: str) -> tuple[str, ...]:
     return ATTRIBUTES.get(family) or ATTRIBUTES[family.split(":")[0]]
 
 
-def _prior_m(family: str, attribute: str) -> tuple[float, float, float]:
+def judged_m(family: str, attribute: str) -> tuple[float, float, float]:
     root = family.split(":")[0]
     if attribute in ("name", "kind") and root in ("place", "group") or attribute == "area" and root == "place":
         return PRIOR_M[f"{root}-{attribute}"]

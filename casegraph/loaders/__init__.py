@@ -1,5 +1,8 @@
 """Loaders turn review files into checked RDF graphs, one loader per input format.
 
+May import `ontology` and the base modules (`errors`, `output`) only: loaders know nothing of
+the store.
+
 >>> sorted(suffix for suffix in LOADERS)[:3]
 ['.json', '.jsonld', '.nq']
 """

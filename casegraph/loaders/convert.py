@@ -8,13 +8,9 @@ import pyoxigraph as ox
 
 from casegraph.loaders.dates import parse_age, parse_partial_date
 from casegraph.loaders.fields import CASE_CLOSURE, EVIDENCE, ITEM_SECTIONS, REVIEW, Field, Section
-from casegraph.ontology import RDF, REVIEW as REVIEW_BASE, XSD, Vocabulary, concept_iri, expand, vocabulary
+from casegraph.ontology import RDF, XSD, Vocabulary, concept_iri, expand, review_iri, vocabulary
 
 DATE_PREFIX = {"when": "date", "born": "born", "age_at": "ageAt"}
-
-
-def review_iri(review_id: str) -> str:
-    return f"{REVIEW_BASE}{review_id}"
 
 
 @functools.cache

@@ -12,9 +12,8 @@ import pyoxigraph as ox
 
 from casegraph.errors import Problem, ReviewFileError
 from casegraph.loaders.base import Loader, ReviewGraph
-from casegraph.loaders.convert import review_iri
+from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, RDF, SHAPES_FILE, review_iri, vocabulary
 from casegraph.loaders.yaml_reader import decode_text
-from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, RDF, SHAPES_FILE, vocabulary
 
 RDF_TYPE = RDF + "type"
 

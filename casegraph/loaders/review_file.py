@@ -6,7 +6,8 @@ from pathlib import Path
 from casegraph.errors import ReviewFileError
 from casegraph.loaders.base import Loader, ReviewGraph
 from casegraph.loaders.checks import check_review_data
-from casegraph.loaders.convert import convert_review, review_iri
+from casegraph.loaders.convert import convert_review
+from casegraph.ontology import review_iri
 from casegraph.loaders.yaml_reader import decode_text, loads_yaml
 
 

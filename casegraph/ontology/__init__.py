@@ -4,6 +4,8 @@ The Turtle files beside this module are the contract; this module reads them onc
 answers the questions the rest of casegraph asks of them (which class a code names, which
 concepts a scheme holds, which superclasses a class has), so no other module keeps a
 second list of terms.
+
+Imports nothing of casegraph but the base modules: every other room builds on it.
 """
 from __future__ import annotations
 
@@ -36,6 +38,11 @@ def expand(name: str) -> str:
     if sep and prefix in PREFIXES:
         return PREFIXES[prefix] + local
     return CG + name
+
+
+def review_iri(review_id: str) -> str:
+    """The IRI of a review, which is also the name of the graph holding what it says."""
+    return f"{REVIEW}{review_id}"
 
 
 def record_iri(text: str) -> str:

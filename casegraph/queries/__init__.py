@@ -12,6 +12,9 @@ exception is a `hops` parameter, a small integer that sets how many times a path
 file itself is repeated (`{{hops: PATH}}`; in Cypher `{{hops}}`, a variable-length bound, which
 Cypher cannot take as a parameter); it is validated as an integer first, so no user text
 reaches the query.
+
+The `queries` room (saved questions, SPARQL and Cypher running, corpus statistics) may import
+`graph`, `loaders`, `ontology` and the base modules; never `linking` or anything above.
 """
 from __future__ import annotations
 

@@ -8,8 +8,7 @@ import pyoxigraph as ox
 
 from casegraph.errors import QueryError
 from casegraph.graph.store import ReviewStore
-from casegraph.loaders.convert import review_iri
-from casegraph.ontology import PREFIXES, XSD, record_iri
+from casegraph.ontology import PREFIXES, XSD, record_iri, review_iri
 from casegraph.queries import Param, SavedQuery, checked_integer, expand_hops, with_defaults
 from casegraph.queries.screen import screen
 

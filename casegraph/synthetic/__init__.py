@@ -35,6 +35,8 @@ Family members and professionals are recorded per review and never recur (a revi
 Worker 1" or "Child M's mother" is no evidence of anyone in another review), so they have no
 true pairs. A review sometimes records one adult twice without seeing it (`again`): both records
 are in the truth, under pseudonyms, and are not identifiable from the review alone.
+
+May import `ontology` and the base modules only: a generated corpus is plain review files.
 """
 from __future__ import annotations
 
@@ -47,9 +49,9 @@ from typing import Callable
 
 import yaml
 
-from casegraph.synthetic.tables import _DUMPER, CODES, HEADER, LISTS
-from casegraph.synthetic.world import _build_world, _plan
-from casegraph.synthetic.writer import _ReviewWriter
+from casegraph.synthetic.tables import DUMPER, CODES, HEADER, LISTS
+from casegraph.synthetic.world import build_world, plan_review
+from casegraph.synthetic.writer import ReviewWriter
 
 __all__ = ["CODES", "HEADER", "LISTS", "GeneratedCorpus", "generate_corpus"]
 
@@ -85,18 +87,18 @@ def generate_corpus(out_dir: Path, reviews: int, seed: int,
     if reviews < 1:
         raise ValueError("reviews must be at least 1")
     rng = random.Random(seed)
-    plans = [_plan(rng, number) for number in range(1, reviews + 1)]
-    world = _build_world(rng, plans)
+    plans = [plan_review(rng, number) for number in range(1, reviews + 1)]
+    world = build_world(rng, plans)
     review_dir = Path(out_dir) / "reviews"
     review_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale(review_dir)
     paths, truth, counts = [], [], Counter({name: 0 for name in LISTS})
     for plan in plans:
-        writer = _ReviewWriter(rng, world, plan, seed)
+        writer = ReviewWriter(rng, world, plan, seed)
         doc = writer.build()
         review_id = doc["review"]["id"]
         path = review_dir / f"{review_id}.yaml"
-        path.write_text(HEADER + yaml.dump(doc, Dumper=_DUMPER, sort_keys=False, allow_unicode=True),
+        path.write_text(HEADER + yaml.dump(doc, Dumper=DUMPER, sort_keys=False, allow_unicode=True),
                         encoding="utf-8")
         paths.append(path)
         truth += [(entity, review_id, record, kind) for entity, record, kind in writer.truth]

@@ -59,15 +59,15 @@ class World:
     incidents: dict = field(default_factory=lambda: defaultdict(list))  # entity id -> RealIncidents it was in
 
 
-def _pick(rng: random.Random, weights: dict):
+def pick(rng: random.Random, weights: dict):
     return rng.choices(list(weights), list(weights.values()))[0]
 
 
-def _plan(rng: random.Random, number: int) -> Plan:
-    year = _pick(rng, YEAR_WEIGHTS)
-    harms = [_pick(rng, HARM_WEIGHTS)]
+def plan_review(rng: random.Random, number: int) -> Plan:
+    year = pick(rng, YEAR_WEIGHTS)
+    harms = [pick(rng, HARM_WEIGHTS)]
     while rng.random() < 0.3 and len(harms) < 3:
-        harm = _pick(rng, HARM_WEIGHTS)
+        harm = pick(rng, HARM_WEIGHTS)
         harms += [harm] if harm not in harms else []
     start = year - rng.randint(2, 5)
     born = start - rng.randint(12, 15)
@@ -75,7 +75,7 @@ def _plan(rng: random.Random, number: int) -> Plan:
     return Plan(number, rng.randrange(len(AREAS)), year, start, harms, subjects)
 
 
-def _build_world(rng: random.Random, plans: list[Plan]) -> World:
+def build_world(rng: random.Random, plans: list[Plan]) -> World:
     """Entities in proportion to the reviews of each area, so links stay as dense at any size."""
     world, count = World(), Counter()
     per_area = Counter(plan.area for plan in plans)
@@ -147,7 +147,7 @@ def _ordinal(day: int) -> str:
     return f"{day}{'th' if 10 <= day <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
 
 
-def _date_text(rng: random.Random, date: tuple, born: int = 0, month_only: bool = False):
+def date_text(rng: random.Random, date: tuple, born: int = 0, month_only: bool = False):
     """The date in one of the documented partial or approximate forms, each true of it (with
     month_only, a form giving the month and year and no more)."""
     y, m, d = date
@@ -163,7 +163,7 @@ def _date_text(rng: random.Random, date: tuple, born: int = 0, month_only: bool 
     return rng.choice(forms)
 
 
-def _age_text(rng: random.Random, age: int):
+def age_text(rng: random.Random, age: int):
     low = age - rng.randint(0, 3)
     return rng.choice([age, str(age), f"about {age}", f"aged about {age}", f"{age - 1}-{age}",
                        f"{age}-{age + 1} (approx.)" if age < 18 else f"{low}-{low + 5}"])

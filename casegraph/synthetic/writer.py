@@ -9,7 +9,7 @@ from casegraph.synthetic.tables import (ADULT_HARMS, AREAS, CHALLENGED, CHALLENG
                                         CLOSURE_REASONS, CONTEXT_PLACES, CONTEXT_RESPONSES, FIRST, HARM_CONTEXTS,
                                         LETTERS, LISTS, NAME_VARIANTS, PROFESSIONALS, REC_TEXT, RELATIONS, RESPONSES,
                                         MONTHS, SAFETY_CONTEXTS, SCENARIOS)
-from casegraph.synthetic.world import Entity, Plan, RealIncident, World, _age_text, _date_text, _pick
+from casegraph.synthetic.world import Entity, Plan, RealIncident, World, age_text, date_text, pick
 
 # How often a review records each identifying detail it could give (see the package docstring).
 ADULT_NAMED = 0.85  # an adult who harmed is named (as written, sometimes spelled otherwise)
@@ -36,7 +36,7 @@ def _handle_text(rng: random.Random, handle: str) -> str:
     return rng.choice([handle, f"@{handle}", handle.capitalize()])
 
 
-class _ReviewWriter:
+class ReviewWriter:
     """Records one review's slice of the world under the review's own names and ids."""
 
     def __init__(self, rng: random.Random, world: World, plan: Plan, seed: int):
@@ -109,7 +109,7 @@ class _ReviewWriter:
             rec.update(self.young_age(ent, role))
         elif ent.born and rng.random() < 0.7:
             at = rng.randint(self.plan.start, self.plan.year - 1)
-            rec.update(age=_age_text(rng, at - ent.born), age_at=str(at))
+            rec.update(age=age_text(rng, at - ent.born), age_at=str(at))
         if rng.random() < (0.3 if ent.area == self.plan.area else 0.85):  # "a man from Saltmere"
             rec["area"] = AREAS[ent.area]
         if ent.kind == "young-person" and ent.home and "attends" not in fields and rng.random() < SCHOOL_RECORDED:
@@ -126,14 +126,14 @@ class _ReviewWriter:
         incident happened, to the month or only the year."""
         rng, chance = self.rng, self.rng.random()
         if role == "young-person" and chance < 0.6:
-            return {"born": _date_text(rng, (ent.born, ent.born_month, 1), month_only=True)}
+            return {"born": date_text(rng, (ent.born, ent.born_month, 1), month_only=True)}
         if chance < (0.9 if role == "young-person" else 0.8):
             year, month = rng.randint(self.plan.start, self.plan.year - 1), rng.randint(1, 12)
             age = year - ent.born - (month < ent.born_month or month == ent.born_month and rng.random() < 0.5)
-            return {"age": age, "age_at": _date_text(rng, (year, month, 1), month_only=True)}
+            return {"age": age, "age_at": date_text(rng, (year, month, 1), month_only=True)}
         if chance < 0.95:
             at = rng.randint(self.plan.start, self.plan.year - 1)
-            return {"age": _age_text(rng, at - ent.born), "age_at": str(at)}
+            return {"age": age_text(rng, at - ent.born), "age_at": str(at)}
         return {}
 
     def place(self, ent: Entity) -> str:
@@ -297,7 +297,7 @@ class _ReviewWriter:
             y, m, d = date
             when = rng.choice([f"{y}-{m:02d}-{d:02d}", f"{d} {MONTHS[m - 1]} {y}"])
         else:
-            when = _date_text(rng, date, born, month_only=exact)
+            when = date_text(rng, date, born, month_only=exact)
         return date, self.described("incidents", "inc", text, **inc, when=when)
 
     def contexts(self, subject: str, family: list[str], peers: list[str], adults: list[str], scale: float) -> None:
@@ -328,7 +328,7 @@ class _ReviewWriter:
 
     def responses(self, subjects: list, incidents: list) -> dict[str, list]:
         rng = self.rng
-        planned = [(*_pick(rng, RESPONSES), "") for _ in range(rng.randint(7, 12))]
+        planned = [(*pick(rng, RESPONSES), "") for _ in range(rng.randint(7, 12))]
         if rng.random() < 15 / 49:
             planned.append(("childrens-social-care", "out-of-home-placement", "individual", ""))
         if rng.random() < 6 / 49:  # the few reviews with responses to contexts
@@ -353,7 +353,7 @@ class _ReviewWriter:
             resp = {"agency": agency, "kind": kind, "target": target, "targets": targets}
             earlier = [iid for when, iid in incidents if when <= date]
             resp.update({"responds_to": earlier[-rng.randint(1, 2):]} if earlier else {})
-            resp.update(when=_date_text(rng, date), **({"closure_reason": reason} if reason else {}))
+            resp.update(when=date_text(rng, date), **({"closure_reason": reason} if reason else {}))
             text = f"{agency.replace('-', ' ').capitalize()}: {kind.replace('-', ' ')}, {self.names_of(targets)}."
             by_kind[kind].append((date, self.described("responses", "resp", text, **resp)))
             self.professional(agency)
@@ -362,11 +362,11 @@ class _ReviewWriter:
     def challenges(self, responses: dict[str, list]) -> None:
         rng = self.rng
         for _ in range(rng.choice([1, 1, 2]) if rng.random() < 14 / 49 else 0):
-            topic, by = _pick(rng, CHALLENGE_TOPICS), _pick(rng, CHALLENGERS)
+            topic, by = pick(rng, CHALLENGE_TOPICS), pick(rng, CHALLENGERS)
             challenge = {"by": by, "of": "childrens-social-care", "topic": topic}
             if responses.get(CHALLENGED.get(topic)):
                 date, rid = rng.choice(responses[CHALLENGED[topic]])
-                challenge.update(about=[rid], when=_date_text(rng, date))
+                challenge.update(about=[rid], when=date_text(rng, date))
             text = f"{PROFESSIONALS[by]} challenged children's social care ({topic.replace('-', ' ')})."
             self.described("challenges", "ch", text, 0.3, **challenge)
             self.professional(by)

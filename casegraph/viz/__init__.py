@@ -9,6 +9,9 @@
   a person's timeline).
 
 `network_page` runs the whole path, from a property-graph view to a page on disk.
+
+May import `analysis`, `linking`, `queries`, `graph`, `ontology` and the base modules; never
+`exchange` or `commands`.
 """
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ def _framework_matrix(store: ReviewStore) -> ChartTable:
 
 def _timeline(store: ReviewStore, person: str | None, merged: bool) -> ChartTable:
     from casegraph.graph.view import view_of_store
-    from casegraph.linking.patterns import timeline
+    from casegraph.analysis.patterns import timeline
 
     if not person:
         raise VizError("the timeline chart needs a person (--person REVIEW/ITEM or a record IRI)")

@@ -1,6 +1,6 @@
 """The network an analyst looks at: entities and their relationships, and the views of it.
 
-`picture_graph(view)` turns the entity graph (`casegraph.linking.entities.entity_graph`:
+`picture_graph(view)` turns the entity graph (`casegraph.analysis.entities.entity_graph`:
 records an analyst linked are one entity) into the graph a page draws: a node for every entity
 except reified relationship records (drawn as their edges), with its legend class
 (`casegraph.viz.style`), names, reviews, records, harm types, years and evidence; one edge per
@@ -27,8 +27,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from casegraph.errors import CasegraphError
-from casegraph.linking.entities import entity_graph, resolve
-from casegraph.linking.patterns import CONNECTION_TYPES
+from casegraph.analysis.entities import entity_graph, resolve
+from casegraph.analysis.patterns import CONNECTION_TYPES
 from casegraph.ontology import short_id
 from casegraph.output import clipped
 from casegraph.viz.style import legend_class

@@ -24,7 +24,7 @@ from casegraph.commands.link import link
 from casegraph.graph.store import ReviewStore
 from casegraph.linking import candidate_cache
 from casegraph.linking.decisions import DECISIONS_GRAPH
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from tests.conftest import DATA
 
 LINKS = DATA / "links"

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from casegraph.commands.patterns import patterns
 from casegraph.graph.store import ReviewStore
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.queries.sparql import run_update
 from tests.conftest import DATA
 
@@ -65,7 +65,7 @@ def test_json_matches_the_golden_file(store, name):
 
 
 def test_every_kind_has_a_golden_file():
-    from casegraph.linking.patterns import KINDS
+    from casegraph.analysis.patterns import KINDS
 
     assert {args[0] for args in RUNS.values()} == set(KINDS)
 
@@ -116,6 +116,6 @@ def test_help_lists_the_kinds_with_examples():
     result = CliRunner().invoke(patterns, ["--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.output and "casegraph patterns timeline --person" in result.output
-    from casegraph.linking.patterns import KINDS
+    from casegraph.analysis.patterns import KINDS
 
     assert all(kind in result.output for kind in KINDS)

@@ -12,7 +12,7 @@ from casegraph.errors import QueryError
 from casegraph.graph.cypher.embedded import EmbeddedCypher
 from casegraph.graph.store import ReviewStore
 from casegraph.graph.view import build_view
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from tests.conftest import EXAMPLES, MINIMAL
 
 

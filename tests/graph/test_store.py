@@ -16,7 +16,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from casegraph.errors import ReviewNotFound, StoreError
 from casegraph.graph.store import ReviewStore
 from casegraph.loaders import load
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from tests.conftest import EXAMPLES, MINIMAL
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from casegraph.graph.store import ReviewStore
 from casegraph.graph.view import build_view
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.ontology import CG, vocabulary
 from casegraph.queries.sparql import run_update
 from tests.conftest import EXAMPLES, MINIMAL

@@ -7,7 +7,7 @@ import pytest
 
 from casegraph.graph.store import ReviewStore
 from casegraph.linking.records import LinkRecord, link_records
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.ontology import REVIEW
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "linking"

@@ -16,7 +16,7 @@ from casegraph.linking import candidates as cand
 from casegraph.linking.candidates import (DEFAULT_THRESHOLD, Candidate, blocked_pairs, candidate_id,
                                           find_candidates, kind_family)
 from casegraph.linking.records import link_records
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.synthetic import generate_corpus
 from tests.linking.conftest import iri
 
@@ -91,7 +91,7 @@ def test_the_explanation_lists_every_attribute_with_its_outcome(proposed):
 def test_every_candidate_scores_what_its_explanation_adds_up_to(records):
     for candidate in find_candidates(records, threshold=0.0):
         assert candidate.score == pytest.approx(cand.probability(candidate.weight), abs=1e-9)
-        assert [c.attribute for c in candidate.comparisons] == list(cand._attributes(candidate.kind))
+        assert [c.attribute for c in candidate.comparisons] == list(cand.attributes_of(candidate.kind))
         assert all(c.weight == 0.0 for c in candidate.comparisons if c.outcome == "missing")
 
 
@@ -145,14 +145,14 @@ def test_code_names_are_not_evidence(name, code):
 
 @pytest.fixture(scope="module")
 def adult_model(records):
-    features = cand._families(records, {"adult"})["adult"]
-    model = cand._Model("adult", features, cand._Comparer(cand._Frequencies(features)), cand.random.Random(0))
+    features = cand.feature_families(records, {"adult"})["adult"]
+    model = cand.Model("adult", features, cand.Comparer(cand.Frequencies(features)), cand.random.Random(0))
     return model, features
 
 
 def test_agreeing_never_counts_less_than_disagreeing(records):
-    for family, features in cand._families(records, None).items():
-        model = cand._Model(family, features, cand._Comparer(cand._Frequencies(features)), cand.random.Random(0))
+    for family, features in cand.feature_families(records, None).items():
+        model = cand.Model(family, features, cand.Comparer(cand.Frequencies(features)), cand.random.Random(0))
         for weights, m in zip(model.weights, model.m):
             possible = [w for w, chance in zip(weights, m) if chance > 0]
             assert possible == sorted(possible, reverse=True), (family, weights)
@@ -163,10 +163,10 @@ chances = st.tuples(*[st.floats(0, 1)] * 3)
 
 @given(chances, chances)
 def test_crossing_outcomes_are_pooled_never_raised_to_a_rarer_ones_ratio(m, u):
-    weights = cand._ordered(m, u)
+    weights = cand.ordered_weights(m, u)
     possible = [w for w, chance in zip(weights, m) if chance > 0]
     assert possible == sorted(possible, reverse=True)
-    raw = [math.log2(max(a, cand._FLOOR) / max(b, cand._FLOOR)) for a, b in zip(m, u)]
+    raw = [math.log2(max(a, cand.M_FLOOR) / max(b, cand.M_FLOOR)) for a, b in zip(m, u)]
     if [w for w, chance in zip(raw, m) if chance > 0] == possible:
         assert weights == raw  # nothing crossed: nothing changed
     assert max(possible, default=0) <= max(raw) + 1e-9
@@ -175,7 +175,7 @@ def test_crossing_outcomes_are_pooled_never_raised_to_a_rarer_ones_ratio(m, u):
 def test_a_school_agreeing_on_kind_with_every_school_counts_nothing():
     """Among schools every pair agrees on kind; partly agreeing never happens, so its ratio is huge.
     Agreement must not borrow it (it once counted 5.6 bits for every pair of schools)."""
-    agree, partial, _ = cand._ordered((0.95, 0.05, 0.0), (0.999, 0.001, 0.0))
+    agree, partial, _ = cand.ordered_weights((0.95, 0.05, 0.0), (0.999, 0.001, 0.0))
     assert agree == partial == pytest.approx(0.0, abs=1e-9)
 
 
@@ -189,7 +189,7 @@ def test_a_place_named_in_a_town_is_in_that_town_unless_the_record_says_otherwis
     records = [_place("a", "r1", "Elmwood Park in Ambervale"), _place("b", "r2", "Elmwood Park", review_area="Ambervale"),
                _place("c", "r3", "Elmwood Park in Ambervale", area="Fernbury"),
                _place("d", "r4", "Ambervale Road", review_area="Fernbury")]
-    features = {f.record.iri: f for f in cand._families(records, None)["place:public-space"]}
+    features = {f.record.iri: f for f in cand.feature_families(records, None)["place:public-space"]}
     assert [features[i].area for i in "abcd"] == ["ambervale", "ambervale", "fernbury", "ambervale"]
     assert features["a"].names == features["b"].names == {"elmwood"}
 
@@ -199,7 +199,7 @@ def test_a_place_named_only_by_what_it_is_is_named_by_that_unless_coded_or_indef
                _place("b", "r2", "Ravensholt bus station", kind="transport-hub", review_area="Ravensholt"),
                _place("c", "r3", "House K", kind="private-address"), _place("d", "r4", "an address in Ravensholt",
                                                                            kind="private-address")]
-    families = cand._families(records, None)
+    families = cand.feature_families(records, None)
     hubs = {f.record.iri: f for f in families["place:public-space"]}
     assert hubs["a"].names == hubs["b"].names == {"bus station"} and hubs["a"].area == hubs["b"].area == "ravensholt"
     assert all(not f.names for f in families["place:private-address"])
@@ -209,18 +209,18 @@ def test_places_prior_is_measured_from_pairs_sharing_a_name_and_shrunk_when_few(
     def parks(reviews: int) -> list:
         records = [_place(f"{r}-{n}", f"r{r}", f"{n} Park", area="Northbridge")
                    for r in range(reviews) for n in ("Ashfield", "Millbrook")]
-        return cand._families(records, None)["place:public-space"]
+        return cand.feature_families(records, None)["place:public-space"]
 
     def expected(features) -> float:
-        named = [(i, j) for i, j, rule in cand._pairs(features) if rule < cand.NAME_RULES]
-        return cand._expected_matches("place:public-space", features, named)
+        named = [(i, j) for i, j, rule in cand.rule_pairs(features) if rule < cand.NAME_RULES]
+        return cand.expected_matches("place:public-space", features, named)
 
     many, few = parks(20), parks(2)  # each park in every review: 19 and 1 other records of it
     assert expected(many) > 10 * cand.EXPECTED_MATCHES
     assert cand.EXPECTED_MATCHES <= expected(few) < 2 * cand.EXPECTED_MATCHES
-    people = [cand._Features(cand.LinkRecord(iri=f"{r}", review=f"r{r}", kind="unconnected-adult", label="Jamal Lowe",
+    people = [cand.Features(cand.LinkRecord(iri=f"{r}", review=f"r{r}", kind="unconnected-adult", label="Jamal Lowe",
                                              names=("Jamal Lowe",), area="Northbridge"), frozenset()) for r in range(20)]
-    assert cand._expected_matches("adult", people, [(0, 1)]) == cand.EXPECTED_MATCHES
+    assert cand.expected_matches("adult", people, [(0, 1)]) == cand.EXPECTED_MATCHES
 
 
 def test_groups_sharing_more_members_match_more_strongly():
@@ -231,9 +231,9 @@ def test_groups_sharing_more_members_match_more_strongly():
     records = [group("a", "r1", {"jamal lowe", "big smokey", "dean slater"}), group("b", "r2", {"jamal lowe", "big smokey"}),
                group("c", "r3", {"jamal lowe", "kai brown"})] + [
         group(f"x{i}", f"q{i}", {f"member {i}", "jamal lowe" if i < 3 else f"other {i}"}) for i in range(20)]
-    features = {f.record.iri: f for f in cand._families(records, None)["group"]}
-    joint = cand._Comparer(cand._Frequencies(list(features.values())), joint_linked=True)
-    single = cand._Comparer(cand._Frequencies(list(features.values())))
+    features = {f.record.iri: f for f in cand.feature_families(records, None)["group"]}
+    joint = cand.Comparer(cand.Frequencies(list(features.values())), joint_linked=True)
+    single = cand.Comparer(cand.Frequencies(list(features.values())))
     (_, two), (_, one) = joint.linked(features["a"], features["b"]), joint.linked(features["a"], features["c"])
     assert two < one and two < single.linked(features["a"], features["b"])[1]
     assert "'big smokey'" in joint.detail("linked", features["a"], features["b"]) and "product" in \
@@ -251,8 +251,8 @@ def test_score_is_monotone_in_agreements(adult_model, attribute, first, second):
     a = features[first % len(features)].record
     b = features[second % len(features)].record
     agreeing = dataclasses.replace(b, **{attribute: getattr(a, attribute)})
-    stop = cand._stop_words([a, b])
-    fa, fb, fagree = (cand._Features(r, stop) for r in (a, b, agreeing))
+    stop = cand.stop_words([a, b])
+    fa, fb, fagree = (cand.Features(r, stop) for r in (a, b, agreeing))
     assert model.evidence(fa, fagree) >= model.evidence(fa, fb) - 1e-9
 
 
@@ -308,14 +308,14 @@ def test_the_linking_package_imports_nothing_heavy():
 ])
 def test_a_persons_name_also_compares_as_initial_and_surname(label, kind, forms):
     record = cand.LinkRecord(iri="x", review="r", kind=kind, label=label, names=(label,))
-    assert cand._initial_forms(record) == forms
+    assert cand.initial_forms(record) == forms
 
 
 def test_spelling_variants_of_one_name_agree_through_the_initial_form():
     stop = frozenset()
-    one, other = (cand._Features(cand.LinkRecord(iri=i, review=i, kind="unconnected-adult", label=n, names=(n,)), stop)
+    one, other = (cand.Features(cand.LinkRecord(iri=i, review=i, kind="unconnected-adult", label=n, names=(n,)), stop)
                   for i, n in (("a", "Jamal Lowe"), ("b", "Jamaal Lowe")))
-    comparer = cand._Comparer(cand._Frequencies([one, other]))
+    comparer = cand.Comparer(cand.Frequencies([one, other]))
     assert comparer.name(one, other)[0] == cand.AGREE
     assert "j lowe" in comparer.detail("name", one, other)
 
@@ -327,9 +327,9 @@ def test_spelling_variants_of_one_name_agree_through_the_initial_form():
     ("Vicky Rowe", "Vikki Rowe", cand.AGREE),
 ])
 def test_initial_and_surname_agree_unless_both_spell_out_other_first_names(one, other, outcome):
-    first, second = (cand._Features(cand.LinkRecord(iri=i, review=i, kind="unconnected-adult", label=n, names=(n,)),
+    first, second = (cand.Features(cand.LinkRecord(iri=i, review=i, kind="unconnected-adult", label=n, names=(n,)),
                                     frozenset()) for i, n in (("a", one), ("b", other)))
-    comparer = cand._Comparer(cand._Frequencies([first, second]))
+    comparer = cand.Comparer(cand.Frequencies([first, second]))
     assert comparer.name(first, second)[0] == outcome
     if outcome == cand.PARTIAL:
         assert comparer.detail("name", first, second) == "'o rowe', but first names 'owen' / 'omar'"
@@ -343,16 +343,16 @@ def test_spelling_variants_is_symmetric_and_reflexive(one, other):
     assert spelling_variants(one, other) == spelling_variants(other, one)
 
 
-def _born(iri: str, months: tuple[int, int]) -> "cand._Features":
+def _born(iri: str, months: tuple[int, int]) -> "cand.Features":
     record = cand.LinkRecord(iri=iri, review=iri, kind="peer", label=iri, area="Northbridge", birth_months=months)
-    return cand._Features(record, frozenset())
+    return cand.Features(record, frozenset())
 
 
 def test_a_birth_month_on_both_counts_more_than_an_age_in_some_year():
     crowd = [_born(f"r{i}", (24000 + i % 60, 24000 + i % 60 + 12)) for i in range(300)]
     exact, exact2 = _born("a", (24030, 24030)), _born("b", (24030, 24030))
     wide, wide2 = _born("c", (24020, 24032)), _born("d", (24025, 24037))
-    comparer = cand._Comparer(cand._Frequencies([]), cand._Births(crowd + [exact, exact2, wide, wide2]))
+    comparer = cand.Comparer(cand.Frequencies([]), cand.Births(crowd + [exact, exact2, wide, wide2]))
     (o1, share_exact), (o2, share_wide) = comparer.birth(exact, exact2), comparer.birth(wide, wide2)
     assert o1 == o2 == cand.AGREE and share_exact < share_wide
     assert comparer.birth(exact, wide)[1] == comparer.births.share(("northbridge",), wide.birth)  # the wider range
@@ -364,15 +364,15 @@ def test_a_birth_month_on_both_counts_more_than_an_age_in_some_year():
 def test_a_birth_month_is_a_blocking_key_and_a_year_with_a_linked_name_is_another():
     record = cand.LinkRecord(iri="a", review="r", kind="peer", label="YP1", gender="female", area="Northbridge",
                              birth_months=(24030, 24030), places=frozenset({"ashfield academy"}))
-    keys = dict(zip(cand.BLOCKING_RULES, cand.blocking_keys(cand._Features(record, frozenset()))))
+    keys = dict(zip(cand.BLOCKING_RULES, cand.blocking_keys(cand.Features(record, frozenset()))))
     assert keys["birth-month"] == {("northbridge", "female", 24030)}
     assert keys["linked-birth"] == {("northbridge", "ashfield", 2002)}
 
 
-def _victim(iri: str, review: str, events=frozenset(), months=(24026, 24037), linked=frozenset()) -> "cand._Features":
+def _victim(iri: str, review: str, events=frozenset(), months=(24026, 24037), linked=frozenset()) -> "cand.Features":
     record = cand.LinkRecord(iri=iri, review=review, kind="peer", label=iri, gender="female", area="Northbridge",
                              birth_months=months, events=frozenset(events), places=frozenset(linked))
-    return cand._Features(record, frozenset())
+    return cand.Features(record, frozenset())
 
 
 ASSAULT = ("victim", "physical-assault", 24196)  # a victim of a physical assault in May 2016
@@ -381,7 +381,7 @@ ASSAULT = ("victim", "physical-assault", 24196)  # a victim of a physical assaul
 def test_one_incident_recorded_by_two_reviews_is_evidence_and_stands_for_its_harm_and_years():
     one, other, stranger = _victim("a", "r1", {ASSAULT}), _victim("b", "r2", {ASSAULT}), _victim("c", "r3", {
         ("perpetrator", "physical-assault", 24196)})
-    comparer = cand._Comparer(cand._Frequencies([one, other, stranger]))
+    comparer = cand.Comparer(cand.Frequencies([one, other, stranger]))
     assert comparer.incident(one, other)[0] == cand.AGREE
     assert comparer.incident(one, stranger)[0] == cand.DISAGREE  # harming is not being harmed
     assert comparer.incident(one, _victim("d", "r4"))[0] == cand.MISSING
@@ -395,7 +395,7 @@ def test_one_incident_recorded_by_two_reviews_is_evidence_and_stands_for_its_har
 def test_an_incident_two_of_one_reviews_records_share_a_role_in_says_neither_is_who():
     records = [cand.LinkRecord(iri=i, review=r, kind="peer", label=i, events=frozenset({ASSAULT}))
                for i, r in (("a", "r1"), ("b", "r1"), ("c", "r2"))]
-    families = cand._families(records, None)
+    families = cand.feature_families(records, None)
     assert {f.record.iri: bool(f.events) for f in families["young-person"]} == {"a": False, "b": False, "c": True}
 
 
@@ -403,10 +403,10 @@ def test_a_linked_name_counts_among_children_born_when_both_were_when_that_is_mo
     school = frozenset({"ashfield"})
     same_age = [_victim(f"s{i}", f"r{i}", linked=school) for i in range(6)]
     others = [_victim(f"o{i}", f"q{i}", months=(22000, 22011), linked=frozenset({"millbrook"})) for i in range(30)]
-    frequencies = cand._Frequencies(same_age + others)
+    frequencies = cand.Frequencies(same_age + others)
     across, _ = frequencies.share(("northbridge",), "l", school)
-    within, _ = frequencies.share(("northbridge",), "l", school, cand._cohort(same_age[0], same_age[1]))
-    assert cand._cohort(same_age[0], same_age[1]) == range(2002, 2004)
+    within, _ = frequencies.share(("northbridge",), "l", school, cand.birth_cohort(same_age[0], same_age[1]))
+    assert cand.birth_cohort(same_age[0], same_age[1]) == range(2002, 2004)
     assert within > across  # most children of that age there go to that school
 
 
@@ -418,10 +418,10 @@ def test_m_is_measured_on_pairs_sharing_a_rare_name_less_the_pairs_that_are_not_
             record = cand.LinkRecord(iri=f"{review}-{i}", review=review, kind="peer", label="YP", aliases=(f"h{i}x",),
                                      names=(f"h{i}x",), area="Northbridge", gender="female",
                                      birth_months=(24000 + i % 50, 24000 + i % 50))
-            people.append(cand._Features(record, frozenset()))
-    comparer = cand._Comparer(cand._Frequencies(people), cand._Births(people))
-    named = [(i, j) for i, j, rule in cand._pairs(people) if rule < cand.NAME_RULES]
-    model = cand._Model("young-person", people, comparer, random.Random(0), named)
+            people.append(cand.Features(record, frozenset()))
+    comparer = cand.Comparer(cand.Frequencies(people), cand.Births(people))
+    named = [(i, j) for i, j, rule in cand.rule_pairs(people) if rule < cand.NAME_RULES]
+    model = cand.Model("young-person", people, comparer, random.Random(0), named)
     birth = model.m[model.attributes.index("birth")]
     assert birth[cand.AGREE] > cand.PRIOR_M["birth"][cand.AGREE] and birth[cand.DISAGREE] < cand.PRIOR_M["birth"][cand.DISAGREE]
     assert model.m[model.attributes.index("name")] == cand.PRIOR_M["name"]  # chosen by it, so not measured on it

@@ -20,7 +20,7 @@ from casegraph.linking import candidate_cache, cards
 from casegraph.linking import decisions as linking
 from casegraph.linking.decisions import (ACCEPTED, DECISIONS_GRAPH, REJECTED, UNDONE, AlreadyDecided, NothingToUndo,
                                          UnknownCandidate)
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.queries import saved_query
 from casegraph.queries.sparql import display, run_sparql
 from tests.conftest import DATA
@@ -233,7 +233,7 @@ def test_an_unknown_candidate_id_is_refused_and_nothing_changes(store, monkeypat
     monkeypatch.setattr(candidate_cache, "compute_candidates", lambda store, threshold: [])
     before = snapshot(store)
     with pytest.raises(UnknownCandidate, match="no candidate 'c-nope' among the 0 candidate"):
-        linking.accept(store, "c-nope", analyst="alice")
+        linking.accept(store, candidate_cache.decidable(store, "c-nope"), analyst="alice")
     assert snapshot(store) == before
 
 

@@ -9,7 +9,7 @@ import rdflib
 from casegraph.errors import ReviewFileError
 from casegraph.graph.store import ReviewStore
 from casegraph.loaders import load
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from tests.conftest import DATA, MINIMAL
 from tests.graph.test_store import as_rdflib, assert_isomorphic
 

@@ -31,7 +31,7 @@ import pytest
 
 from casegraph.graph.store import ReviewStore
 from casegraph.graph.view import build_view, literal_value
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.ontology import PREFIXES
 from casegraph.queries import SavedQuery, saved_queries
 from casegraph.queries.cypher import run_cypher
@@ -140,7 +140,8 @@ def neo4j_engine(stores):
         skip_or_fail("NEO4J_URI is not set (scripts/run-tests starts Neo4j with tests/servers/neo4j.sh)")
     try:
         from casegraph.graph.cypher.neo4j import Neo4jCypher
-        from casegraph.push_neo4j import Neo4jSettings, connect, push_view
+        from casegraph.exchange.neo4j_push import push_view
+        from casegraph.graph.cypher.neo4j import Neo4jSettings, connect
     except ImportError as error:
         skip_or_fail(f"the Neo4j engine cannot be imported: {error}")
     settings = Neo4jSettings.from_env()

@@ -9,7 +9,7 @@ import pytest
 
 from casegraph.errors import QueryError
 from casegraph.graph.store import ReviewStore
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.queries import saved_queries, saved_query
 from casegraph.queries.sparql import display, run_sparql, run_update
 from tests.conftest import DATA, EXAMPLES

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway Virtuoso for tests/test_push_sparql.py.
+# A throwaway Virtuoso for tests/exchange/test_sparql_push.py.
 #
 #   tests/servers/virtuoso.sh start DIR   install virtuoso-opensource-7-bin if virtuoso-t is missing
 #                                         (needs root, apt), start a server with its database in DIR,

@@ -10,7 +10,7 @@ import pytest
 
 from casegraph.graph.store import ReviewStore
 from casegraph.graph.view import build_view
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.queries.sparql import run_update
 from tests.conftest import DATA, EXAMPLES
 from tests.neo4j_fixtures import skip_or_fail

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from casegraph.linking.entities import PatternError
+from casegraph.analysis.entities import PatternError
 from casegraph.ontology import record_iri, short_id
 from casegraph.viz.network import VizError, iris_in, measure, picture_graph, select, tooltip
 from casegraph.viz.style import class_styles, legend_class

@@ -22,12 +22,12 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from casegraph.graph.store import ReviewStore
-from casegraph.loaders.convert import review_iri
-from casegraph.loading import load_paths
-from casegraph.push_sparql import (EndpointAuthError, EndpointUnreachable, GraphStoreProtocol, PushError,
+from casegraph.ontology import review_iri
+from casegraph.graph.loading import load_paths
+from casegraph.exchange.sparql_push import (EndpointAuthError, EndpointUnreachable, GraphStoreProtocol, PushError,
                                    SparqlUpdate, auth_from_env, push_reviews)
 
-from .conftest import EXAMPLES
+from tests.conftest import EXAMPLES
 
 SERVER_ENV = "CASEGRAPH_TEST_SPARQL_STORE"
 CHANGED = "scr-30-2016"
@@ -368,7 +368,8 @@ def test_cli_pushes_with_credentials_from_the_environment(server, dba, examples_
     clean.extend(map(review_iri, local))
     monkeypatch.setenv("CASEGRAPH_SPARQL_USER", dba[0])
     monkeypatch.setenv("CASEGRAPH_SPARQL_PASSWORD", dba[1])
-    monkeypatch.setattr("casegraph.cli._interactive", lambda: True)
+    monkeypatch.setattr("casegraph.commands.common.interactive", lambda: True)
+    monkeypatch.setattr("casegraph.commands.push.interactive", lambda: True)
     endpoint = f"{server}/sparql-graph-crud-auth"
     result = CliRunner().invoke(main, ["push", "sparql", endpoint, "--store", str(examples_store)])
     assert result.exit_code == 0, result.output

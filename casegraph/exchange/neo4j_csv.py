@@ -1,8 +1,8 @@
 """The property-graph view as CSV files for ``neo4j-admin database import full``.
 
 The bulk importer builds a new database offline, far faster than any Bolt push, but only into
-an empty (or overwritten) database with the server stopped; use push_neo4j to update a running
-one. Afterwards create the indexes with ``casegraph.push_neo4j.ensure_schema`` (a later
+an empty (or overwritten) database with the server stopped; use neo4j_push to update a running
+one. Afterwards create the indexes with ``casegraph.exchange.neo4j_push.ensure_schema`` (a later
 push_view does it too).
 
 Files written to the directory, each data file after its own header file:
@@ -37,12 +37,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from casegraph.graph.view import PropertyGraph, values
-from casegraph.push_neo4j import KEY_LABELS, LABEL_PATTERN, TYPE_PATTERN, Neo4jError, key_label
+from casegraph.exchange.neo4j_push import KEY_LABELS, LABEL_PATTERN, TYPE_PATTERN, key_label
+from casegraph.graph.cypher.neo4j import Neo4jError
 
 ARRAY_DELIMITER = ";"
 PROPERTY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 HEADER_SUFFIX = ".header.csv"
-_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}  # 64-bit, as Cypher and push_neo4j store them
+_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}  # 64-bit, as Cypher and neo4j_push store them
 
 
 def write_neo4j_csv(view: PropertyGraph, directory: Path | str, *, array_delimiter: str = ARRAY_DELIMITER

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casegraph.graph.neo4j_csv import import_command, write_neo4j_csv
+from casegraph.exchange.neo4j_csv import import_command, write_neo4j_csv
 from casegraph.graph.view import Node, PropertyGraph, Relationship
-from casegraph.push_neo4j import Neo4jError
+from casegraph.graph.cypher.neo4j import Neo4jError
 from tests.conftest import EXAMPLES, MINIMAL, ROOT
 from tests.neo4j_fixtures import load_view, skip_or_fail, stored_graph, view_graph
 

@@ -14,8 +14,8 @@ import pytest
 
 from casegraph.graph.store import ReviewStore
 from casegraph.graph.view import Node, PropertyGraph, Relationship, build_view
-from casegraph.push_neo4j import (Neo4jError, Neo4jSettings, PushReport, connect, push_view,
-                                  push_view_naively)
+from casegraph.exchange.neo4j_push import PushReport, push_view, push_view_naively
+from casegraph.graph.cypher.neo4j import Neo4jError, Neo4jSettings, connect
 from casegraph.queries.sparql import run_update
 from tests.conftest import EXAMPLES, MINIMAL
 from tests.neo4j_fixtures import load_view, stored_graph, view_graph

@@ -15,11 +15,11 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 
-from casegraph import serve as serve_module
+from casegraph.exchange import endpoint as serve_module
 from casegraph.errors import StoreError
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.ontology import PREFIXES
-from casegraph.serve import make_server
+from casegraph.exchange.endpoint import make_server
 from tests.conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

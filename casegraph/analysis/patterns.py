@@ -1,7 +1,7 @@
 """Pattern reports: the links between people, places and incidents that single reviews miss.
 
 Every report reads the property-graph view (`casegraph.graph.view.build_view`) through the graph
-of entities built by `casegraph.linking.entities.entity_graph`: a node for every record, records
+of entities built by `casegraph.analysis.entities.entity_graph`: a node for every record, records
 joined by the analysts' accepted links (`SAME_AS`) merged into one entity named by the smallest
 record IRI among them, an edge for every relationship. That module gives the exact rules, and the
 *people network* (people tied by relationships and by the incidents, groups and contexts they
@@ -19,7 +19,7 @@ they touch).
 Each report returns a `Report(columns, rows)`; rows are lists in column order, and lists of
 IRIs stay lists (the CLI joins them for tables and CSV). `run_report` runs one by its name in
 `KINDS`. A report that cannot be run raises `PatternError` (defined in
-`casegraph.linking.entities`, since choosing a person there raises it too).
+`casegraph.analysis.entities`, since choosing a person there raises it too).
 """
 from __future__ import annotations
 
@@ -30,15 +30,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from casegraph.linking.entities import (
+from casegraph.analysis.entities import (
     PARTICIPATION,
     TIES,
     PatternError,
-    _edges,
-    _entities,
-    _has,
-    _members,
-    _name,
+    edges_of_type,
+    as_entity_graph,
+    has_label,
+    group_members,
+    entity_name,
     people_network,
     resolve,
 )
@@ -80,25 +80,25 @@ def adults_linked(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True)
     unconnected-adult members of any perpetrating group. Young people are counted as entities.
     `reviews` counts the reviews recording the adult as perpetrator. Most young people first.
     """
-    graph = _entities(view, merged)
-    members = _members(graph)
+    graph = as_entity_graph(view, merged)
+    members = group_members(graph)
     found: dict[str, dict[str, set]] = defaultdict(lambda: {"young": set(), "reviews": set(), "incidents": set()})
     victims = defaultdict(set)
-    for incident, victim, _ in _edges(graph, "HAS_VICTIM"):
-        if _has(graph, victim, "YoungPerson"):
+    for incident, victim, _ in edges_of_type(graph, "HAS_VICTIM"):
+        if has_label(graph, victim, "YoungPerson"):
             victims[incident].add(victim)
-    for incident, perpetrator, data in _edges(graph, "HAS_PERPETRATOR"):
+    for incident, perpetrator, data in edges_of_type(graph, "HAS_PERPETRATOR"):
         if not victims[incident]:
             continue
-        adults = {perpetrator} if _has(graph, perpetrator, "UnconnectedAdult", "OrganisedAdultGroup") else set()
-        adults |= {m for m in members.get(perpetrator, ()) if _has(graph, perpetrator, "OrganisedAdultGroup")
-                   or _has(graph, m, "UnconnectedAdult")}
+        adults = {perpetrator} if has_label(graph, perpetrator, "UnconnectedAdult", "OrganisedAdultGroup") else set()
+        adults |= {m for m in members.get(perpetrator, ()) if has_label(graph, perpetrator, "OrganisedAdultGroup")
+                   or has_label(graph, m, "UnconnectedAdult")}
         for adult in adults:
             found[adult]["young"] |= victims[incident]
             found[adult]["reviews"].add(data["review"])
             found[adult]["incidents"].add(incident)
-    rows = [[adult, _name(graph, adult), graph.nodes[adult]["kind"], len(f["young"]), len(f["reviews"]),
-             len(f["incidents"]), [_name(graph, y) for y in sorted(f["young"])], sorted(f["reviews"])]
+    rows = [[adult, entity_name(graph, adult), graph.nodes[adult]["kind"], len(f["young"]), len(f["reviews"]),
+             len(f["incidents"]), [entity_name(graph, y) for y in sorted(f["young"])], sorted(f["reviews"])]
             for adult, f in found.items() if len(f["young"]) >= 2]
     rows.sort(key=lambda r: (-r[3], -r[4], -r[5], r[0]))
     return Report(["adult", "name", "kind", "youngPeople", "reviews", "incidents", "youngPeopleNames", "reviewIds"],
@@ -116,13 +116,13 @@ def shared_places(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True)
     `reviews` are those stating where the incidents occurred; `records` the place records.
     Most reviews first, then most incidents.
     """
-    graph = _entities(view, merged)
+    graph = as_entity_graph(view, merged)
     found: dict[tuple[str, str], dict[str, set]] = defaultdict(
         lambda: {"reviews": set(), "incidents": set(), "records": set()})
     platform_names: dict[str, str] = {}
-    for incident, place, data in _edges(graph, "OCCURRED_AT"):
+    for incident, place, data in edges_of_type(graph, "OCCURRED_AT"):
         platform = graph.nodes[place]["properties"][data["records"][1]].get("platform")
-        if _has(graph, place, "OnlineSpace") and platform and str(platform).strip():
+        if has_label(graph, place, "OnlineSpace") and platform and str(platform).strip():
             key = ("platform", " ".join(str(platform).split()).casefold())
             written = " ".join(str(platform).split())
             platform_names[key[1]] = min(platform_names.get(key[1], written), written)
@@ -139,7 +139,7 @@ def shared_places(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True)
             row = [None, platform_names[key], "online-space", platform_names[key]]
         else:
             platform = graph.nodes[key]["properties"][graph.nodes[key]["records"][0]].get("platform")
-            row = [key, _name(graph, key), graph.nodes[key]["kind"], platform]
+            row = [key, entity_name(graph, key), graph.nodes[key]["kind"], platform]
         rows.append(row + [len(f["reviews"]), len(f["incidents"]), len(f["records"]), sorted(f["reviews"])])
     rows.sort(key=lambda r: (-r[4], -r[5], r[0] or "", r[3] or ""))
     return Report(["place", "name", "kind", "platform", "reviews", "incidents", "records", "reviewIds"],
@@ -149,7 +149,7 @@ def shared_places(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True)
 def peer_groups(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True, seed: int = LOUVAIN_SEED) -> Report:
     """Communities in the network of young people and peers.
 
-    The people network (`casegraph.linking.entities`) of young people and peers only, split into
+    The people network (`casegraph.analysis.entities`) of young people and peers only, split into
     communities by Louvain modularity (networkx, weighted by `weight`, fixed ``seed``, nodes
     and edges added in IRI order, so the answer is the same every run). Communities of one
     are left out. `groups` are the recorded groups (peer groups, gangs, ...) any member
@@ -157,20 +157,20 @@ def peer_groups(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True, s
     """
     import networkx as nx
 
-    graph = _entities(view, merged)
+    graph = as_entity_graph(view, merged)
     network = people_network(graph, only=["YoungPerson", "Peer"])
     communities = [sorted(c) for c in nx.community.louvain_communities(network, weight="weight", seed=seed)
                    if len(c) >= 2]
     communities.sort(key=lambda c: (-len(c), c[0]))
     groups = defaultdict(set)
-    for person, group, _ in _edges(graph, "MEMBER_OF"):
+    for person, group, _ in edges_of_type(graph, "MEMBER_OF"):
         groups[person].add(group)
     rows = []
     for number, members in enumerate(communities, 1):
-        young = sum(1 for m in members if _has(graph, m, "YoungPerson"))
+        young = sum(1 for m in members if has_label(graph, m, "YoungPerson"))
         reviews = sorted({r for m in members for r in graph.nodes[m]["reviews"]})
         rows.append([number, len(members), young, len(members) - young, members,
-                     [_name(graph, m) for m in members], reviews, sorted(set().union(*(groups[m] for m in members)))])
+                     [entity_name(graph, m) for m in members], reviews, sorted(set().union(*(groups[m] for m in members)))])
     return Report(["group", "size", "youngPeople", "others", "members", "names", "reviewIds", "groups"],
                   rows, graph.graph["merged"])
 
@@ -193,7 +193,7 @@ def central_people(view: PropertyGraph | nx.MultiDiGraph, measure: str = "degree
         raise PatternError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
     if limit is not None and limit < 1:
         raise PatternError(f"limit must be 1 or more, not {limit}")
-    graph = _entities(view, merged)
+    graph = as_entity_graph(view, merged)
     network = people_network(graph)
     if measure == "degree":
         scores: dict[str, float] = dict(network.degree())
@@ -209,7 +209,7 @@ def central_people(view: PropertyGraph | nx.MultiDiGraph, measure: str = "degree
     for position, (negative, person) in enumerate(ranked, 1):
         if negative != previous:
             rank, previous = position, negative
-        rows.append([rank, person, _name(graph, person), graph.nodes[person]["kind"], -negative,
+        rows.append([rank, person, entity_name(graph, person), graph.nodes[person]["kind"], -negative,
                      graph.nodes[person]["reviews"]])
     return Report(["rank", "person", "name", "kind", measure, "reviewIds"], rows, graph.graph["merged"])
 
@@ -227,22 +227,22 @@ def connections(view: PropertyGraph | nx.MultiDiGraph, people: Sequence[str], *,
     """
     import networkx as nx
 
-    graph = _entities(view, merged)
+    graph = as_entity_graph(view, merged)
     if len(people) < 2:
         raise PatternError(f"connections needs two or more people, got {len(people)}")
     chosen = [resolve(graph, p, labels=("Person", "Group", "Place"), what="person, group or place") for p in people]
     network = nx.Graph()
-    network.add_nodes_from(n for n in graph if _has(graph, n, *CONNECTION_LABELS))
-    for u, v, data in sorted(_edges(graph, *CONNECTION_TYPES), key=lambda e: (e[0], e[1], e[2]["type"])):
+    network.add_nodes_from(n for n in graph if has_label(graph, n, *CONNECTION_LABELS))
+    for u, v, data in sorted(edges_of_type(graph, *CONNECTION_TYPES), key=lambda e: (e[0], e[1], e[2]["type"])):
         if u != v and u in network and v in network:
             if not network.has_edge(u, v):
                 network.add_edge(u, v, steps=set())
             network[u][v]["steps"].add((data["type"], u, v))
     rows = []
     for first, second in itertools.combinations(chosen, 2):
-        head = [first, _name(graph, first), second, _name(graph, second)]
+        head = [first, entity_name(graph, first), second, entity_name(graph, second)]
         if first == second:
-            rows.append(head + [0, [], f"{_name(graph, first)} (one entity)"])
+            rows.append(head + [0, [], f"{entity_name(graph, first)} (one entity)"])
         elif not nx.has_path(network, first, second):
             rows.append(head + [None, [], "no connection"])
         else:
@@ -253,13 +253,13 @@ def connections(view: PropertyGraph | nx.MultiDiGraph, people: Sequence[str], *,
 
 
 def _route(graph: nx.MultiDiGraph, network: nx.Graph, path: list[str]) -> str:
-    text = str(_name(graph, path[0]))
+    text = str(entity_name(graph, path[0]))
     for here, there in itertools.pairwise(path):
         steps = network[here][there]["steps"]
         types = "|".join(sorted({t for t, _, _ in steps}))
         forward, backward = ({s for _, s, _ in steps} == {here}), ({s for _, s, _ in steps} == {there})
         arrow = f"-{types}->" if forward else f"<-{types}-" if backward else f"-{types}-"
-        text += f" {arrow} {_name(graph, there)}"
+        text += f" {arrow} {entity_name(graph, there)}"
     return text
 
 
@@ -275,27 +275,27 @@ def timeline(view: PropertyGraph | nx.MultiDiGraph, person: str, *, merged: bool
     the review wrote it. `detail` is the harm types of an incident, the agency and kind of a
     response.
     """
-    graph = _entities(view, merged)
+    graph = as_entity_graph(view, merged)
     who = resolve(graph, person, labels=("Person",), what="person")
     roles: dict[str, set[str]] = defaultdict(set)
-    for incident, victim, data in _edges(graph, *PARTICIPATION):
+    for incident, victim, data in edges_of_type(graph, *PARTICIPATION):
         if victim == who:
             roles[incident].add(PARTICIPATION[data["type"]])
     responds: dict[str, set[str]] = defaultdict(set)
-    for response, incident, _ in _edges(graph, "RESPONDS_TO"):
+    for response, incident, _ in edges_of_type(graph, "RESPONDS_TO"):
         responds[response].add(incident)
-    for response, target, _ in _edges(graph, "TARGETS"):
+    for response, target, _ in edges_of_type(graph, "TARGETS"):
         if target == who:
             roles[response].add("targets")
     for response, incidents in responds.items():
-        if incidents & roles.keys() and _has(graph, response, "ProfessionalResponse"):
+        if incidents & roles.keys() and has_label(graph, response, "ProfessionalResponse"):
             roles[response].add("responds")
     rows = []
     for record, role in roles.items():
         data = graph.nodes[record]
         properties = data["properties"][data["records"][0]]
         codes = data["codes"]
-        if _has(graph, record, "Incident"):
+        if has_label(graph, record, "Incident"):
             event, detail = "incident", ", ".join(codes.get("HARM_TYPE", []))
         else:
             event = "response"
@@ -326,17 +326,17 @@ def missed_links(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True) 
     response is recorded to judge). `shared` lists the shared entities. Rows: different
     reviews first, then most shared, then by the incidents' IRIs (the smaller first in a row).
     """
-    graph = _entities(view, merged)
+    graph = as_entity_graph(view, merged)
     sharing: dict[str, set[str]] = defaultdict(set)  # entity -> incidents
-    for incident, entity, data in _edges(graph, *PARTICIPATION, "OCCURRED_AT"):
-        if _has(graph, incident, "Incident") and not _has(graph, entity, "Professional"):
+    for incident, entity, data in edges_of_type(graph, *PARTICIPATION, "OCCURRED_AT"):
+        if has_label(graph, incident, "Incident") and not has_label(graph, entity, "Professional"):
             sharing[entity].add(incident)
     pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
     for entity, incidents in sharing.items():
         for pair in itertools.combinations(sorted(incidents), 2):
             pairs[pair].add(entity)
     responses: dict[str, set[str]] = defaultdict(set)
-    for response, incident, _ in _edges(graph, "RESPONDS_TO"):
+    for response, incident, _ in edges_of_type(graph, "RESPONDS_TO"):
         responses[incident].add(response)
     rows = []
     for (first, second), shared in pairs.items():
@@ -349,7 +349,7 @@ def missed_links(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True) 
             continue
         when = [n["properties"][n["records"][0]].get("dateText") for n in (one, two)]
         rows.append([first, when[0], "; ".join(one["reviews"]), second, when[1], "; ".join(two["reviews"]), reason,
-                     sorted(shared), [_name(graph, s) for s in sorted(shared)]])
+                     sorted(shared), [entity_name(graph, s) for s in sorted(shared)]])
     rows.sort(key=lambda r: (r[6] != "different-reviews", -len(r[7]), r[0], r[3]))
     return Report(["incident1", "when1", "review1", "incident2", "when2", "review2", "reason", "shared",
                    "sharedNames"], rows, graph.graph["merged"])
@@ -375,7 +375,7 @@ def run_report(view: PropertyGraph | nx.MultiDiGraph, kind: str, *, people: Sequ
     if limit is not None and kind not in ("central", "connections"):
         raise PatternError(f"a limit applies only to central and connections, not {kind}")
     limit = DEFAULT_LIMIT if limit is None else limit
-    graph = _entities(view, merged)
+    graph = as_entity_graph(view, merged)
     if kind == "timeline":
         if len(people) != 1:
             raise PatternError(f"timeline needs exactly one person, got {len(people)}")

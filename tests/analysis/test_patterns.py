@@ -25,11 +25,11 @@ import pytest
 
 from casegraph.graph.store import ReviewStore
 from casegraph.graph.view import PropertyGraph, build_view
-from casegraph.linking import patterns
-from casegraph.linking.entities import PatternError, entity_graph, identities
-from casegraph.linking.patterns import run_report
+from casegraph.analysis import patterns
+from casegraph.analysis.entities import PatternError, entity_graph, identities
+from casegraph.analysis.patterns import run_report
 from casegraph.ontology import REVIEW as REVIEW_PREFIX
-from casegraph.loading import load_paths
+from casegraph.graph.loading import load_paths
 from casegraph.queries import saved_query
 from casegraph.queries.sparql import display, run_sparql, run_update
 from tests.conftest import DATA

@@ -123,7 +123,7 @@ def test_generate_then_load(runner, tmp_path, store_path):
 
 
 def test_progress_bar_on_a_terminal(runner, store_path, monkeypatch):
-    monkeypatch.setattr("casegraph.cli._interactive", lambda: True)
+    monkeypatch.setattr("casegraph.commands.common.interactive", lambda: True)
     result = runner.invoke(main, ["load", str(EXAMPLES), "--store", str(store_path)])
     assert result.exit_code == 0
     assert result.output.startswith("loading")  # click draws only the label when output is not a real terminal

@@ -83,7 +83,7 @@ def push_reviews(store_path: Path | str | None, endpoint: str, review_ids: Seque
     pushed before it stay pushed.
     """
     from casegraph.graph.store import ReviewStore
-    from casegraph.loaders.convert import review_iri
+    from casegraph.ontology import review_iri
 
     if protocol not in PROTOCOLS:
         raise PushError(f"unknown protocol {protocol!r}; choose one of {', '.join(PROTOCOLS)}")

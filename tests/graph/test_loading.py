@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from casegraph.graph.store import ReviewStore
-from casegraph.loading import PARALLEL_MIN_FILES, load_paths, validate_paths
+from casegraph.graph.loading import PARALLEL_MIN_FILES, load_paths, validate_paths
 from casegraph.synthetic import generate_corpus
 
 
@@ -38,7 +38,7 @@ def test_a_script_read_from_stdin_still_loads_when_workers_cannot_start(tmp_path
     import sys
 
     generate_corpus(tmp_path / "corpus", PARALLEL_MIN_FILES, seed=8)
-    script = ("from casegraph.loading import load_paths\n"
+    script = ("from casegraph.graph.loading import load_paths\n"
               f"report = load_paths([{str(tmp_path / 'corpus' / 'reviews')!r}], {str(tmp_path / 'store')!r})\n"
               "print('loaded', len(report.succeeded))\n")
     result = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300)

@@ -1,6 +1,6 @@
 """Push the property-graph view (casegraph.graph.view) to a Neo4j 5 database over Bolt.
 
-The sibling of push_sparql: settings from the environment, one clear line per failure (raised
+The sibling of sparql_push: settings from the environment, one clear line per failure (raised
 as Neo4jError), a progress callback, a report of what changed. What goes over the wire:
 
 1. Schema: a uniqueness constraint on ``iri`` for each key label (``Review``, ``Record``,
@@ -27,26 +27,19 @@ The neo4j driver is imported only when a function needs it, so importing casegra
 from __future__ import annotations
 
 import contextlib
-import logging
-import os
 import re
 import time
-import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from casegraph.errors import CasegraphError
+from casegraph.graph.cypher.neo4j import Neo4jError, first_line
 
 if TYPE_CHECKING:  # pragma: no cover
     import neo4j
 
     from casegraph.graph.view import Node, PropertyGraph
 
-DEFAULT_URI = "bolt://localhost:7687"
-DEFAULT_USERNAME = "neo4j"
-URI_ENV, USERNAME_ENV, PASSWORD_ENV, DATABASE_ENV = "NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"
-SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 KEY_LABELS = ("Review", "Record", "Evidence", "Concept")  # every node has exactly one
 LINK_TYPE = "SAME_AS"  # the analysts' links, which carry no review
 BATCH_SIZE = 1_000  # rows per write transaction: large enough to amortise round trips, small enough for any heap
@@ -55,34 +48,6 @@ LABEL_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 TYPE_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 Progress = Callable[[str, int, int], None]  # (step, done, total): step is "nodes", "relationships" or "removals"
-
-
-class Neo4jError(CasegraphError):
-    """Neo4j cannot be reached, refuses the login, or fails a push; one line, never the password."""
-
-
-@dataclass(frozen=True)
-class Neo4jSettings:
-    """Where and as whom to connect; database None means the server's default database."""
-
-    uri: str = DEFAULT_URI
-    username: str = DEFAULT_USERNAME
-    password: str = field(default="", repr=False)
-    database: str | None = None
-
-    @classmethod
-    def from_env(cls, uri: str | None = None, username: str | None = None, password: str | None = None,
-                 database: str | None = None, environ=os.environ) -> Neo4jSettings:
-        """Settings given here, else from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.
-
-        >>> s = Neo4jSettings.from_env(environ={"NEO4J_URI": "neo4j://db:7687", "NEO4J_PASSWORD": "s3cret"})
-        >>> s.uri, s.username, s.database, "s3cret" in repr(s)
-        ('neo4j://db:7687', 'neo4j', None, False)
-        """
-        return cls(uri=uri or environ.get(URI_ENV) or DEFAULT_URI,
-                   username=username or environ.get(USERNAME_ENV) or DEFAULT_USERNAME,
-                   password=password if password is not None else environ.get(PASSWORD_ENV, ""),
-                   database=database or environ.get(DATABASE_ENV) or None)
 
 
 @dataclass
@@ -106,102 +71,6 @@ class PushReport:
                     self.relationships_removed, self.labels_removed))
 
 
-# -- connecting --------------------------------------------------------------------------------
-def connect(settings: Neo4jSettings) -> neo4j.Driver:
-    """A driver whose server answered, logged in and has the database; use it in a with block.
-
-    Raises Neo4jError saying which: the server is unreachable, the login is refused, or the
-    database does not exist.
-    """
-    import neo4j
-    from neo4j import exceptions
-
-    _quiet_driver_logs()
-    where = _where(settings.uri)
-    try:
-        scheme = urllib.parse.urlsplit(settings.uri).scheme
-    except ValueError:  # e.g. an unclosed [ of an IPv6 address
-        scheme = ""
-    if scheme not in SCHEMES:
-        raise Neo4jError(f"{where!r} is not a Bolt URI: use one starting {', '.join(s + '://' for s in SCHEMES)} "
-                         f"(e.g. {DEFAULT_URI}); set it with {URI_ENV}")
-    if where != settings.uri:
-        raise Neo4jError(f"the URI {where} carries a user name or password: give them in {USERNAME_ENV} and "
-                         f"{PASSWORD_ENV} instead")
-
-    def said(error: object) -> str:  # a driver's words, never with the password in them
-        text = str(error)
-        return text.replace(settings.password, "***") if settings.password else text
-
-    try:
-        driver = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.username, settings.password))
-    except (ValueError, exceptions.ConfigurationError) as error:
-        raise Neo4jError(f"{where!r} is not a usable Neo4j URI ({_first_line(said(error))}); "
-                         f"check {URI_ENV}") from None
-    try:
-        driver.verify_connectivity()
-        if settings.database:
-            driver.execute_query("RETURN 1", database_=settings.database, routing_=neo4j.RoutingControl.READ)
-    except exceptions.AuthError:
-        driver.close()
-        unset = "" if settings.password else f" ({PASSWORD_ENV} is not set)"
-        raise Neo4jError(f"Neo4j at {where} refused the login of user {settings.username!r}{unset}: check "
-                         f"{USERNAME_ENV} and {PASSWORD_ENV}") from None
-    except (exceptions.ServiceUnavailable, exceptions.SessionExpired, OSError) as error:
-        driver.close()
-        raise Neo4jError(f"cannot reach Neo4j at {where} ({said(_reason(error))}): is the server running and "
-                         f"listening for Bolt there? check {URI_ENV}") from None
-    except exceptions.Neo4jError as error:
-        driver.close()
-        if error.code == "Neo.ClientError.Database.DatabaseNotFound":
-            raise Neo4jError(f"Neo4j at {where} has no database {settings.database!r}: check {DATABASE_ENV} "
-                             "(Community edition has only 'neo4j')") from None
-        raise Neo4jError(f"Neo4j at {where} refused the connection: {_first_line(said(error.message))}") from None
-    except BaseException:
-        driver.close()
-        raise
-    return driver
-
-
-def _quiet_driver_logs() -> None:
-    """The driver logs connection failures as errors; with no logging set up, Python would print
-    them to stderr next to our own one line. A NullHandler stops that and changes nothing for
-    an application that configures logging."""
-    logger = logging.getLogger("neo4j")
-    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
-        logger.addHandler(logging.NullHandler())
-
-
-def _where(uri: str) -> str:
-    """The URI without any user:password@ part, for messages.
-
-    >>> _where("neo4j://neo4j:s3cret@db:7687")
-    'neo4j://db:7687'
-    """
-    if "@" not in uri:
-        return uri
-    scheme, _, rest = uri.partition("://")
-    return f"{scheme}://{rest.rpartition('@')[2]}" if rest else uri.rpartition("@")[2]
-
-
-def _reason(error: BaseException) -> str:
-    """What the operating system said, if the driver kept it (the routing driver wraps it twice)."""
-    pending, texts = [error], []
-    while pending and len(texts) < 20:
-        current = pending.pop(0)
-        texts.append(str(current))
-        pending += list(getattr(current, "exceptions", ())) + [c for c in (current.__cause__,) if c is not None]
-    for text in texts:
-        found = re.search(r"\(reason (.+)\)\s*$", text, re.MULTILINE)
-        if found:
-            return found.group(1)
-    return _first_line(error).rstrip(":")
-
-
-def _first_line(error: object) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
-
-
 # -- names and values --------------------------------------------------------------------------
 def cypher_name(name: str, pattern: re.Pattern = LABEL_PATTERN) -> str:
     """A label (or, with TYPE_PATTERN, a relationship type) checked and backtick-quoted for Cypher.
@@ -211,7 +80,7 @@ def cypher_name(name: str, pattern: re.Pattern = LABEL_PATTERN) -> str:
     >>> cypher_name("Person`) DETACH DELETE n //")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    casegraph.push_neo4j.Neo4jError: 'Person`) DETACH DELETE n //' is not a Neo4j name casegraph writes ...
+    casegraph.graph.cypher.neo4j.Neo4jError: 'Person`) DETACH DELETE n //' is not a Neo4j name casegraph writes ...
     """
     if not pattern.fullmatch(name):
         raise Neo4jError(f"{name!r} is not a Neo4j name casegraph writes (letters and digits, from the ontology); "
@@ -318,10 +187,10 @@ def _translated_errors(doing: str) -> Iterator[None]:
     try:
         yield
     except exceptions.Neo4jError as error:
-        raise Neo4jError(f"the {doing} failed: {_first_line(error.message)} ({error.code}); the batches "
+        raise Neo4jError(f"the {doing} failed: {first_line(error.message)} ({error.code}); the batches "
                          "written before it stay, so run the push again once that is fixed") from None
     except exceptions.DriverError as error:
-        raise Neo4jError(f"the {doing} lost its connection ({_first_line(error)}); the batches written "
+        raise Neo4jError(f"the {doing} lost its connection ({first_line(error)}); the batches written "
                          "before it stay, so run the push again once Neo4j answers") from None
 
 

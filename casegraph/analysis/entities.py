@@ -1,6 +1,6 @@
 """The entity graph: the view's records as one networkx graph, with the accepted links merged.
 
-Every pattern report (`casegraph.linking.patterns`) reads the property-graph view
+Every pattern report (`casegraph.analysis.patterns`) reads the property-graph view
 (`casegraph.graph.view.build_view`) through this graph, `entity_graph(view)`. It is kept apart
 from the reports because it is the one place where the rules of identity live (which records are
 one entity, what an entity keeps, which people are tied), shared by every report, and because it
@@ -135,27 +135,27 @@ def entity_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph
     return graph
 
 
-def _entities(source: PropertyGraph | nx.MultiDiGraph, merged: bool) -> nx.MultiDiGraph:
+def as_entity_graph(source: PropertyGraph | nx.MultiDiGraph, merged: bool) -> nx.MultiDiGraph:
     if hasattr(source, "relationships"):
         return entity_graph(source, merged=merged)
     return source
 
 
-def _has(graph: nx.MultiDiGraph, node: str, *labels: str) -> bool:
+def has_label(graph: nx.MultiDiGraph, node: str, *labels: str) -> bool:
     return not graph.nodes[node]["labels"].isdisjoint(labels)
 
 
-def _edges(graph: nx.MultiDiGraph, *types: str) -> Iterable[tuple[str, str, dict]]:
+def edges_of_type(graph: nx.MultiDiGraph, *types: str) -> Iterable[tuple[str, str, dict]]:
     return ((u, v, d) for u, v, d in graph.edges(data=True) if d["type"] in types)
 
 
-def _name(graph: nx.MultiDiGraph, node: str) -> object:
+def entity_name(graph: nx.MultiDiGraph, node: str) -> object:
     return graph.nodes[node]["name"]
 
 
-def _members(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+def group_members(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
     members: dict[str, set[str]] = defaultdict(set)
-    for person, group, _ in _edges(graph, "MEMBER_OF"):
+    for person, group, _ in edges_of_type(graph, "MEMBER_OF"):
         members[group].add(person)
     return members
 
@@ -172,21 +172,21 @@ def people_network(source: PropertyGraph | nx.MultiDiGraph, *, merged: bool = Tr
     """
     import networkx as nx
 
-    graph = _entities(source, merged)
-    people = [n for n in graph if _has(graph, n, "Person") and (professionals or not _has(graph, n, "Professional"))
-              and (only is None or _has(graph, n, *only))]
+    graph = as_entity_graph(source, merged)
+    people = [n for n in graph if has_label(graph, n, "Person") and (professionals or not has_label(graph, n, "Professional"))
+              and (only is None or has_label(graph, n, *only))]
     network = nx.Graph()
-    network.add_nodes_from((n, {"name": _name(graph, n), "kind": graph.nodes[n]["kind"],
+    network.add_nodes_from((n, {"name": entity_name(graph, n), "kind": graph.nodes[n]["kind"],
                                 "reviews": graph.nodes[n]["reviews"]}) for n in people)
-    members = _members(graph)
+    members = group_members(graph)
     shared: dict[str, set[str]] = defaultdict(set)  # incident, group or context -> its people
-    for incident, who, data in _edges(graph, *PARTICIPATION):
+    for incident, who, data in edges_of_type(graph, *PARTICIPATION):
         shared[incident] |= {who} | (members.get(who, set()) if data["type"] == "HAS_PERPETRATOR" else set())
     for group, who in members.items():
         shared[group] |= who
-    for context, who, data in _edges(graph, "CONCERNS_YOUNG_PERSON", "CONTEXT_PARTICIPANT"):
+    for context, who, data in edges_of_type(graph, "CONCERNS_YOUNG_PERSON", "CONTEXT_PARTICIPANT"):
         shared[context] |= {who} | (members.get(who, set()) if data["type"] == "CONTEXT_PARTICIPANT" else set())
-    ties = [(u, v, d["type"]) for u, v, d in _edges(graph, *TIES)]
+    ties = [(u, v, d["type"]) for u, v, d in edges_of_type(graph, *TIES)]
     ties += [(first, second, item) for item, who in sorted(shared.items())
              for first, second in itertools.combinations(sorted(who), 2)]
     for first, second, via in sorted(ties):  # sorted: the same network whatever the order of the view
@@ -214,19 +214,19 @@ def resolve(source: PropertyGraph | nx.MultiDiGraph, text: str, *, labels: Seque
     >>> resolve(graph, "r-1/ammy")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    casegraph.linking.entities.PatternError: no person 'r-1/ammy' in the stored reviews; did you mean 'r-1/amy'? ...
+    casegraph.analysis.entities.PatternError: no person 'r-1/ammy' in the stored reviews; did you mean 'r-1/amy'? ...
     """
-    graph = _entities(source, merged)
+    graph = as_entity_graph(source, merged)
     text = text.strip()
     iri = record_iri(text)
     entity_of = graph.graph["entity_of"]
-    if iri in entity_of and _has(graph, entity_of[iri], *labels):
+    if iri in entity_of and has_label(graph, entity_of[iri], *labels):
         return entity_of[iri]
     if iri in entity_of:
         kinds = sorted(graph.nodes[entity_of[iri]]["labels"] - {"Record"})
         raise PatternError(f"{text!r} is a record of class {', '.join(kinds) or 'Record'}, not a {what}; "
                            f"choose a {what}")
-    candidates = {short_id(r): r for r, e in entity_of.items() if _has(graph, e, *labels)}
+    candidates = {short_id(r): r for r, e in entity_of.items() if has_label(graph, e, *labels)}
     close = difflib.get_close_matches(short_id(iri), list(candidates), n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else "."
     raise PatternError(f"no {what} {text!r} in the stored reviews{hint} Give a record IRI or review-id/item-id.")

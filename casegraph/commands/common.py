@@ -1,0 +1,139 @@
+"""What every command shares: the store and format options, error handling with meaningful exit
+codes, progress bars, and the readers of query text, the property-graph view and Cypher engines."""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_INPUT = 1  # some input files had problems (the rest were processed)
+EXIT_USAGE = 2  # click's own code for bad options
+EXIT_ERROR = 3  # store, query or other casegraph error
+
+FORMAT_CHOICES = ("table", "csv", "tsv", "json")
+
+
+def store_option(func):
+    return click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Store directory (default: $CASEGRAPH_STORE or your user data directory).")(func)
+
+
+def format_option(func):
+    return click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table",
+                        show_default=True, help="Output format.")(func)
+
+
+def handles_errors(func):
+    """Turn casegraph's own errors into one line on stderr and a meaningful exit code."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from casegraph.errors import CasegraphError
+
+        try:
+            return func(*args, **kwargs)
+        except CasegraphError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_ERROR)
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            sys.stderr.close()
+            sys.exit(0)
+        except OSError as error:
+            click.echo(f"error: {error.filename or ''}: {error.strerror}", err=True)
+            sys.exit(EXIT_ERROR)
+    return wrapper
+
+
+
+def interactive() -> bool:
+    return sys.stderr.isatty()
+
+
+def progress(files: list[Path], label: str):
+    """A progress bar on stderr when there are many files and a terminal to draw it on."""
+    if len(files) < 2 or not interactive():
+        return None
+    return click.progressbar(length=len(files), label=label, file=sys.stderr, show_pos=True)
+
+
+
+
+def neo4j_options(func):
+    func = click.option("--database", envvar="NEO4J_DATABASE", default=None,
+                        help="Neo4j database (default: $NEO4J_DATABASE, else the server's default).")(func)
+    func = click.option("--username", envvar="NEO4J_USERNAME", default=None,
+                        help="Neo4j user (default: $NEO4J_USERNAME, else neo4j). The password comes only from "
+                             "$NEO4J_PASSWORD.")(func)
+    return click.option("--uri", envvar="NEO4J_URI", default=None,
+                        help="Neo4j Bolt URI (default: $NEO4J_URI, else bolt://localhost:7687).")(func)
+
+
+
+
+def query_text(query_or_file: str, suffixes: tuple[str, ...] = (".rq", ".sparql")) -> str:
+    path = Path(query_or_file)
+    if len(query_or_file) < 4096 and "\n" not in query_or_file and path.suffix in suffixes:
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise click.BadParameter(f"cannot read {path}: {error.strerror}") from None
+    return query_or_file
+
+
+
+
+def cypher_engine(store: Path | None, on_neo4j: bool, uri, username, database):
+    """The embedded engine (with a progress bar while it builds the view), or Neo4j."""
+    if on_neo4j:
+        from casegraph.graph.cypher.neo4j import Neo4jCypher
+        from casegraph.graph.cypher.neo4j import Neo4jSettings
+
+        return Neo4jCypher(Neo4jSettings.from_env(uri, username, None, database))
+    from casegraph.graph.cypher.embedded import EmbeddedCypher
+    from casegraph.graph.store import default_store_path
+
+    bar = StageBar()
+    try:
+        return EmbeddedCypher(store or default_store_path(), progress=bar if interactive() else None)
+    finally:
+        bar.finish()
+
+
+def read_view(store: Path | None):
+    """The property-graph view of every stored review, with a progress bar on a terminal."""
+    from casegraph.graph.store import ReviewStore
+    from casegraph.graph.view import view_of_store
+
+    bar = StageBar()
+    try:
+        with ReviewStore.open(store) as opened:
+            return view_of_store(opened, bar if interactive() else None)
+    finally:
+        bar.finish()
+
+
+class StageBar:
+    """A progress bar drawn only once a long step reports progress."""
+
+    def __init__(self):
+        self.bar = None
+        self.stage = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bar is not None and self.stage != stage:
+            self.finish()
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+            self.stage, self.done = stage, 0
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+

@@ -1,0 +1,293 @@
+"""Commands on the reviews themselves: load, validate, list, show, remove, stats, export, schema
+and generate; each a thin layer over `casegraph.graph` and `casegraph.loaders`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from casegraph.commands.common import EXIT_INPUT, format_option, handles_errors, progress, store_option
+
+
+def _print_report(report, verb: str) -> None:
+    for result in report.failed:
+        click.echo(str(result.error), err=True)
+    ok, failed = len(report.succeeded), len(report.failed)
+    summary = f"{verb} {ok} review(s), {report.triples} triples"
+    if failed:
+        names = ", ".join(str(r.path) for r in report.failed[:10]) + (" ..." if failed > 10 else "")
+        summary += f"; {failed} file(s) failed: {names}"
+    click.echo(summary, err=bool(failed))
+
+
+def _run_files(paths, label: str, work):
+    from casegraph.loaders import review_paths
+
+    files = list(review_paths(paths))
+    if not files:
+        raise click.UsageError(f"no review files found in {', '.join(map(str, paths))} "
+                               "(looked for .yaml, .yml, .json, .ttl, .trig, .jsonld, .nt, .nq)")
+    bar = progress(files, label)
+    if bar is None:
+        return work(files, None)
+    with bar:
+        return work(files, lambda _path: bar.update(1))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@store_option
+@handles_errors
+def load(paths, store):
+    """Check review files and store them, one named graph per review.
+
+    PATHS are files or directories (searched recursively). Reloading a review replaces it
+    exactly. A file with any problem is reported with its line and field, and nothing of it
+    is stored; the other files still load.
+
+    \b
+    Examples:
+      casegraph load examples/reviews
+      casegraph load --store ./mystore review-1.yaml review-2.ttl
+    """
+    from casegraph.graph.loading import load_paths
+
+    report = _run_files(paths, "loading", lambda files, tick: load_paths(files, store, tick))
+    _print_report(report, "loaded")
+    sys.exit(EXIT_INPUT if report.failed else 0)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@handles_errors
+def validate(paths):
+    """Check review files without storing anything.
+
+    \b
+    Examples:
+      casegraph validate examples/reviews
+      casegraph validate my-review.yaml
+    """
+    from casegraph.graph.loading import validate_paths
+
+    report = _run_files(paths, "checking", lambda files, tick: validate_paths(files, tick))
+    _print_report(report, "checked")
+    sys.exit(EXIT_INPUT if report.failed else 0)
+
+
+@click.command("list")
+@store_option
+@format_option
+@handles_errors
+def list_reviews(store, fmt):
+    """List the stored reviews.
+
+    \b
+    Example:
+      casegraph list --format csv
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.output import render
+
+    with ReviewStore.open(store) as opened:
+        rows = [[s.review_id, s.year, s.kind, s.title, s.triples, s.source] for s in opened.summaries()]
+    click.echo(render(["review", "year", "kind", "title", "triples", "source"], rows, fmt))
+
+
+@click.command()
+@click.argument("review_id")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["summary", "turtle", "trig", "nquads", "jsonld"]),
+              default="summary", show_default=True, help="A summary, or the review's graph as RDF.")
+@handles_errors
+def show(review_id, store, fmt):
+    """Show one stored review: a summary, or its whole graph as RDF.
+
+    \b
+    Examples:
+      casegraph show scr-30-2016
+      casegraph show scr-30-2016 --format turtle
+    """
+    from casegraph.graph.store import ReviewStore
+
+    with ReviewStore.open(store) as opened:
+        if fmt != "summary":
+            opened.dump(sys.stdout.buffer, fmt, [review_id])
+            return
+        summary = opened.summary(review_id)
+        counts = _class_counts(opened.quads(review_id))
+    click.echo(f"{summary.review_id}: {summary.title}")
+    click.echo(f"  year {summary.year}, kind {summary.kind}, {summary.triples} triples")
+    click.echo(f"  loaded from {summary.source} at {summary.loaded_at}")
+    for label, count in counts:
+        click.echo(f"  {count:>5}  {label}")
+
+
+def _class_counts(quads) -> list[tuple[str, int]]:
+    from collections import Counter
+
+    from casegraph.ontology import RDF, vocabulary
+
+    vocab = vocabulary()
+    counts = Counter(vocab.label(q.object.value) for q in quads if q.predicate.value == RDF + "type")
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@click.command()
+@click.argument("review_id")
+@store_option
+@handles_errors
+def remove(review_id, store):
+    """Remove one review from the store.
+
+    \b
+    Example:
+      casegraph remove scr-30-2016
+    """
+    from casegraph.graph.store import ReviewStore
+
+    with ReviewStore.open(store, write=True) as opened:
+        opened.remove(review_id)
+    click.echo(f"removed {review_id}")
+
+
+@click.command()
+@store_option
+@format_option
+@handles_errors
+def stats(store, fmt):
+    """Counts over the stored reviews: records by class, harm types, reviews by year.
+
+    \b
+    Example:
+      casegraph stats --format json
+    """
+    from casegraph.graph.store import ReviewStore
+    from casegraph.output import render
+    from casegraph.queries.stats import store_stats
+
+    with ReviewStore.open(store) as opened:
+        tables = store_stats(opened)
+        reviews = len(opened)
+    if fmt == "json":
+        click.echo(json.dumps({"reviews": reviews, **{t.title: [dict(zip(t.columns, r)) for r in t.rows]
+                                                      for t in tables}}, indent=2))
+        return
+    click.echo(f"{reviews} review(s)")
+    for table in tables:
+        click.echo(f"\n{table.title}" if fmt == "table" else f"# {table.title}")
+        click.echo(render(table.columns, table.rows, fmt))
+
+
+@click.group(invoke_without_command=True)
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+              default="trig", show_default=True, help="RDF format (trig and nquads keep one graph per review).")
+@click.option("--review", "reviews", multiple=True, help="Only this review (repeatable).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@handles_errors
+@click.pass_context
+def export(ctx, store, fmt, reviews, output):
+    """Export stored reviews as RDF, or (export neo4j-csv DIR) as files for neo4j-admin.
+
+    \b
+    Examples:
+      casegraph export --format trig -o reviews.trig
+      casegraph export --format turtle --review scr-30-2016
+      casegraph export neo4j-csv neo4j-import/
+    """
+    from casegraph.graph.store import ReviewStore
+
+    if ctx.invoked_subcommand:
+        ctx.obj = {"store": store, "reviews": list(reviews) or None}
+        return
+
+    with ReviewStore.open(store) as opened:
+        if output is None:
+            opened.dump(sys.stdout.buffer, fmt, list(reviews) or None)
+        else:
+            with output.open("wb") as handle:
+                opened.dump(handle, fmt, list(reviews) or None)
+
+
+@export.command("neo4j-csv")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+@handles_errors
+def export_neo4j_csv(ctx, directory):
+    """Write the property-graph view as CSV files for `neo4j-admin database import full`.
+
+    Prints the import command to run (with the Neo4j server stopped, into an empty database).
+
+    \b
+    Example:
+      casegraph export neo4j-csv neo4j-import/
+      casegraph export --review scr-30-2016 neo4j-csv one-review/
+    """
+    from casegraph.exchange.neo4j_csv import import_command, write_neo4j_csv
+    from casegraph.graph.store import ReviewStore
+    from casegraph.graph.view import build_view
+
+    with ReviewStore.open(ctx.obj["store"]) as opened:
+        view = build_view(opened.review_quads(ctx.obj["reviews"]))
+    paths = write_neo4j_csv(view, directory)
+    click.echo(f"wrote {len(paths)} files ({len(view.nodes)} nodes, {len(view.relationships)} relationships) "
+               f"to {directory}; import them with:", err=True)
+    click.echo(import_command(paths))
+
+
+
+@click.command()
+@click.option("--reviews", "count", type=click.IntRange(1, 100_000), default=50, show_default=True,
+              help="How many reviews to generate.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed (same seed, same corpus).")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory to write reviews/ and ground-truth.csv into.")
+@handles_errors
+def generate(count, seed, out):
+    """Write a synthetic corpus (clearly marked synthetic) and its linking ground truth.
+
+    \b
+    Example:
+      casegraph generate --reviews 200 --seed 7 --out /tmp/corpus
+      casegraph load /tmp/corpus/reviews
+    """
+    from casegraph.synthetic import generate_corpus
+
+    if sys.stderr.isatty() and count > 1:
+        with click.progressbar(length=count, label="generating", file=sys.stderr) as bar:
+            done = [0]
+
+            def tick(written: int) -> None:
+                bar.update(written - done[0])
+                done[0] = written
+
+            corpus = generate_corpus(out, count, seed, progress=tick)
+    else:
+        corpus = generate_corpus(out, count, seed)
+    click.echo(f"wrote {corpus.reviews} synthetic review(s) to {out / 'reviews'} and ground truth to "
+               f"{corpus.ground_truth_path}")
+
+
+@click.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@handles_errors
+def schema(output):
+    """Print the JSON Schema of the review file format (for editors' completion and checks).
+
+    \b
+    Example:
+      casegraph schema -o review.schema.json
+    """
+    from casegraph.loaders.schema import dumps_schema
+
+    text = dumps_schema()
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
