@@ -25,7 +25,7 @@ def main():
     """
 
 
-for command in (reviews.load, reviews.validate, reviews.list_reviews, reviews.show, reviews.remove, reviews.stats,
+for command in (reviews.load, reviews.validate, reviews.list_reviews, reviews.show, reviews.remove, reviews.compact, reviews.stats,
                 reviews.export, reviews.generate, reviews.schema, query.query, link.link, patterns.patterns,
                 viz.viz, viz.chart, push.push, serve.serve):
     main.add_command(command)

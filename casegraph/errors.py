@@ -39,6 +39,10 @@ class StoreError(CasegraphError):
     """The store cannot be opened, read or written."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the store for writing for longer than the caller would wait."""
+
+
 class ReviewNotFound(StoreError):
     """No review with that id in the store."""
 

@@ -15,6 +15,19 @@ EXIT_ERROR = 3  # store, query or other casegraph error
 FORMAT_CHOICES = ("table", "csv", "tsv", "json")
 
 
+def describe_os_error(error: OSError) -> str:
+    """What went wrong, whatever the error carries: RocksDB's errors have no errno or file name.
+
+    >>> describe_os_error(FileNotFoundError("IO error: No such file or directory: 000042.sst"))
+    'IO error: No such file or directory: 000042.sst'
+    >>> describe_os_error(FileNotFoundError(2, "No such file or directory", "x.yaml"))
+    'x.yaml: No such file or directory'
+    """
+    if error.strerror is None:
+        return str(error) or type(error).__name__
+    return f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+
+
 def store_option(func):
     return click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
                         help="Store directory (default: $CASEGRAPH_STORE or your user data directory).")(func)
@@ -40,7 +53,7 @@ def handles_errors(func):
             sys.stderr.close()
             sys.exit(0)
         except OSError as error:
-            click.echo(f"error: {error.filename or ''}: {error.strerror}", err=True)
+            click.echo(f"error: {describe_os_error(error)}", err=True)
             sys.exit(EXIT_ERROR)
     return wrapper
 

@@ -140,7 +140,10 @@ def _class_counts(quads) -> list[tuple[str, int]]:
 @store_option
 @handles_errors
 def remove(review_id, store):
-    """Remove one review from the store.
+    """Remove one review from the store, leaving nothing of it in the store's files.
+
+    The database is rebuilt from what remains (Oxigraph keeps every string it has stored until
+    then), and the views derived from the reviews are deleted, to be derived again when needed.
 
     \b
     Example:
@@ -151,6 +154,28 @@ def remove(review_id, store):
     with ReviewStore.open(store, write=True) as opened:
         opened.remove(review_id)
     click.echo(f"removed {review_id}")
+
+
+@click.command()
+@store_option
+@handles_errors
+def compact(store):
+    """Rebuild the store's database from the stored reviews: compact, and with nothing left of
+    reviews removed or replaced.
+
+    `load` and `remove` do this themselves after replacing or removing a review; run it after
+    `query sparql --allow-update`, or to shrink a store.
+
+    \b
+    Example:
+      casegraph compact
+    """
+    from casegraph.graph.store import ReviewStore
+
+    with ReviewStore.open(store, write=True) as opened:
+        opened.rebuild()
+        reviews = len(opened)
+    click.echo(f"compacted the store: {reviews} review(s)")
 
 
 @click.command()

@@ -5,6 +5,7 @@ import collections
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,28 @@ PARALLEL_MIN_FILES = 100  # below this, starting worker processes costs more tha
 CHUNK_FILES = 16
 
 
+def die_with_parent(parent: int) -> None:
+    """Run in each worker process: end it when the loading process ends, even by kill -9, so no
+    orphaned workers go on parsing (Linux's parent-death signal; elsewhere a watcher thread)."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
 def _prepare_one(path: Path) -> tuple[PreparedReview | None, ReviewFileError | None]:
     try:
         return load(path).prepared(), None
@@ -79,7 +102,8 @@ def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[PreparedReview 
     done = 0
     try:
         # spawn, not fork: this process may already run the store's writer thread
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             pending: collections.deque = collections.deque()
             for chunk in chunks:
                 pending.append(pool.submit(_prepare_chunk, chunk))
@@ -138,7 +162,9 @@ def load_paths(paths: Iterable[Path | str], store_path: Path | None = None, on_f
                 report.results.append(result)
                 if review is not None:
                     writer.add(review)
-        if report.triples >= COMPACT_AFTER_TRIPLES:
+        if store.discarded:  # earlier versions of reviews were replaced: make them gone, and compact
+            store.rebuild()
+        elif report.triples >= COMPACT_AFTER_TRIPLES:
             store.optimize()
     return report
 

@@ -1,8 +1,10 @@
 """The persistent store: one named graph per review in an on-disk Oxigraph dataset.
 
 Oxigraph (RocksDB) lets one process write and any number read, so writers take a lock file
-and wait their turn, and readers open the store read-only. A reload first checks the whole
-file, then swaps the review's graph: bad input never reaches the store.
+and wait their turn, and readers open a private snapshot. A reload first checks the whole
+file, then swaps the review's graph through a journal: a crash at any moment leaves every review
+as it was or as it is now, never absent (see `durability`). Removing or replacing a review
+rebuilds the database, so nothing removed stays in the store's files.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import signal
 import threading
 import time
@@ -20,7 +23,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from casegraph.errors import ReviewNotFound, StoreError
+from casegraph.errors import ReviewNotFound, StoreBusy, StoreError
+from casegraph.graph.durability import (JOURNAL_QUADS_FILE, clear_journal, finish_rebuild, needs_recovery, read_journal,
+                                        rebuilding_path, remove_stale_snapshots, swap_in_rebuilt, swap_lock,
+                                        take_snapshot, write_journal)
 from casegraph.loaders.base import PreparedReview
 from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDFS, review_iri
 
@@ -29,6 +35,7 @@ LINKS_GRAPH = "https://w3id.org/casegraph/links"  # analysts' accepted links (ow
 DATABASE_DIR = "oxigraph"  # the Oxigraph (RocksDB) dataset inside the store directory
 CATALOG_FILE = "reviews.json"  # where each review came from and when; kept out of the RDF union
 LOCK_TIMEOUT_SECONDS = 600
+DERIVED = ("cypher", "linking")  # views derived from the reviews (the Cypher engine's, the candidate cache)
 EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
                   "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 
@@ -60,51 +67,103 @@ def _n(iri: str) -> ox.NamedNode:
 class ReviewStore:
     """Open with ReviewStore.open(path) to read, ReviewStore.open(path, write=True) to change."""
 
-    def __init__(self, store: ox.Store, path: Path, writable: bool):
+    def __init__(self, store: ox.Store, path: Path, writable: bool, catalog: dict):
         self._store = store
         self.path = path
         self.writable = writable
-        self._catalog = _read_catalog(path)
+        self._catalog = catalog
+        self.discarded = False  # whether reviews were removed or replaced, so old data waits for rebuild()
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     @contextlib.contextmanager
-    def open(cls, path: Path | None = None, *, write: bool = False) -> Iterator[ReviewStore]:
+    def open(cls, path: Path | None = None, *, write: bool = False,
+             timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[ReviewStore]:
+        """Open to read (a private snapshot) or, with `write`, to change, waiting up to `timeout`
+        seconds for another writer (StoreBusy after that)."""
         path = Path(path) if path else default_store_path()
-        database = path / DATABASE_DIR
         if not write:
-            if not (database / "CURRENT").exists():
-                raise StoreError(f"no casegraph store at {path}; load reviews first "
-                                 f"(casegraph load PATH --store {path})")
-            yield cls(_open_read_only(database, path), path, False)
+            with cls._reading(path) as instance:
+                yield instance
             return
         from filelock import FileLock, Timeout
 
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if path.stat().st_uid == os.getuid():
+                os.chmod(path, 0o700)  # reviews are about children: no other user of the machine reads them
         except OSError as error:
             raise StoreError(f"cannot create the store directory {path}: {error.strerror}") from None
         lock = FileLock(str(path.parent / f".{path.name}.lock"))
         try:
-            with lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
+            with lock.acquire(timeout=timeout), _private_files():
+                database = path / DATABASE_DIR
+                with swap_lock(path, exclusive=True):
+                    finish_rebuild(database)
                 try:
                     store = ox.Store(str(database))
                 except OSError as error:
                     raise StoreError(f"cannot open the store at {path} for writing: {error}") from None
-                instance = cls(store, path, True)
+                instance = cls(store, path, True, _read_catalog(path))
                 del store
                 try:
+                    instance._replay_journal()
                     instance._ensure_ontology()
+                    remove_stale_snapshots(path)
                     yield instance
                 finally:
-                    instance._store.flush()
+                    if instance._store is not None:
+                        instance._store.flush()
                     # Dropping the last reference closes RocksDB, which waits for its background
-                    # compactions; only then may the lock go, or a reader could open the store
-                    # while a compaction deletes files it is about to read.
+                    # compactions; only then may the lock go.
                     instance._store = None
         except Timeout:
-            raise StoreError(f"another casegraph process has held the store {path} for "
-                             f"{LOCK_TIMEOUT_SECONDS} s; try again when it has finished") from None
+            raise StoreBusy(f"another casegraph process has held the store {path} for "
+                            f"{timeout:g} s; try again when it has finished") from None
+
+    @classmethod
+    @contextlib.contextmanager
+    def _reading(cls, path: Path) -> Iterator[ReviewStore]:
+        """A read-only store on a private snapshot taken between two swaps: what a writer does
+        afterwards, its compactions included, cannot change or break it."""
+        database = path / DATABASE_DIR
+        if not (database / "CURRENT").exists() and not needs_recovery(path, DATABASE_DIR):
+            raise StoreError(f"no casegraph store at {path}; load reviews first "
+                             f"(casegraph load PATH --store {path})")
+        try:
+            snapshot, catalog = cls._snapshot(path)
+        except PermissionError:  # a store this user may read but not write: no snapshot, read it as it is
+            snapshot, catalog = None, _read_catalog(path)
+        try:
+            instance = cls(_open_read_only(snapshot or database, path), path, False, catalog)
+            yield instance
+        finally:
+            instance = None  # closes the snapshot's database before its directory goes
+            if snapshot is not None:
+                shutil.rmtree(snapshot, ignore_errors=True)
+
+    @classmethod
+    def _snapshot(cls, path: Path) -> tuple[Path, dict]:
+        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            with swap_lock(path, exclusive=False):
+                if not needs_recovery(path, DATABASE_DIR):
+                    live = _open_read_only(path / DATABASE_DIR, path)
+                    try:
+                        return take_snapshot(path, live), _read_catalog(path)
+                    except OSError as error:
+                        raise StoreError(f"cannot take a snapshot of the store at {path}: {error}") from None
+                    finally:
+                        del live
+            # A writer crashed and left a swap unfinished: opening for writing finishes it. If
+            # another writer has the store, it finishes the swap first thing: wait for that.
+            try:
+                with cls.open(path, write=True, timeout=0):
+                    pass
+            except StoreBusy:
+                time.sleep(0.05)
+        raise StoreBusy(f"the store at {path} has an unfinished change that no writer has finished in "
+                        f"{LOCK_TIMEOUT_SECONDS} s; try again")
 
     def _ensure_ontology(self) -> None:
         """Keep the ontology and code lists in a graph of their own, so SPARQL can use labels."""
@@ -121,39 +180,101 @@ class ReviewStore:
 
     # -- writing ---------------------------------------------------------------------------
     def replace(self, reviews: Iterable[PreparedReview]) -> None:
-        """Store these reviews, each replacing any earlier version of itself exactly."""
+        """Store these reviews, each replacing any earlier version of itself exactly.
+
+        A review whose quads are exactly those stored already keeps its graph; only its catalog
+        entry (source, time) changes.
+        """
         self._require_writable()
-        reviews = list(reviews)
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        with _deferred_interrupt():
-            for review in reviews:
-                self._drop(review.review_id)
+        entries, changed = {}, []
+        for review in reviews:
+            digest = hashlib.sha256(review.nquads).hexdigest()
+            before = self._catalog["reviews"].get(review.review_id)
+            entries[review.review_id] = {"source": str(review.source), "loaded_at": now,
+                                         "triples": review.triples, "digest": digest}
+            if before is None or before.get("digest") != digest or review.review_id not in self:
+                changed.append(review)
+                self.discarded |= before is not None or review.review_id in self
+        self._swap([review.review_id for review in changed], entries, b"".join(review.nquads for review in changed))
+
+    def remove(self, review_id: str, *, rebuild: bool = True) -> None:
+        """Remove one review; with `rebuild` (the default) nothing of it stays in the store's files."""
+        self._require_writable()
+        if review_id not in self:
+            raise ReviewNotFound(self._not_found(review_id))
+        self._swap([review_id], {review_id: None}, b"")
+        self.discarded = True
+        if rebuild:
+            self.rebuild()
+
+    def _swap(self, drop: list[str], entries: dict[str, dict | None], nquads: bytes) -> None:
+        """Drop these graphs, load these quads and set these catalog entries, as one step for
+        readers (the swap lock) and for crashes (the journal, replayed on the next open)."""
+        with _deferred_interrupt(), swap_lock(self.path, exclusive=True):
+            if drop:  # in the lock: a reader that sees a journal knows its writer has died
+                write_journal(self.path, drop, entries, nquads)
+            self._apply(drop, entries, self.path / JOURNAL_QUADS_FILE if drop and nquads else None)
+            if drop:
+                clear_journal(self.path)
+
+    def _apply(self, drop: list[str], entries: dict[str, dict | None], quads: Path | None) -> None:
+        for review_id in drop:
+            node = _n(review_iri(review_id))
+            if self._store.contains_named_graph(node):
+                self._store.remove_graph(node)
+        if quads is not None:
             # Our own serialisation, so IRIs need no second validation (lenient).
-            self._store.bulk_load(b"".join(review.nquads for review in reviews), format=ox.RdfFormat.N_QUADS,
-                                  lenient=True)
-            for review in reviews:
-                self._catalog["reviews"][review.review_id] = {
-                    "source": str(review.source), "loaded_at": now, "triples": review.triples}
-            self._save_catalog()
+            self._store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS, lenient=True)
+        for review_id, entry in entries.items():
+            if entry is None:
+                self._catalog["reviews"].pop(review_id, None)
+            else:
+                self._catalog["reviews"][review_id] = entry
+        self._save_catalog()
+        self._store.flush()  # a reader's snapshot sees only what is flushed
+
+    def _replay_journal(self) -> None:
+        journal = read_journal(self.path)
+        if journal is not None:
+            with swap_lock(self.path, exclusive=True):
+                self._apply(journal.drop, journal.entries,
+                            journal.quads_path if journal.quads_path.stat().st_size else None)
+                clear_journal(self.path)
+            self.discarded = True
 
     def optimize(self) -> None:
         """Compact the database after bulk loads (many small sorted files make scans slow)."""
         self._require_writable()
         self._store.optimize()
 
-    def remove(self, review_id: str) -> None:
+    def rebuild(self) -> None:
+        """Write every quad into a new database that takes this one's place, and delete the views
+        derived from the old one. Oxigraph keeps every string it ever stored, so only this makes
+        removed or replaced data gone from the store's files; it also leaves the store compact."""
         self._require_writable()
-        if review_id not in self:
-            raise ReviewNotFound(self._not_found(review_id))
-        with _deferred_interrupt():
-            self._drop(review_id)
-            self._save_catalog()
-
-    def _drop(self, review_id: str) -> None:
-        node = _n(review_iri(review_id))
-        if self._store.contains_named_graph(node):
-            self._store.remove_graph(node)
-        self._catalog["reviews"].pop(review_id, None)
+        database = self.path / DATABASE_DIR
+        target = rebuilding_path(database)
+        dump = self.path / ".rebuild.nq"
+        try:
+            with open(dump, "wb") as handle:
+                self._store.dump(handle, format=ox.RdfFormat.N_QUADS)
+            fresh = ox.Store(str(target))
+            fresh.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
+            fresh.optimize()
+            fresh.flush()
+            del fresh
+        finally:
+            dump.unlink(missing_ok=True)
+        with _deferred_interrupt(), swap_lock(self.path, exclusive=True):
+            self._store = None  # closes the old database before its directory moves
+            try:
+                swap_in_rebuilt(database, target)
+            finally:
+                self._store = ox.Store(str(database))
+        for derived in DERIVED:
+            shutil.rmtree(self.path / derived, ignore_errors=True)
+        self.discarded = False
 
     def _save_catalog(self) -> None:
         target = self.path / CATALOG_FILE
@@ -240,8 +361,12 @@ class ReviewStore:
 
     def update(self, sparql: str) -> None:
         self._require_writable()
-        with _deferred_interrupt():
+        with _deferred_interrupt(), swap_lock(self.path, exclusive=True):
             self._store.update(sparql, prefixes=PREFIXES)
+            for entry in self._catalog["reviews"].values():
+                entry["digest"] = None  # the graphs may no longer be what their files say
+            self._save_catalog()
+            self._store.flush()
 
     def dump(self, output, format_name: str, review_ids: list[str] | None = None) -> None:
         """Write the chosen reviews (default: all) as turtle, trig, nquads, ntriples or jsonld."""
@@ -282,6 +407,16 @@ def _open_read_only(database: Path, path: Path, attempts: int = 5) -> ox.Store:
                 raise StoreError(f"cannot open the store at {path} for reading: {error}") from None
             time.sleep(0.05 * 2 ** attempt)
     raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def _private_files() -> Iterator[None]:
+    """Files the writer creates (RocksDB's, the catalog, the journal) readable by this user only."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def _read_catalog(path: Path) -> dict:

@@ -1,0 +1,163 @@
+"""What keeps the store whole through crashes and busy writers: the swap lock, the journal, private
+read snapshots and the rebuilt database that replaces the old one.
+
+- **Swap lock** (`swap_lock`): a writer holds it exclusively only while it swaps reviews' graphs
+  and the catalog; a reader holds it shared only while it takes its snapshot. So a reader sees the
+  store before or after a swap, never during one, and never waits for a whole load.
+- **Journal** (`write_journal`, `read_journal`): before a swap the writer writes what the swap will
+  do (the graphs to drop, the new quads, the catalog entries) and makes it durable. A crash at any
+  moment leaves either no journal (the store as it was) or a complete one, which the next opener
+  replays; replaying twice gives the same store, so a crash during replay is harmless too.
+- **Snapshots** (`take_snapshot`): a reader opens a checkpoint of the database (hard links of its
+  immutable files) in a directory of its own, so a writer's compaction cannot delete files under it.
+- **Rebuilt database**: Oxigraph never forgets a string once stored, so removal is only complete
+  when the remaining quads are written into a new database that then takes the old one's place
+  (`swap_in_rebuilt`, finished by `finish_rebuild` if a crash interrupts it).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+SWAP_LOCK_FILE = ".swap.lock"
+JOURNAL_FILE = "journal.json"  # written last: its presence means the journal is complete
+JOURNAL_QUADS_FILE = "journal.nq"
+SNAPSHOTS_DIR = "snapshots"
+REBUILDING_SUFFIX = ".rebuilding"  # a database being written; incomplete until renamed to .ready
+READY_SUFFIX = ".ready"  # a complete rebuilt database waiting to take the old one's place
+RETIRED_SUFFIX = ".retired"  # the old database after the swap, deleted next
+
+
+@contextlib.contextmanager
+def swap_lock(store_path: Path, *, exclusive: bool) -> Iterator[None]:
+    """Hold the store's swap lock: exclusive to change graphs, shared to take a consistent snapshot."""
+    with open(store_path / SWAP_LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class Journal:
+    """A swap to make: drop these reviews' graphs, load these quads, then set these catalog entries
+    (an entry of None removes the review from the catalog)."""
+
+    drop: list[str]
+    entries: dict[str, dict | None]
+    quads_path: Path
+
+
+def write_journal(store_path: Path, drop: list[str], entries: dict[str, dict | None], nquads: bytes) -> Journal:
+    """Make the swap durable before it starts: the quads first, then the journal that names them."""
+    quads_path = store_path / JOURNAL_QUADS_FILE
+    _write_durably(quads_path, nquads)
+    _write_durably(store_path / JOURNAL_FILE, json.dumps({"drop": drop, "entries": entries}).encode("utf-8"))
+    return Journal(drop, entries, quads_path)
+
+
+def read_journal(store_path: Path) -> Journal | None:
+    """The journal a crashed writer left, or None. A journal that cannot be read was never
+    completed (it is renamed into place only once whole), so that cannot happen short of damage."""
+    try:
+        data = json.loads((store_path / JOURNAL_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return Journal(data["drop"], data["entries"], store_path / JOURNAL_QUADS_FILE)
+
+
+def clear_journal(store_path: Path) -> None:
+    (store_path / JOURNAL_FILE).unlink(missing_ok=True)  # first: without it the quads file means nothing
+    (store_path / JOURNAL_QUADS_FILE).unlink(missing_ok=True)
+
+
+def needs_recovery(store_path: Path, database_dir: str) -> bool:
+    """A crashed writer left a journal to replay or a rebuilt database to swap in."""
+    return (store_path / JOURNAL_FILE).exists() or (store_path / (database_dir + READY_SUFFIX)).exists()
+
+
+def _write_durably(target: Path, data: bytes) -> None:
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    _sync_directory(target.parent)
+
+
+def _sync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+# -- snapshots --------------------------------------------------------------------------------
+def take_snapshot(store_path: Path, database, name: str = "") -> Path:
+    """A checkpoint of `database` (an open pyoxigraph Store) in a new directory of this process."""
+    root = store_path / SNAPSHOTS_DIR
+    root.mkdir(mode=0o700, exist_ok=True)
+    target = root / f"{os.getpid()}-{name or uuid.uuid4().hex}"
+    database.backup(str(target))
+    return target
+
+
+def remove_stale_snapshots(store_path: Path) -> None:
+    """Snapshots of processes that have ended (a reader killed before it could clean up)."""
+    root = store_path / SNAPSHOTS_DIR
+    if not root.is_dir():
+        return
+    for entry in root.iterdir():
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# -- rebuilding ---------------------------------------------------------------------------------
+def rebuilding_path(database: Path) -> Path:
+    """Where a new database is written; anything left there by a crash is discarded first."""
+    target = database.with_name(database.name + REBUILDING_SUFFIX)
+    shutil.rmtree(target, ignore_errors=True)
+    return target
+
+
+def swap_in_rebuilt(database: Path, rebuilt: Path) -> None:
+    """Put a complete rebuilt database in the old one's place (the caller has closed both)."""
+    ready = database.with_name(database.name + READY_SUFFIX)
+    os.replace(rebuilt, ready)  # from here on a crash is finished by finish_rebuild
+    _sync_directory(database.parent)
+    finish_rebuild(database)
+
+
+def finish_rebuild(database: Path) -> None:
+    """Complete an interrupted swap of a rebuilt database, and discard what it left behind."""
+    ready = database.with_name(database.name + READY_SUFFIX)
+    retired = database.with_name(database.name + RETIRED_SUFFIX)
+    if ready.exists():
+        if database.exists():
+            shutil.rmtree(retired, ignore_errors=True)
+            os.replace(database, retired)
+        os.replace(ready, database)
+        _sync_directory(database.parent)
+    shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(database.with_name(database.name + REBUILDING_SUFFIX), ignore_errors=True)
