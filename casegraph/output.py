@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -16,6 +17,18 @@ def clipped(text: str, limit: int) -> str:
     ('Child exp…', 'Child')
     """
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""`text` with control characters (terminal escape sequences among them) shown, not obeyed.
+
+    >>> printable("Child \x1b[31mM\x07")
+    'Child \\x1b[31mM\\x07'
+    """
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def render(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table") -> str:
@@ -34,7 +47,8 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = 
         writer.writerow(columns)
         writer.writerows(["" if v is None else v for v in row] for row in rows)
         return buffer.getvalue().rstrip("\n")
-    cells = [[str(c) for c in columns]] + [["" if v is None else str(v) for v in row] for row in rows]
+    cells = [[printable(str(c)) for c in columns]] + [["" if v is None else printable(str(v)) for v in row]
+                                                     for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     numeric = [all(isinstance(row[i], (int, float)) for row in rows) and rows for i in range(len(columns))]
 

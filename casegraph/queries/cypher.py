@@ -11,9 +11,11 @@ import re
 from casegraph.errors import QueryError
 from casegraph.graph.cypher import CypherEngine, CypherResult
 from casegraph.ontology import record_iri
+from casegraph.output import clipped
 from casegraph.queries import Param, SavedQuery, checked_integer, expand_cypher_hops, with_defaults
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
+INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 # Clauses that change a graph; a read-only run refuses them before the engine sees them, so the
 # message is the same on every engine.
 _WRITE = re.compile(r"(?<![.$\w])(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|FOREACH)\b", re.I)
@@ -30,7 +32,11 @@ def _value(param: Param | None, name: str, value: str) -> object:
     if kind == "iri":
         return record_iri(value)
     if kind in ("integer", "hops"):
-        return checked_integer(param, name, value)
+        number = checked_integer(param, name, value)
+        if not INT64_MIN <= number <= INT64_MAX:  # the engines would clamp it to another number
+            raise QueryError(f"--param {name}={clipped(value, 40)}: Cypher integers are 64-bit, from {INT64_MIN} "
+                             f"to {INT64_MAX}; this one is outside (SPARQL takes it: --engine sparql)")
+        return number
     return value  # string, and review ids as nodes carry them in `review`
 
 
