@@ -21,6 +21,8 @@ import fcntl
 import json
 import os
 import shutil
+import signal
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -161,3 +163,29 @@ def finish_rebuild(database: Path) -> None:
         _sync_directory(database.parent)
     shutil.rmtree(retired, ignore_errors=True)
     shutil.rmtree(database.with_name(database.name + REBUILDING_SUFFIX), ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """Files the writer creates (RocksDB's, the catalog, the journal) readable by this user only."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@contextlib.contextmanager
+def deferred_interrupt():
+    """Hold Ctrl-C until a graph swap has finished, so a review is never left half-written."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt

@@ -14,8 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ import pyoxigraph as ox
 from casegraph.errors import ReviewNotFound, StoreBusy, StoreError
 from casegraph.graph.durability import (JOURNAL_QUADS_FILE, clear_journal, finish_rebuild, needs_recovery, read_journal,
                                         rebuilding_path, remove_stale_snapshots, swap_in_rebuilt, swap_lock,
-                                        take_snapshot, write_journal)
+                                        take_snapshot, write_journal, private_files, deferred_interrupt)
 from casegraph.loaders.base import PreparedReview
 from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDFS, review_iri
 
@@ -96,7 +94,7 @@ class ReviewStore:
             raise StoreError(f"cannot create the store directory {path}: {error.strerror}") from None
         lock = FileLock(str(path.parent / f".{path.name}.lock"))
         try:
-            with lock.acquire(timeout=timeout), _private_files():
+            with lock.acquire(timeout=timeout), private_files():
                 database = path / DATABASE_DIR
                 with swap_lock(path, exclusive=True):
                     finish_rebuild(database)
@@ -211,7 +209,7 @@ class ReviewStore:
     def _swap(self, drop: list[str], entries: dict[str, dict | None], nquads: bytes) -> None:
         """Drop these graphs, load these quads and set these catalog entries, as one step for
         readers (the swap lock) and for crashes (the journal, replayed on the next open)."""
-        with _deferred_interrupt(), swap_lock(self.path, exclusive=True):
+        with deferred_interrupt(), swap_lock(self.path, exclusive=True):
             if drop:  # in the lock: a reader that sees a journal knows its writer has died
                 write_journal(self.path, drop, entries, nquads)
             self._apply(drop, entries, self.path / JOURNAL_QUADS_FILE if drop and nquads else None)
@@ -266,7 +264,7 @@ class ReviewStore:
             del fresh
         finally:
             dump.unlink(missing_ok=True)
-        with _deferred_interrupt(), swap_lock(self.path, exclusive=True):
+        with deferred_interrupt(), swap_lock(self.path, exclusive=True):
             self._store = None  # closes the old database before its directory moves
             try:
                 swap_in_rebuilt(database, target)
@@ -361,7 +359,7 @@ class ReviewStore:
 
     def update(self, sparql: str) -> None:
         self._require_writable()
-        with _deferred_interrupt(), swap_lock(self.path, exclusive=True):
+        with deferred_interrupt(), swap_lock(self.path, exclusive=True):
             self._store.update(sparql, prefixes=PREFIXES)
             for entry in self._catalog["reviews"].values():
                 entry["digest"] = None  # the graphs may no longer be what their files say
@@ -409,16 +407,6 @@ def _open_read_only(database: Path, path: Path, attempts: int = 5) -> ox.Store:
     raise AssertionError("unreachable")
 
 
-@contextlib.contextmanager
-def _private_files() -> Iterator[None]:
-    """Files the writer creates (RocksDB's, the catalog, the journal) readable by this user only."""
-    previous = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(previous)
-
-
 def _read_catalog(path: Path) -> dict:
     try:
         catalog = json.loads((path / CATALOG_FILE).read_text(encoding="utf-8"))
@@ -440,19 +428,3 @@ def store_fingerprint(path: Path) -> tuple | None:
         raise StoreError(f"cannot read the store directory {path}: {error.strerror}") from None
     return tuple(sorted(((e.name, e.stat().st_size, e.stat().st_mtime_ns) if isinstance(e, os.DirEntry)
                          else ("", e.st_size, e.st_mtime_ns)) for e in entries))
-
-
-@contextlib.contextmanager
-def _deferred_interrupt():
-    """Hold Ctrl-C until a graph swap has finished, so a review is never left half-written."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if received:
-            raise KeyboardInterrupt
