@@ -187,7 +187,7 @@ class ReviewStore:
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         entries, changed = {}, []
         for review in reviews:
-            digest = hashlib.sha256(review.nquads).hexdigest()
+            digest = _digest(review.nquads)
             before = self._catalog["reviews"].get(review.review_id)
             entries[review.review_id] = {"source": str(review.source), "loaded_at": now,
                                          "triples": review.triples, "digest": digest}
@@ -416,6 +416,11 @@ def _read_catalog(path: Path) -> dict:
         raise StoreError(f"cannot read the store catalog {path / CATALOG_FILE}: {error}") from None
     catalog.setdefault("reviews", {})
     return catalog
+
+
+def _digest(nquads: bytes) -> str:
+    """The same for the same quads in any order (a converter's sets come out in hash-seeded order)."""
+    return hashlib.sha256(b"\n".join(sorted(nquads.splitlines()))).hexdigest()
 
 
 def store_fingerprint(path: Path) -> tuple | None:

@@ -141,3 +141,15 @@ def test_reloading_an_unchanged_review_keeps_its_graph(tmp_path):
         store.replace([load(MINIMAL).prepared()])
         assert not store.discarded
     assert stored(store_path) == before
+
+
+def test_reloading_unchanged_files_in_a_new_process_rebuilds_nothing(tmp_path):
+    store_path = tmp_path / "store"
+    load_paths([MINIMAL], store_path)
+    code = ("import sys; from casegraph.graph.store import ReviewStore; from casegraph.loaders import load\n"
+            f"with ReviewStore.open({str(store_path)!r}, write=True) as store:\n"
+            f"    store.replace([load({str(MINIMAL)!r}).prepared()]); print(store.discarded)")
+    for seed in ("1", "2"):  # other hash seeds give the converter's sets in another order
+        out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed,
+                             "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True).stdout
+        assert out.strip() == "False"
