@@ -13,8 +13,15 @@ from casegraph.commands.common import handles_errors, store_option
                    "the reviews, with no authentication.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=10.0, show_default=True,
+              metavar="SECONDS", help="Stop a query that runs longer than this and answer 503.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Queries run at once, each in a process of its own [default: 2 to 4, by CPU count].")
+@click.option("--with-decisions", is_flag=True,
+              help="Also serve the analysts' link decisions (their names and notes about children); "
+                   "without it no query can see them.")
 @handles_errors
-def serve(store, host, port):
+def serve(store, host, port, timeout, workers, with_decisions):
     """Answer SPARQL 1.1 queries over HTTP at /sparql, read-only, until Ctrl-C.
 
     Any SPARQL client can query the stored reviews (GET ?query=, or POST). Results follow the
@@ -23,17 +30,26 @@ def serve(store, host, port):
     Updates, SERVICE and FROM are refused. Reviews loaded while it runs appear at once. Each
     request is logged to stderr as one line, without the query.
 
+    The analysts' decisions graph is not served unless --with-decisions. Each query runs in a
+    worker process and is stopped after --timeout seconds (503: narrow the query or raise the
+    limit). Requests addressed to another host name (DNS rebinding) or sent by a web page of
+    another site are refused (403), as is a request that takes over 10 s to arrive (408).
+
     \b
     Examples:
       casegraph serve
+      casegraph serve --timeout 60 --workers 4
+      casegraph serve --with-decisions --port 7879
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?r ?title { ?r a cg:Review ; rdfs:label ?title }' http://127.0.0.1:7878/sparql
     """
     from casegraph.exchange.endpoint import serve as run_server
 
     def ready(server):
-        click.echo(f"casegraph SPARQL endpoint at {server.url} (read-only); Ctrl-C to stop", err=True)
+        decisions = "with" if with_decisions else "without"
+        click.echo(f"casegraph SPARQL endpoint at {server.url} (read-only, {decisions} the analysts' decisions, "
+                   f"queries stopped after {timeout:g} s); Ctrl-C to stop", err=True)
         if not server.is_loopback:
             click.echo(f"warning: listening on {host}: other machines can read every stored review, "
                        "with no authentication", err=True)
 
-    run_server(store, host, port, on_ready=ready)
+    run_server(store, host, port, on_ready=ready, timeout=timeout, workers=workers, with_decisions=with_decisions)

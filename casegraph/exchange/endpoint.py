@@ -6,13 +6,19 @@ Any SPARQL client can query the stored reviews at ``/sparql``::
     POST /sparql   Content-Type: application/x-www-form-urlencoded   query=...
     POST /sparql   Content-Type: application/sparql-query             (the query as the body)
 
-The dataset is ``ReviewStore.query``'s: the default graph is the union of the review graphs, and
-each review and the ontology are named graphs (``GRAPH ?g``). The casegraph prefixes are
-predeclared by the engine, as in the CLI; a query's own ``PREFIX`` wins.
+The default graph is the union of the review graphs, the ontology and the analysts' links; each
+review is also a named graph (``GRAPH ?g``). The decisions graph (``DECISIONS_GRAPH``: analysts'
+names and their notes about children) is not served at all unless the server is started with
+``with_decisions``: no query sees it, ``GRAPH ?g`` does not list it, naming it gives nothing. The
+casegraph prefixes are predeclared by the engine, as in the CLI; a query's own ``PREFIX`` wins.
 
 Results follow the ``Accept`` header. SELECT and ASK answer in SPARQL JSON (the default), SPARQL
 XML, CSV or TSV. CONSTRUCT and DESCRIBE answer in Turtle (the default), N-Triples, JSON-LD or
 RDF/XML. Anything else gets 406.
+
+Queries run in a small pool of worker processes (`endpoint_pool`), so a query that takes longer
+than the time limit is really stopped (its process is killed and replaced) and answered 503.
+HTTP connections get a thread each, from a listen queue of ``REQUEST_QUEUE_SIZE``.
 
 Refused requests:
 - Updates: ``update=`` or ``application/sparql-update`` get 403. The store is opened read-only.
@@ -20,195 +26,54 @@ Refused requests:
   makes no network calls.
 - ``FROM`` / ``FROM NAMED`` and the ``default-graph-uri`` / ``named-graph-uri`` parameters: 400.
   The dataset is fixed, so a query naming another one would silently get other answers.
+- A ``Host`` that is not this server (DNS rebinding: a web page whose name now points here), an
+  ``Origin`` of another site, or ``Sec-Fetch-Site: cross-site``: 403. No CORS headers are sent.
+- A request that has not fully arrived within ``read_timeout`` seconds: 408.
 
 The store is reopened whenever its files change, so reviews loaded by another process appear
 without a restart. Each request is logged to stderr as one line, without the query text (queries
-may name people).
+may name people) and with control characters escaped.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import ipaddress
+import signal
 import socket
-import socketserver
 import sys
 import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 
-import pyoxigraph as ox
-
 from casegraph.errors import CasegraphError, StoreError
-from casegraph.graph.store import ONTOLOGY_GRAPH, ReviewStore, default_store_path, store_fingerprint
+from casegraph.exchange.endpoint_guard import (DeadlineReader, allowed_hosts, as_received, check_client, client_gone,
+                                               escape)
+from casegraph.exchange.endpoint_pool import ClientGone, QueryPool, Unavailable, default_workers
+from casegraph.exchange.endpoint_query import GRAPH_FORMATS, SOLUTION_FORMATS, TEXT, Refused
+from casegraph.graph.store import ONTOLOGY_GRAPH, ReviewStore, default_store_path
+from casegraph.linking.decisions import DECISIONS_GRAPH
 from casegraph.ontology import PREFIXES
-from casegraph.queries.screen import QueryRefused, screen
 
 ENDPOINT = "/sparql"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
+DEFAULT_TIMEOUT_SECONDS = 10.0  # a query running longer is stopped
+READ_TIMEOUT_SECONDS = 10.0  # the whole request (line, headers, body) must arrive within this
+WRITE_TIMEOUT_SECONDS = 60.0  # a client that stops reading the answer frees its thread
 MAX_BODY_BYTES = 1 << 20  # a query longer than 1 MiB is a mistake
-SOCKET_TIMEOUT_SECONDS = 30  # a client that stops sending mid-request frees its thread
-TEXT = "text/plain; charset=utf-8"
+REQUEST_QUEUE_SIZE = 1024  # connections waiting to be accepted (the kernel may cap it: somaxconn)
+MAX_CONNECTIONS = 1000  # connections handled at once; beyond, a short 503
 
 
 class ServeError(CasegraphError):
     """The endpoint cannot start (e.g. the port is taken)."""
-
-
-# -- result formats and content negotiation -----------------------------------------------------
-@dataclass(frozen=True)
-class ResultFormat:
-    content_type: str  # what the response says
-    accepted: tuple[str, ...]  # media types in Accept that choose it (the first is the canonical one)
-    format: ox.QueryResultsFormat | ox.RdfFormat
-
-
-# In order of preference: the first is the default when Accept is absent or */*.
-SOLUTION_FORMATS = (
-    ResultFormat("application/sparql-results+json", ("application/sparql-results+json", "application/json"),
-                 ox.QueryResultsFormat.JSON),
-    ResultFormat("application/sparql-results+xml", ("application/sparql-results+xml", "application/xml",
-                                                     "text/xml"), ox.QueryResultsFormat.XML),
-    ResultFormat("text/csv; charset=utf-8", ("text/csv",), ox.QueryResultsFormat.CSV),
-    ResultFormat("text/tab-separated-values; charset=utf-8", ("text/tab-separated-values",),
-                 ox.QueryResultsFormat.TSV),
-)
-GRAPH_FORMATS = (
-    ResultFormat("text/turtle; charset=utf-8", ("text/turtle", "application/x-turtle"), ox.RdfFormat.TURTLE),
-    ResultFormat("application/n-triples", ("application/n-triples",), ox.RdfFormat.N_TRIPLES),
-    ResultFormat("application/ld+json", ("application/ld+json",), ox.RdfFormat.JSON_LD),
-    ResultFormat("application/rdf+xml", ("application/rdf+xml",), ox.RdfFormat.RDF_XML),
-)
-
-
-def negotiate(accept: str | None, offers: tuple[ResultFormat, ...]) -> ResultFormat | None:
-    """The offer the Accept header rates highest (ties: the earlier offer), or None if none is acceptable.
-
-    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", SOLUTION_FORMATS).format
-    <QueryResultsFormat SPARQL Results in XML>
-    >>> negotiate(None, GRAPH_FORMATS).format
-    <RdfFormat Turtle>
-    >>> negotiate("text/html", SOLUTION_FORMATS) is None
-    True
-    """
-    ranges = _accept_ranges(accept) if accept and accept.strip() else [("*/*", 1.0)]
-    best, best_quality = None, 0.0
-    for offer in offers:
-        quality = max(_quality(ranges, media_type) for media_type in offer.accepted)
-        if quality > best_quality:
-            best, best_quality = offer, quality
-    return best
-
-
-def _accept_ranges(header: str) -> list[tuple[str, float]]:
-    ranges = []
-    for item in header.split(","):
-        media_range, *parameters = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        if media_range:
-            ranges.append((media_range.lower(), quality))
-    return ranges
-
-
-def _quality(ranges: list[tuple[str, float]], media_type: str) -> float:
-    """The q of the most specific range that matches media_type (RFC 9110, 12.5.1)."""
-    kind = media_type.split("/")[0]
-    specificity = {media_type: 2, f"{kind}/*": 1, "*/*": 0}
-    matches = [(specificity[r], q) for r, q in ranges if r in specificity]
-    if not matches:
-        return 0.0
-    most_specific = max(s for s, _ in matches)
-    return max(q for s, q in matches if s == most_specific)
-
-
-# -- screening queries --------------------------------------------------------------------------
-class Refused(CasegraphError):
-    """A request the endpoint answers with an HTTP error status and a one-paragraph message."""
-
-    def __init__(self, status: HTTPStatus, message: str):
-        super().__init__(message)
-        self.status = status
-
-
-# -- answering ----------------------------------------------------------------------------------
-def run_query(store: ReviewStore, text: str, accept: str | None) -> tuple[str, bytes]:
-    """Answer one query as the Accept header asks: (content type, body), or raise Refused."""
-    try:
-        screen(text)
-        results = store.query(text)
-    except QueryRefused as refusal:
-        raise Refused(HTTPStatus.BAD_REQUEST, str(refusal)) from None
-    except SyntaxError as error:
-        raise Refused(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {error}") from None
-    except OSError as error:
-        raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR, f"the store could not be read: {error}") from None
-    offers = GRAPH_FORMATS if isinstance(results, ox.QueryTriples) else SOLUTION_FORMATS
-    chosen = negotiate(accept, offers)
-    if chosen is None:
-        kind = "CONSTRUCT and DESCRIBE" if offers is GRAPH_FORMATS else "SELECT and ASK"
-        raise Refused(HTTPStatus.NOT_ACCEPTABLE, f"{kind} results are available as: "
-                      + ", ".join(offer.accepted[0] for offer in offers))
-    try:
-        if isinstance(chosen.format, ox.RdfFormat):
-            body = ox.serialize(results, format=chosen.format, prefixes=PREFIXES)
-        else:
-            body = results.serialize(format=chosen.format)
-    except OSError as error:
-        raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR, f"the store could not be read: {error}") from None
-    return chosen.content_type, body
-
-
-class _Snapshot:
-    """The read-only store, reopened whenever its files change.
-
-    A read-only Oxigraph handle sees the store as it was when opened. Reopening costs tens of
-    milliseconds (the write-ahead log is replayed), while listing the directory costs well under
-    one, so the listing (names, sizes, modification times) decides when to reopen.
-    """
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._lock = threading.Lock()
-        self._key: tuple | None = None
-        self._store: ReviewStore | None = None
-        self._stack = contextlib.ExitStack()
-
-    def current(self) -> ReviewStore:
-        key = self._fingerprint()  # taken before opening, so a write during the open is seen next time
-        with self._lock:
-            if key is None or key != self._key:  # None: no directory, and ReviewStore.open says so
-                stack = contextlib.ExitStack()
-                try:
-                    store = stack.enter_context(ReviewStore.open(self.path))
-                except StoreError:
-                    if self._store is None:
-                        raise
-                    return self._store  # a writer is mid-change: the last snapshot answers until reopened
-                self._stack.close()  # requests still using the old handle keep it alive
-                self._key, self._store, self._stack = key, store, stack
-            return self._store
-
-    def _fingerprint(self) -> tuple | None:
-        return store_fingerprint(self.path)
-
-    def close(self) -> None:
-        with self._lock:
-            self._stack.close()
-            self._key = self._store = None
 
 
 # -- HTTP ---------------------------------------------------------------------------------------
@@ -216,16 +81,30 @@ class SparqlServer(ThreadingHTTPServer):
     """The endpoint: ThreadingHTTPServer answering /sparql from one store. Build it with make_server."""
 
     daemon_threads = True
+    block_on_close = False  # Ctrl-C need not wait for a client that stalls
+    request_queue_size = REQUEST_QUEUE_SIZE
 
-    def __init__(self, store_path: Path, host: str, port: int, log: TextIO | None = None):
-        self.store = _Snapshot(store_path)
-        self.store.current()  # no store, no server: fail now with the store's own message
+    def __init__(self, store_path: Path, host: str, port: int, log: TextIO | None, *, timeout: float,
+                 workers: int, with_decisions: bool, read_timeout: float):
+        with ReviewStore.open(store_path):  # no store, no server: fail now with the store's own message
+            pass
         self.log_stream = log
         self._log_lock = threading.Lock()
+        self.read_timeout, self.with_decisions = read_timeout, with_decisions
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), _Handler)
+        self.allowed_hosts = allowed_hosts(host, self.server_address[1], self.is_loopback)
+        try:
+            self.pool = QueryPool(store_path, size=workers, timeout=timeout, decisions=with_decisions,
+                                  log=self.log)
+        except Unavailable as error:
+            super().server_close()
+            raise ServeError(str(error)) from None
 
     def server_bind(self) -> None:
+        import socketserver
+
         socketserver.TCPServer.server_bind(self)  # HTTPServer's version does a slow reverse DNS lookup
         self.server_name, self.server_port = self.server_address[:2]
 
@@ -243,45 +122,87 @@ class SparqlServer(ThreadingHTTPServer):
         with self._log_lock:
             print(line, file=self.log_stream or sys.stderr, flush=True)
 
+    def process_request(self, request, client_address) -> None:
+        if self._slots.acquire(blocking=False):
+            try:
+                return super().process_request(request, client_address)
+            except RuntimeError:  # no thread could be started
+                self._slots.release()
+        with contextlib.suppress(OSError):
+            request.setblocking(False)
+            request.send(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\n"
+                         b"too many connections at once; try again shortly\n")
+        self.log(f"{client_address[0]} turned away: {MAX_CONNECTIONS} connections at once")
+        self.shutdown_request(request)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        """A connection that failed outside a request (e.g. reset while sending it): one line, no traceback."""
+        self.log(f"{client_address[0]} error: {sys.exc_info()[0].__name__} on the connection")
+
     def server_close(self) -> None:
+        self.pool.close()  # first: requests waiting on a worker are answered 503 and end
         super().server_close()
-        self.store.close()
 
 
 def make_server(store_path: Path | str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
-                log: TextIO | None = None) -> SparqlServer:
+                log: TextIO | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS, workers: int | None = None,
+                with_decisions: bool = False, read_timeout: float = READ_TIMEOUT_SECONDS) -> SparqlServer:
     """A bound, not yet running endpoint; call serve_forever() (in a thread, say) and then shutdown().
 
     The store must exist (StoreError otherwise). port=0 picks a free port; see server.url.
     host is 127.0.0.1 unless you ask for another interface. log receives one line per request
-    (default: stderr).
+    (default: stderr). A query running longer than `timeout` seconds is stopped and answered 503;
+    `workers` processes run queries (default: 2 to 4, by CPU count). The decisions graph is
+    served only `with_decisions`. A request must arrive within `read_timeout` seconds (else 408).
     """
     path = Path(store_path) if store_path else default_store_path()
+    if not timeout > 0 or not read_timeout > 0 or (workers is not None and workers < 1):
+        raise ServeError("timeout and read_timeout must be positive and workers at least 1")
     try:
-        return SparqlServer(path, host, port, log)
+        return SparqlServer(path, host, port, log, timeout=timeout, workers=workers or default_workers(),
+                            with_decisions=with_decisions, read_timeout=read_timeout)
     except OSError as error:
         raise ServeError(f"cannot listen on {host} port {port}: {error.strerror or error}") from None
 
 
 def serve(store_path: Path | str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
-          on_ready: Callable[[SparqlServer], None] | None = None) -> None:
-    """Answer SPARQL queries over HTTP until interrupted (Ctrl-C). on_ready(server) runs once listening."""
-    with make_server(store_path, host, port) as server:
-        if on_ready:
-            on_ready(server)
-        with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+          on_ready: Callable[[SparqlServer], None] | None = None, **options) -> None:
+    """Answer SPARQL queries over HTTP until interrupted (Ctrl-C or SIGTERM); options as make_server's.
+    on_ready(server) runs once listening."""
+    with make_server(store_path, host, port, **options) as server:
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                if on_ready:
+                    on_ready(server)
+                server.serve_forever()
+        finally:
+            if main:
+                signal.signal(signal.SIGTERM, previous)
 
 
-def _info_page(store: ReviewStore) -> bytes:
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM stops the server as Ctrl-C does: workers and their views go too
+
+
+def _info_page(reviews: int, with_decisions: bool) -> bytes:
     prefixes = " ".join(f"{p}:" for p in PREFIXES)
-    return (f"casegraph SPARQL 1.1 endpoint (read-only), {len(store)} review(s)\n\n"
+    decisions = (f"The analysts' decisions are served, in <{DECISIONS_GRAPH}>." if with_decisions else
+                 f"The analysts' decisions (<{DECISIONS_GRAPH}>) are not served.")
+    return (f"casegraph SPARQL 1.1 endpoint (read-only), {reviews} review(s)\n\n"
             f"Query at {ENDPOINT}:\n"
             f"  GET  {ENDPOINT}?query=...\n"
             f"  POST {ENDPOINT} with application/x-www-form-urlencoded (query=...)\n"
             f"  POST {ENDPOINT} with application/sparql-query (the query as the body)\n\n"
             "The default graph is the union of the review graphs. Each review is also a named graph\n"
-            f"(GRAPH ?g), next to the ontology and code lists in <{ONTOLOGY_GRAPH}>.\n"
+            f"(GRAPH ?g), next to the ontology and code lists in <{ONTOLOGY_GRAPH}>.\n{decisions}\n"
             f"Predeclared prefixes: {prefixes}\n\n"
             "SELECT and ASK: " + ", ".join(f.accepted[0] for f in SOLUTION_FORMATS) + "\n"
             "CONSTRUCT and DESCRIBE: " + ", ".join(f.accepted[0] for f in GRAPH_FORMATS) + "\n"
@@ -290,10 +211,17 @@ def _info_page(store: ReviewStore) -> bytes:
 
 class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
-    timeout = SOCKET_TIMEOUT_SECONDS
 
     def version_string(self) -> str:
         return "casegraph"
+
+    def setup(self) -> None:
+        super().setup()
+        self._started = time.perf_counter()
+        self._responded = False
+        self.rfile.close()  # replaced by one that stops reading at the request's deadline
+        self._reader = DeadlineReader(self.connection, time.monotonic() + self.server.read_timeout)
+        self.rfile = io.BufferedReader(self._reader)
 
     # -- routing -----------------------------------------------------------------------------
     def do_GET(self) -> None:
@@ -308,12 +236,15 @@ class _Handler(BaseHTTPRequestHandler):
     def _not_allowed(self) -> None:
         self._answer(lambda: self._refuse(HTTPStatus.METHOD_NOT_ALLOWED, "use GET or POST"))
 
-    do_PUT = do_DELETE = do_PATCH = _not_allowed
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed
 
     def _get(self) -> tuple[HTTPStatus, str, bytes]:
         path, params = self._url()
         if path == "/":
-            return HTTPStatus.OK, TEXT, _info_page(self.server.store.current())
+            header, body = self.server.pool.run({"info": True})
+            if header["status"] != HTTPStatus.OK:
+                raise StoreError(bytes(body).decode("utf-8", "replace").strip())
+            return HTTPStatus.OK, TEXT, _info_page(header["reviews"], self.server.with_decisions)
         self._require_endpoint(path)
         return self._query(params)
 
@@ -350,8 +281,11 @@ class _Handler(BaseHTTPRequestHandler):
         if len(queries) != 1:
             self._refuse(HTTPStatus.BAD_REQUEST, f"expected exactly one query parameter, got {len(queries)}; "
                          f"see / for how to query this endpoint")
-        content_type, body = run_query(self.server.store.current(), queries[0], self.headers.get("Accept"))
-        return HTTPStatus.OK, content_type, body
+        header, body = self.server.pool.run({"query": queries[0], "accept": self.headers.get("Accept")},
+                                            wanted=lambda: not client_gone(self.connection))
+        if "error" in header:  # the worker's own failure, by kind only: the message may quote the query
+            self.server.log(f"error: {header['error']} while answering a request")
+        return HTTPStatus(header["status"]), header["type"], body
 
     def _refuse_update(self):
         self._refuse(HTTPStatus.FORBIDDEN, "this endpoint is read-only and runs no SPARQL updates; "
@@ -379,23 +313,46 @@ class _Handler(BaseHTTPRequestHandler):
         if length < 0 or length > MAX_BODY_BYTES:
             self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request body may be at most {MAX_BODY_BYTES} "
                          "bytes")
-        return self.rfile.read(length)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            body = b""
+        if len(body) < length:
+            self._refuse(HTTPStatus.REQUEST_TIMEOUT, self._late())
+        return body
+
+    def _late(self) -> str:
+        return (f"the request did not arrive within {self.server.read_timeout:g} s: the client stopped sending "
+                "(or its body is shorter than its Content-Length)")
 
     # -- responses and logging -------------------------------------------------------------------
     def _answer(self, respond: Callable[[], tuple[HTTPStatus, str, bytes]]) -> None:
-        self._started = time.perf_counter()
         try:
+            check_client(self.headers, self.connection, self.server.allowed_hosts, self.server.url)
             status, content_type, body = respond()
         except Refused as refusal:
             status, content_type, body = refusal.status, TEXT, f"{refusal}\n".encode()
-        except StoreError as error:
+        except ClientGone:
+            self._responded, self._size = True, 0
+            self.log_request(499)  # nginx's "client closed request": nothing is sent
+            return
+        except (StoreError, Unavailable) as error:
             status, content_type, body = HTTPStatus.SERVICE_UNAVAILABLE, TEXT, f"{error}\n".encode()
         except Exception as error:  # noqa: BLE001 - one bad request must not stop the server
             # The message may quote the query, so only the kind of error goes to the log.
             self.server.log(f"error: {type(error).__name__} while answering a request")
             status, content_type, body = HTTPStatus.INTERNAL_SERVER_ERROR, TEXT, b"internal error\n"
-        self._size = len(body)
+        self._reply(status, content_type, body)
+
+    def _reply(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
+        if self._responded:
+            return
+        self._responded, self._size = True, len(body)
+        self.close_connection = True
+        if not hasattr(self, "request_version"):  # the request line never arrived
+            self.request_version, self.command = "HTTP/1.0", None
         try:
+            self.connection.settimeout(WRITE_TIMEOUT_SECONDS)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -407,22 +364,28 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):  # the client went away
+        except OSError:  # the client went away or stopped reading
             pass
+
+    def send_error(self, code, message=None, explain=None) -> None:
+        """http.server's own refusals (a malformed request line, an unknown method): plain text too."""
+        status = HTTPStatus(code)
+        self._reply(status, TEXT, f"{message or status.phrase}\n".encode("utf-8", "replace"))
 
     def log_request(self, code="-", size="-") -> None:
         """One line: client, time, method, path without the query string, status, size, duration."""
-        path = urllib.parse.urlsplit(getattr(self, "path", "") or "").path
-        path = "".join(c if c.isprintable() else "?" for c in path[:200])
-        started = getattr(self, "_started", None)
-        duration = f" {(time.perf_counter() - started) * 1000:.1f} ms" if started else ""
+        path = escape(as_received(getattr(self, "path", "") or "").partition("?")[0]) or "-"
+        command = escape(as_received(getattr(self, "command", None) or "-"), 20)
+        duration = f" {(time.perf_counter() - self._started) * 1000:.1f} ms"
         now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        self.server.log(f'{self.client_address[0]} [{now}] "{self.command or "-"} {path or "-"}" '
-                        f"{int(code) if isinstance(code, int) else code} "
-                        f"{getattr(self, '_size', '-')}{duration}")
+        self.server.log(f'{self.client_address[0]} [{now}] "{command} {path}" '
+                        f"{int(code) if isinstance(code, int) else code} {getattr(self, '_size', '-')}{duration}")
 
     def log_error(self, format, *args) -> None:  # noqa: A002 - http.server's signature
-        """http.server's own error lines may quote the request line, which holds the query: drop them."""
+        """http.server's own error lines may quote the request line, which holds the query: drop them.
+        The one for a request that stalled is answered 408."""
+        if format.startswith("Request timed out"):
+            self._reply(HTTPStatus.REQUEST_TIMEOUT, TEXT, f"{self._late()}\n".encode())
 
     def log_message(self, format, *args) -> None:  # noqa: A002
         """Every line goes through log_request."""

@@ -126,13 +126,18 @@ def remove_stale_snapshots(store_path: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether the process runs; a zombie (killed, never reaped by its parent) does not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
 
 
 # -- rebuilding ---------------------------------------------------------------------------------

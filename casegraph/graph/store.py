@@ -431,5 +431,15 @@ def store_fingerprint(path: Path) -> tuple | None:
         return None
     except OSError as error:
         raise StoreError(f"cannot read the store directory {path}: {error.strerror}") from None
-    return tuple(sorted(((e.name, e.stat().st_size, e.stat().st_mtime_ns) if isinstance(e, os.DirEntry)
-                         else ("", e.st_size, e.st_mtime_ns)) for e in entries))
+    found = []
+    for entry in entries:
+        if not isinstance(entry, os.DirEntry):
+            found.append(("", entry.st_size, entry.st_mtime_ns))
+            continue
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:  # compacted away since the listing: the store changed, and its name says so
+            found.append((entry.name, -1, -1))
+            continue
+        found.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))

@@ -1,25 +1,41 @@
-"""The SPARQL endpoint, queried over real HTTP by a real SPARQL client (SPARQLWrapper) and by urllib."""
+"""The SPARQL endpoint, queried over real HTTP by a real SPARQL client (SPARQLWrapper), by urllib and
+by raw sockets; the attacks of the security review at small size (benchmarks/endpoint_attack.py
+runs them at the review's)."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import http.server
 import io
 import json
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 
-from casegraph.exchange import endpoint as serve_module
+from casegraph.commands.serve import serve as serve_command
 from casegraph.errors import StoreError
-from casegraph.graph.loading import load_paths
-from casegraph.ontology import PREFIXES
+from casegraph.exchange import endpoint as serve_module
+from casegraph.exchange import endpoint_worker
 from casegraph.exchange.endpoint import make_server
+from casegraph.exchange.endpoint_query import StoreReadError
+from casegraph.graph.loading import load_paths
+from casegraph.graph.store import LINKS_GRAPH, ReviewStore
+from casegraph.linking.decisions import DECISIONS_GRAPH
+from casegraph.ontology import PREFIXES
 from tests.conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -27,11 +43,17 @@ REVIEW_30 = "https://w3id.org/casegraph/review/scr-30-2016"
 CHILD_M = f"{REVIEW_30}/child-m"
 COUNT_REVIEWS = "SELECT (COUNT(?r) AS ?n) WHERE { ?r a cg:Review }"
 LABEL_OF_CHILD_M = f"SELECT ?label WHERE {{ <{CHILD_M}> rdfs:label ?label }}"
+ANALYST = "https://w3id.org/casegraph/analyst/jo-bloggs"
+DECISION = "https://w3id.org/casegraph/decision/1"
+SECRETS = (ANALYST, DECISIONS_GRAPH, "Bloggs", "Quillfeather")  # what the decisions graph holds, and its name
+LINKED = (f"{REVIEW_30}/child-a", f"{REVIEW_30}/child-b")
+CASEGRAPH = str(Path(sys.executable).parent / "casegraph")
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 
 @contextlib.contextmanager
-def running(store_path, log=None):
-    server = make_server(store_path, port=0, log=log or io.StringIO())
+def running(store_path, log=None, **options):
+    server = make_server(store_path, port=0, log=log or io.StringIO(), **options)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
@@ -43,10 +65,31 @@ def running(store_path, log=None):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def example_store(tmp_path_factory):
+    """The examples, an analyst's decision (a name, a note about a child) and one accepted link."""
     store = tmp_path_factory.mktemp("serve") / "store"
     assert not load_paths([EXAMPLES], store).failed
-    with running(store) as started:
+    prov = "http://www.w3.org/ns/prov#"
+    with ReviewStore.open(store, write=True) as writable:
+        writable.update(f"""INSERT DATA {{
+          GRAPH <{DECISIONS_GRAPH}> {{
+            <{DECISION}> <{prov}wasAttributedTo> <{ANALYST}> ;
+                rdfs:comment "Child M confided in Mrs Quillfeather first; same girl as in SCR 12" .
+            <{ANALYST}> rdfs:label "Jo Bloggs" . }}
+          GRAPH <{LINKS_GRAPH}> {{ <{LINKED[0]}> owl:sameAs <{LINKED[1]}> }} }}""")
+    return store
+
+
+@pytest.fixture(scope="module")
+def server(example_store):
+    with running(example_store) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def strict(example_store):
+    """Short limits, so that a test waits about a second: queries 1 s, requests' arrival 1 s."""
+    with running(example_store, timeout=1.0, read_timeout=1.0, workers=2) as started:
         yield started
 
 
@@ -66,7 +109,8 @@ def client(server, query, return_format=JSON, method="GET"):
     return sparql
 
 
-def fetch(server, query=None, accept=None, *, path="/sparql", data=None, content_type=None, method=None):
+def fetch(server, query=None, accept=None, *, path="/sparql", data=None, content_type=None, method=None,
+          timeout=5):
     """(status, headers, body text) of one request; HTTP errors are answers too."""
     url = server.url.replace("/sparql", path)
     if query is not None:
@@ -77,10 +121,67 @@ def fetch(server, query=None, accept=None, *, path="/sparql", data=None, content
     if content_type:
         request.add_header("Content-Type", content_type)
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
+
+
+def with_headers(server, headers, path="/sparql?query=ASK%7B%7D"):
+    """(status, headers, body) of a GET that sends exactly these headers (Host included, or not)."""
+    connection = http.client.HTTPConnection(*server.server_address[:2], timeout=5)
+    try:
+        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        connection.close()
+
+
+def raw(server, data: bytes, *, then=None, timeout=10) -> tuple[int, str, float]:
+    """(status, whole response, seconds) for bytes sent as they are; `then(socket)` may send more."""
+    started = time.monotonic()
+    with socket.create_connection(server.server_address[:2], timeout=timeout) as connection:
+        connection.sendall(data)
+        if then:
+            threading.Thread(target=then, args=(connection,), daemon=True).start()
+        chunks = []
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+    response = b"".join(chunks).decode("utf-8", "replace")
+    status = int(response.split(" ", 2)[1]) if response.startswith("HTTP/") else 0
+    return status, response, time.monotonic() - started
+
+
+def running_pid(pid: int) -> bool:
+    """True if the process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+def eventually(condition, within=10.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
 
 
 def engine_error(query):
@@ -171,10 +272,14 @@ def test_syntax_error_is_400_with_the_engines_message(server):
     ({"data": b"ASK {}", "content_type": "text/plain"}, 415),
     ({"path": "/nothing"}, 404),
     ({"method": "PUT", "data": b"x"}, 405),
+    ({"method": "OPTIONS"}, 405),  # a CORS preflight: refused, and no CORS headers
+    ({"data": b"ASK {}", "content_type": "application/sparql-query", "path": "/sparql?query=ASK%7B%7D"}, 400),
 ], ids=["sparql-update-body", "update-param", "update-form", "default-graph-uri", "no-query", "415", "404",
-        "405"])
+        "405", "options", "two-queries"])
 def test_refusals(server, kwargs, status):
-    assert fetch(server, **kwargs)[0] == status
+    answer_status, headers, _ = fetch(server, **kwargs)
+    assert answer_status == status
+    assert not [name for name in headers if name.lower().startswith("access-control-")]
 
 
 @pytest.mark.parametrize("content_type", [None, "application/sparql-query", "application/x-www-form-urlencoded"])
@@ -259,6 +364,7 @@ def test_root_page_says_what_this_is(server):
     status, headers, body = fetch(server, path="/")
     assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "SPARQL" in body and "/sparql" in body and "23 review(s)" in body
+    assert f"decisions (<{DECISIONS_GRAPH}>) are not served" in body
 
 
 def test_one_log_line_per_request_without_the_query(server):
@@ -292,8 +398,294 @@ def test_no_store_no_server(tmp_path):
         make_server(tmp_path / "missing", port=0)
 
 
+def test_serve_help_shows_the_limits_and_examples():
+    result = CliRunner().invoke(serve_command, ["--help"], terminal_width=200)
+    assert result.exit_code == 0
+    for text in ("--timeout SECONDS", "--workers N", "--with-decisions", "casegraph serve --timeout 60", "503",
+                 "DNS rebinding", "408"):
+        assert text in result.output
+
+
 def test_each_review_is_a_named_graph(server):
     status, _, body = fetch(server, "SELECT ?g WHERE { GRAPH ?g { ?g a cg:Review } }")
     assert status == 200
     graphs = {b["g"]["value"] for b in json.loads(body)["results"]["bindings"]}
     assert len(graphs) == len(EXAMPLE_FILES)
+
+
+# -- the security review's attacks, at small size --------------------------------------------------
+# 1. Queries that would run for hours are stopped at the time limit, their process killed.
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+NEVER_TRUE = "ASK { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STRLEN(STR(?c)) + STRLEN(STR(?i)) < 0) }"
+
+
+@pytest.mark.parametrize("query", [CROSS_PRODUCT, NEVER_TRUE], ids=["aggregate", "filter"])
+def test_a_query_past_the_time_limit_is_stopped(strict, query):
+    before = set(strict.pool.pids())
+    started = time.monotonic()
+    status, _, body = fetch(strict, query, timeout=30)
+    assert time.monotonic() - started < 4
+    assert status == 503 and "took longer than 1 s and was stopped" in body and "--timeout" in body
+    stopped = before - set(strict.pool.pids())
+    assert len(stopped) == 1 and not any(running_pid(pid) for pid in stopped)  # the work itself stopped
+    assert fetch(strict, COUNT_REVIEWS, "text/csv")[:3:2] == (200, "n\r\n23\r\n")
+    assert eventually(lambda: len(strict.pool.pids()) == 2)  # a fresh worker took its place
+
+
+def test_a_query_whose_client_gave_up_is_not_run(strict):
+    logged = len(strict.log_stream.getvalue())
+    busy = [threading.Thread(target=fetch, args=(strict, CROSS_PRODUCT), kwargs={"timeout": 30}) for _ in range(2)]
+    for thread in busy:  # both workers taken for a second
+        thread.start()
+    time.sleep(0.3)
+    with socket.create_connection(strict.server_address[:2]) as gives_up:
+        query = urllib.parse.quote(CROSS_PRODUCT)
+        gives_up.sendall(f"GET /sparql?query={query} HTTP/1.0\r\n\r\n".encode())
+    for thread in busy:
+        thread.join(10)
+    assert eventually(lambda: '"GET /sparql" 499 0' in strict.log_stream.getvalue()[logged:], within=5)
+    assert strict.log_stream.getvalue()[logged:].count('"GET /sparql" 503') == 2  # only two ran, and were stopped
+    assert eventually(lambda: len(strict.pool.pids()) == 2)
+
+
+def test_a_worker_that_dies_mid_query_is_answered_503_and_replaced(strict):
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(fetch(strict, CROSS_PRODUCT, timeout=30)))
+    thread.start()
+    time.sleep(0.3)
+    for pid in strict.pool.pids():  # as the out-of-memory killer would
+        os.kill(pid, signal.SIGKILL)
+    thread.join(10)
+    status, _, body = answers[0]
+    assert status == 503 and "stopped while answering (killed by signal 9)" in body
+    assert eventually(lambda: len(strict.pool.pids()) == 2 and fetch(strict, "ASK {}")[0] == 200)
+
+
+# 2. DNS rebinding and other sites' pages: Host and Origin must name this server.
+@pytest.mark.parametrize(("headers", "status"), [
+    ({"Host": "127.0.0.1:{port}"}, 200),
+    ({"Host": "localhost:{port}"}, 200),
+    ({"Host": "LocalHost:{port}"}, 200),
+    ({}, 200),  # HTTP/1.0 clients may send no Host; browsers always do
+    ({"Host": "127.0.0.1:{port}", "Origin": "http://127.0.0.1:{port}"}, 200),
+    ({"Host": "127.0.0.1:{port}", "Sec-Fetch-Site": "same-origin"}, 200),
+    ({"Host": "attacker.example:{port}"}, 403),
+    ({"Host": "127.0.0.1.attacker.example:{port}"}, 403),
+    ({"Host": "localhost"}, 403),  # port 80 is not ours
+    ({"Host": "127.0.0.1:1"}, 403),
+    ({"Host": "127.0.0.1:{port}", "Origin": "http://attacker.example"}, 403),
+    ({"Host": "127.0.0.1:{port}", "Origin": "null"}, 403),
+    ({"Host": "127.0.0.1:{port}", "Origin": "http://localhost:{port}"}, 403),  # another origin
+    ({"Host": "127.0.0.1:{port}", "Sec-Fetch-Site": "cross-site"}, 403),
+], ids=["ip", "localhost", "case", "no-host", "same-origin", "sec-fetch-same", "rebound", "suffix", "no-port",
+        "wrong-port", "cross-origin", "null-origin", "other-loopback-origin", "sec-fetch-cross"])
+def test_only_requests_addressed_to_this_server_are_answered(server, headers, status):
+    port = server.server_address[1]
+    got, response_headers, body = with_headers(server, {k: v.format(port=port) for k, v in headers.items()})
+    assert got == status
+    assert not [name for name in response_headers if name.lower().startswith("access-control-")]
+    if status == 403:
+        assert body.startswith("refused: ") and body.count("\n") == 1
+    else:
+        assert json.loads(body) == {"head": {}, "boolean": True}
+
+
+# 3. The decisions graph (analysts' names, notes about children) is not served unless asked for.
+HIDDEN_QUERIES = [
+    "SELECT * WHERE { ?s ?p ?o FILTER(isLiteral(?o) && (CONTAINS(?o, 'Bloggs') || CONTAINS(?o, 'Quillfeather'))) }",
+    "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+    f"SELECT * WHERE {{ GRAPH <{DECISIONS_GRAPH}> {{ ?s ?p ?o }} }}",
+    "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRENDS(STR(?g), 'decisions')) }",
+    f"DESCRIBE <{ANALYST}>",
+    "SELECT ?who WHERE { ?decision <http://www.w3.org/ns/prov#wasAttributedTo> ?who }",
+]
+
+
+@pytest.mark.parametrize("query", HIDDEN_QUERIES, ids=["text", "graphs", "by-name", "construct", "describe",
+                                                       "analyst"])
+def test_the_decisions_graph_is_not_served(server, query):
+    status, _, body = fetch(server, query)
+    assert status == 200
+    assert not [secret for secret in SECRETS if secret in body]
+
+
+def test_the_links_and_ontology_are_still_served(server):
+    query = f"ASK {{ <{LINKED[0]}> owl:sameAs <{LINKED[1]}> . cg:Review rdfs:label ?label }}"
+    assert json.loads(fetch(server, query)[2])["boolean"] is True
+
+
+def test_with_decisions_the_decisions_graph_is_served(example_store):
+    with running(example_store, with_decisions=True, workers=1) as server:
+        assert "Bloggs" in fetch(server, HIDDEN_QUERIES[0])[2]
+        assert DECISIONS_GRAPH in fetch(server, HIDDEN_QUERIES[1])[2]
+        assert "decisions are served" in fetch(server, path="/")[2]
+
+
+# 4. Many clients at once: a deep listen queue and a thread per connection.
+def test_200_concurrent_clients_are_all_answered(server):
+    assert server.request_queue_size >= 128
+    barrier, answers = threading.Barrier(200), []
+
+    def client_thread():
+        barrier.wait()
+        started = time.monotonic()
+        try:
+            status = fetch(server, COUNT_REVIEWS, timeout=20)[0]
+        except OSError as error:  # refused or timed out: no answer
+            status = type(error).__name__
+        answers.append((status, time.monotonic() - started))
+
+    threads = [threading.Thread(target=client_thread) for _ in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [status for status, _ in answers] == [200] * 200
+    assert max(seconds for _, seconds in answers) < 20
+
+
+def test_connections_beyond_the_limit_get_a_quick_503(example_store, monkeypatch):
+    monkeypatch.setattr(serve_module, "MAX_CONNECTIONS", 1)
+    with running(example_store, workers=1, read_timeout=2.0) as server:
+        with socket.create_connection(server.server_address[:2]):  # holds the one slot, sending nothing
+            time.sleep(0.2)
+            status, response, seconds = raw(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.0\r\n\r\n")
+        assert (status, seconds < 1) == (503, True) and "too many connections" in response
+        assert eventually(lambda: fetch(server, "ASK {}")[0] == 200, within=5)  # the slot came back
+
+
+# 5. A client that stalls gets 408 after the read timeout, never a 500.
+def _trickle(connection):
+    with contextlib.suppress(OSError):
+        for _ in range(50):
+            time.sleep(0.2)
+            connection.sendall(b"a")
+
+
+@pytest.mark.parametrize(("request_bytes", "then"), [
+    (b"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: 100\r\n\r\nASK {}", None),
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\nX-Half-A-Head", None),
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nX-Slow: ", _trickle),  # a byte every 0.2 s: still 1 s in all
+    (b"GE", None),
+], ids=["body", "headers", "trickle", "request-line"])
+def test_a_client_that_stalls_gets_408(strict, request_bytes, then):
+    host = "127.0.0.1:%d" % strict.server_address[1]
+    status, response, seconds = raw(strict, request_bytes.replace(b"{host}", host.encode()), then=then)
+    assert status == 408 and "did not arrive within 1 s" in response
+    assert 0.9 < seconds < 3
+
+
+# 6. Control characters in the request line are escaped in the log; the query is never logged.
+def test_control_characters_are_escaped_in_the_log(server):
+    assert raw(server, b"GET /sp\x00ar\x1b[31mql\x7f\xe2\x80\xae?query=secret HTTP/1.0\r\n\r\n")[0] == 404
+    assert raw(server, b"\x1b[2JGET\x00 / HTTP/1.0\r\n\r\n")[0] == 501
+    log = server.log_stream.getvalue()
+    assert not [c for c in log if not c.isprintable() and c != "\n"]
+    assert r'"GET /sp\x00ar\x1b[31mql\x7f\u202e" 404' in log and r'"\x1b[2JGET\x00 /" 501' in log
+    assert "secret" not in log and log.count("\n") == 2
+
+
+# Store errors: retried on a fresh snapshot, and answered with their true cause.
+SST_MISSING = "IO error: No such file or directory: While open a file for random read: /s/oxigraph/000042.sst"
+
+
+def test_a_store_read_error_is_retried_on_a_fresh_snapshot(example_store, monkeypatch):
+    real, calls = endpoint_worker.run_query, []
+
+    def flaky(*args, **dataset):
+        calls.append(1)
+        if len(calls) == 1 or not args:
+            raise StoreReadError(f"the store could not be read: {SST_MISSING}")
+        return real(*args, **dataset)
+
+    monkeypatch.setattr(endpoint_worker, "run_query", flaky)
+    view = endpoint_worker.StoreView(example_store, decisions=False)
+    try:
+        assert endpoint_worker.answer(view, {"query": COUNT_REVIEWS, "accept": "text/csv"}) == (
+            {"status": 200, "type": "text/csv; charset=utf-8"}, b"n\r\n23\r\n")
+        calls.clear()
+        monkeypatch.setattr(endpoint_worker, "run_query", lambda *args, **kwargs: flaky() or flaky())
+        header, body = endpoint_worker.answer(view, {"query": COUNT_REVIEWS})
+        assert header["status"] == 503 and body.decode() == f"the store could not be read: {SST_MISSING}\n"
+    finally:
+        view.close()
+
+
+@pytest.mark.parametrize(("error", "cause"), [
+    (FileNotFoundError(SST_MISSING), SST_MISSING),  # pyoxigraph's: no errno, no file name
+    (RuntimeError("Corruption: bad block"), "Corruption: bad block"),
+    (OSError(), "OSError"),
+], ids=["sst-missing", "corruption", "empty"])
+def test_an_unreadable_store_says_why(example_store, monkeypatch, error, cause):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(endpoint_worker, "take_snapshot", fail)
+    monkeypatch.setattr(endpoint_worker, "OPEN_ATTEMPTS", 2)
+    header, body = endpoint_worker.answer(endpoint_worker.StoreView(example_store, decisions=False),
+                                          {"query": COUNT_REVIEWS})
+    assert header["status"] == 503
+    assert body.decode() == f"cannot open the store at {example_store} for reading: {cause}\n"
+
+
+def test_queries_during_concurrent_loads_get_no_5xx(tmp_path):
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    for path in EXAMPLE_FILES[:4]:
+        shutil.copy(path, reviews)
+    store = tmp_path / "store"
+    load_paths([reviews], store)
+    removed = EXAMPLE_FILES[0].stem
+    writer = subprocess.Popen(["bash", "-c", f"while :; do '{CASEGRAPH}' load '{reviews}' --store '{store}'; "
+                               f"'{CASEGRAPH}' remove {removed} --store '{store}'; done"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    answers = []
+    try:
+        with running(store) as server:
+            deadline = time.monotonic() + 4
+
+            def hammer():
+                while time.monotonic() < deadline:
+                    answers.append(fetch(server, COUNT_REVIEWS, "text/csv", timeout=20)[::2])
+
+            threads = [threading.Thread(target=hammer) for _ in range(3)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+    finally:
+        os.killpg(writer.pid, signal.SIGKILL)
+        writer.wait()
+    assert [answer for answer in answers if answer[0] >= 500] == []
+    assert {body for _, body in answers} <= {"n\r\n3\r\n", "n\r\n4\r\n"} and len(answers) > 50
+
+
+# Workers die with the server, however it ends.
+@LINUX
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=["kill-9", "ctrl-c", "term"])
+def test_the_workers_die_with_the_server(example_store, signum):
+    # As from a terminal, where Ctrl-C is not ignored (it is in a background job, and would be inherited).
+    command = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+               "from casegraph.cli import main; sys.argv[0] = 'casegraph'; main()")
+    server = subprocess.Popen([sys.executable, "-c", command, "serve", "--store", str(example_store), "--port", "0",
+                               "--workers", "2"], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert "casegraph SPARQL endpoint at http://127.0.0.1:" in server.stderr.readline()
+        workers = children(server.pid)
+        assert len(workers) == 2 and all(map(running_pid, workers))
+        if signum == signal.SIGINT:
+            os.killpg(server.pid, signum)  # as a terminal's Ctrl-C does: to the whole process group
+        else:
+            os.kill(server.pid, signum)
+        server.wait(10)
+        assert eventually(lambda: not any(map(running_pid, workers)), within=5)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.stderr.close()
+    if signum != signal.SIGKILL:  # a server that could clean up did: no snapshot of its workers is left
+        assert server.returncode == 0
+        snapshots = example_store / "snapshots"
+        left = {entry.name.split("-")[0] for entry in snapshots.iterdir()} if snapshots.exists() else set()
+        assert not left & {str(pid) for pid in workers}
