@@ -1,25 +1,34 @@
 """Check a parsed review file: its shape (JSON Schema), then what a schema cannot say
-(ids unique, references resolve to the right kind of item, dates exist)."""
+(ids unique, references resolve to the right kind of item, dates exist).
+
+Messages quote values through `excerpt`, never whole: a value may be 100,000 characters long.
+At most MAX_PROBLEMS problems are reported for a file, so a file of errors is explained quickly.
+"""
 from __future__ import annotations
 
 import difflib
 import functools
+import re
 
 from casegraph.errors import Problem
 from casegraph.loaders.dates import DateError, parse_age, parse_partial_date
 from casegraph.loaders.fields import FORMAT_MARKER, FORMAT_VERSION, ITEM_SECTIONS, PEOPLE, Section
 from casegraph.loaders.schema import review_schema
-from casegraph.loaders.yaml_reader import line_of
+from casegraph.loaders.yaml_reader import excerpt, line_of
 
 SINGULAR = {"people": "person", "groups": "group", "places": "place", "relationships": "relationship",
             "incidents": "incident", "contexts": "context", "responses": "response",
             "challenges": "challenge", "recommendations": "recommendation"}
 YOUNG_PERSON = "young-person"
+MAX_PROBLEMS = 100  # per file: the first hundred say what is wrong; more only take time to find
+MAX_SUGGESTED = 1_000  # "did you mean" looks among at most this many names
+LONGEST_NAME = 64  # an id, code or field name longer than this gets no "did you mean" and is shown cut
 
 
 def format_path(path) -> str:
     text = ""
     for step in path:
+        step = step if isinstance(step, int) else _short_id(str(step))
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
     return text
 
@@ -33,9 +42,59 @@ def _fast_validator():
 
 @functools.cache
 def _explaining_validator():
+    """Draft 7, with the keywords whose own messages repr the whole value replaced by ones that
+    do not: jsonschema would build "[...] is not of type 'string'" from a value of any size."""
     import jsonschema
 
-    return jsonschema.Draft7Validator(review_schema())
+    original = jsonschema.Draft7Validator.VALIDATORS
+
+    def _failed(keyword: str) -> jsonschema.ValidationError:
+        return jsonschema.ValidationError(f"fails {keyword}")  # never the value: _explain says what is wrong
+
+    def type_(validator, types, instance, schema):
+        if not any(validator.is_type(instance, t) for t in ([types] if isinstance(types, str) else types)):
+            yield _failed("type")
+
+    def enum(validator, enums, instance, schema):
+        if not all(isinstance(e, str) for e in enums):
+            yield from original["enum"](validator, enums, instance, schema)
+        elif not (isinstance(instance, str) and instance in enums):
+            yield _failed("enum")
+
+    def const(validator, const, instance, schema):
+        if not isinstance(const, str):
+            yield from original["const"](validator, const, instance, schema)
+        elif not (isinstance(instance, str) and instance == const):
+            yield _failed("const")
+
+    def pattern(validator, regex, instance, schema):
+        if validator.is_type(instance, "string") and not re.search(regex, instance):
+            yield _failed("pattern")
+
+    def sized(keyword, kind, too_few):
+        def check(validator, bound, instance, schema):
+            if validator.is_type(instance, kind) and too_few(instance, bound):
+                yield _failed(keyword)
+        return check
+
+    def not_(validator, subschema, instance, schema):
+        if validator.evolve(schema=subschema).is_valid(instance):
+            yield _failed("not")
+
+    def additional(validator, allowed, instance, schema):
+        if allowed is not False or "patternProperties" in schema:
+            yield from original["additionalProperties"](validator, allowed, instance, schema)
+        elif validator.is_type(instance, "object") and any(k not in schema.get("properties", {}) for k in instance):
+            yield _failed("additionalProperties")
+
+    return jsonschema.validators.extend(jsonschema.Draft7Validator, {
+        "type": type_, "enum": enum, "const": const, "pattern": pattern, "not": not_,
+        "additionalProperties": additional,
+        "minLength": sized("minLength", "string", lambda value, n: len(value) < n),
+        "minItems": sized("minItems", "array", lambda value, n: len(value) < n),
+        "minimum": sized("minimum", "number", lambda value, n: value < n),
+        "maximum": sized("maximum", "number", lambda value, n: value > n),
+    })(review_schema())
 
 
 def check_marker(data: object) -> list[Problem]:
@@ -45,7 +104,7 @@ def check_marker(data: object) -> list[Problem]:
         return [Problem("", f"not a casegraph review: expected a mapping whose first key is "
                             f"'{FORMAT_MARKER}: {FORMAT_VERSION}' (found a {kind})", line_of(data, ()))]
     if data[FORMAT_MARKER] != FORMAT_VERSION:
-        return [Problem(FORMAT_MARKER, f"unsupported format {data[FORMAT_MARKER]!r}; this casegraph "
+        return [Problem(FORMAT_MARKER, f"unsupported format {excerpt(data[FORMAT_MARKER])}; this casegraph "
                                        f"reads '{FORMAT_VERSION}'", line_of(data, (FORMAT_MARKER,)))]
     return []
 
@@ -58,19 +117,70 @@ def check_schema(data: dict) -> list[Problem]:
         return []
     except fastjsonschema.JsonSchemaException:
         pass
-    problems = {}
+    problems: dict = {}
+    for problem in _schema_problems(data):
+        problems.setdefault((problem.path, problem.message), problem)
+        if len(problems) > MAX_PROBLEMS:
+            break
+    return _capped(list(problems.values()))
+
+
+def _schema_problems(data: dict):
+    """Problems as the schema finds them, one at a time: a caller may stop when it has enough."""
     for error in _explaining_validator().iter_errors(data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = sorted(error.schema.get("properties", {}))
-            found = [(path + (key,), _unknown_field(str(key), allowed)) for key in error.instance
-                     if key not in allowed]
+            known = error.schema.get("properties", {})
+            allowed = _allowed_fields(sorted(known), error.instance, path)
+            found = ((path + (key,), _unknown_field(str(key), allowed, error.instance, path))
+                     for key in error.instance if key not in known)
+        elif error.validator == "not" and (name := _role_field(error, path)):
+            allowed = _allowed_fields(sorted(f.name for f in PEOPLE.fields), error.instance, path)
+            found = iter([(path + (name,), _unknown_field(name, allowed, error.instance, path))])
         else:
-            found = [(path, _explain(error))]
+            found = iter([(path, _explain(error))])
         for where, message in found:
-            problem = Problem(format_path(where), message, line_of(data, where))
-            problems.setdefault((problem.path, problem.message), problem)
-    return sorted(problems.values(), key=lambda p: (p.line or 0, p.path))
+            yield Problem(format_path(where), message, line_of(data, where))
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    problems = sorted(problems, key=lambda p: (p.line or 0, p.path))
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return problems[:MAX_PROBLEMS] + [Problem("", f"more problems not listed: only the first {MAX_PROBLEMS} "
+                                                  "are; fix these and check the file again")]
+
+
+ROLE = next(f.name for f in PEOPLE.fields if f.kind == "class")
+ROLE_LIMITED = {f.name: f for f in PEOPLE.fields if f.roles}  # fields only some roles of person have
+
+
+def _person_field(path: tuple, name: str):
+    """The role-limited field `name`, when `path` is a person (people[n])."""
+    return ROLE_LIMITED.get(name) if len(path) == 2 and path[0] == PEOPLE.name else None
+
+
+def _role_field(error, path: tuple) -> str | None:
+    """The field a person has that only other roles may have (the schema says `not required`)."""
+    value = error.validator_value
+    names = value.get("required", []) if isinstance(value, dict) else []
+    return names[0] if len(names) == 1 and _person_field(path, names[0]) else None
+
+
+def _allowed_fields(names: list[str], item: dict, path: tuple) -> list[str]:
+    """A person may have the fields of every role, and those of their own role."""
+    role = item.get(ROLE)
+    if not isinstance(role, str):
+        return names
+    return [name for name in names if not (field := _person_field(path, name)) or role in field.roles]
+
+
+def _unknown_field(name: str, allowed: list[str], item: dict, path: tuple) -> str:
+    listing = f"allowed fields: {', '.join(allowed)}"
+    if (field := _person_field(path, name)) and item.get(ROLE) not in field.roles:
+        return (f"unknown field {name!r} for a person with {ROLE} {excerpt(item.get(ROLE))}: only {ROLE} "
+                f"{' or '.join(field.roles)} has it; {listing}")
+    return f"unknown field {excerpt(name)}{_did_you_mean(name, allowed)}; {listing}"
 
 
 def _explain(error) -> str:
@@ -85,28 +195,24 @@ def _explain(error) -> str:
     if kind == "enum":
         scheme = schema.get("title", "code")
         choices = schema["enum"]
-        return (f"unknown {scheme} code {value!r}{_did_you_mean(str(value), choices)}; "
+        return (f"unknown {scheme} code {excerpt(value)}{_did_you_mean(value, choices)}; "
                 f"expected one of: {', '.join(choices)}")
     if kind == "const":
-        return f"expected {error.validator_value!r}, got {value!r}"
+        return f"expected {error.validator_value!r}, got {excerpt(value)}"
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         return f"expected {_a(expected)}, got {_describe(value)}"
     if kind == "pattern":
-        return (f"{value!r} is not a valid id: use letters, digits, '.', '_' and '-', "
+        return (f"{excerpt(value)} is not a valid id: use letters, digits, '.', '_' and '-', "
                 "starting with a letter or digit")
     if kind == "minItems":
         return f"expected at least {error.validator_value} item(s), got {len(value)}"
     if kind == "minLength":
         return "must not be empty"
     if kind in ("minimum", "maximum"):
-        return f"{value!r} is out of range ({kind} {error.validator_value})"
+        return f"{excerpt(value)} is out of range ({kind} {error.validator_value})"
     return error.message
-
-
-def _unknown_field(name: str, allowed: list[str]) -> str:
-    return f"unknown field {name!r}{_did_you_mean(name, allowed)}; allowed fields: {', '.join(allowed)}"
 
 
 def _a(expected: str) -> str:
@@ -122,11 +228,14 @@ def _describe(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {excerpt(value)}"
 
 
-def _did_you_mean(value: str, choices) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1)
+def _did_you_mean(value: object, choices) -> str:
+    choices = list(choices)
+    if not isinstance(value, str) or len(value) > LONGEST_NAME or len(choices) > MAX_SUGGESTED:
+        return ""
+    close = difflib.get_close_matches(value, choices, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -142,7 +251,7 @@ def index_ids(data: dict) -> tuple[dict[str, tuple[str, int]], list[Problem]]:
                 first_line = line_of(data, (first_section, first_position))
                 problems.append(Problem(
                     f"{section.name}[{position}].id",
-                    f"duplicate id {local_id!r}: already used by {first_section}[{first_position}] "
+                    f"duplicate id {excerpt(local_id)}: already used by {first_section}[{first_position}] "
                     f"on line {first_line}; ids must be unique in the file",
                     line_of(data, (section.name, position, "id"))))
             else:
@@ -151,10 +260,13 @@ def index_ids(data: dict) -> tuple[dict[str, tuple[str, int]], list[Problem]]:
 
 
 def check_references(data: dict, index: dict[str, tuple[str, int]]) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    known: dict[tuple[str, ...], list[str]] = {}  # ids in each set of target sections, listed once
     for section in ITEM_SECTIONS:
         for position, item in enumerate(data.get(section.name) or ()):
-            problems += _check_item(data, section, position, item, index)
+            problems += _check_item(data, section, position, item, index, known)
+            if len(problems) > MAX_PROBLEMS:
+                return problems
     people = data.get(PEOPLE.name) or ()
     if not any(person.get("role") == YOUNG_PERSON for person in people):
         problems.append(Problem("people", "a review must describe at least one person with role "
@@ -163,7 +275,7 @@ def check_references(data: dict, index: dict[str, tuple[str, int]]) -> list[Prob
     return problems
 
 
-def _check_item(data: dict, section: Section, position: int, item: dict, index) -> list[Problem]:
+def _check_item(data: dict, section: Section, position: int, item: dict, index, known) -> list[Problem]:
     problems = []
     for field in section.fields:
         if field.name not in item:
@@ -173,7 +285,7 @@ def _check_item(data: dict, section: Section, position: int, item: dict, index) 
             refs = [value] if field.kind == "ref" else value
             for n, ref in enumerate(refs):
                 path = (section.name, position, field.name) + ((n,) if field.kind == "refs" else ())
-                message = _reference_problem(data, field.targets, ref, index, field.name)
+                message = _reference_problem(data, field.targets, ref, index, field.name, known)
                 if message:
                     problems.append(Problem(format_path(path), message, line_of(data, path)))
         elif field.kind in ("date", "age"):
@@ -185,21 +297,28 @@ def _check_item(data: dict, section: Section, position: int, item: dict, index) 
     return problems
 
 
-def _reference_problem(data: dict, targets: tuple[str, ...], ref: str, index, field_name: str) -> str | None:
+def _reference_problem(data: dict, targets: tuple[str, ...], ref: str, index, field_name: str,
+                       known: dict[tuple[str, ...], list[str]]) -> str | None:
     wanted = " or ".join(targets)
     if ref not in index:
-        known = sorted(i for i, (s, _) in index.items() if s in targets)
-        hint = _did_you_mean(ref, known)
-        listing = f"; known ids there: {', '.join(known[:20])}{' ...' if len(known) > 20 else ''}" if known else \
-            f"; this file has no {wanted}"
-        return f"{ref!r} is not the id of any item in {wanted}{hint}{listing}"
+        if targets not in known:
+            known[targets] = sorted(i for i, (s, _) in index.items() if s in targets)
+        ids = known[targets]
+        hint = _did_you_mean(ref, ids)
+        listing = f"; known ids there: {', '.join(map(_short_id, ids[:20]))}{' ...' if len(ids) > 20 else ''}" \
+            if ids else f"; this file has no {wanted}"
+        return f"{excerpt(ref)} is not the id of any item in {wanted}{hint}{listing}"
     section, position = index[ref]
     if section not in targets:
-        return f"{ref!r} is {_article(SINGULAR[section])} (in {section}), but {field_name} must refer to {wanted}"
+        return f"{excerpt(ref)} is {_article(SINGULAR[section])} (in {section}), but {field_name} must refer to {wanted}"
     if field_name == "young_person" and data[section][position].get("role") != YOUNG_PERSON:
-        return f"{ref!r} has role {data[section][position].get('role')!r}; young_person must refer to a " \
+        return f"{excerpt(ref)} has role {data[section][position].get('role')!r}; young_person must refer to a " \
                f"person with role {YOUNG_PERSON!r}"
     return None
+
+
+def _short_id(local_id: str) -> str:
+    return local_id if len(local_id) <= LONGEST_NAME else f"{local_id[:LONGEST_NAME]}..."
 
 
 def _article(noun: str) -> str:
@@ -207,7 +326,7 @@ def _article(noun: str) -> str:
 
 
 def check_review_data(data: object) -> tuple[dict[str, tuple[str, int]], list[Problem]]:
-    """All problems in a parsed review file, and the id index when there are none."""
+    """All problems in a parsed review file (the first MAX_PROBLEMS), and the id index when there are none."""
     problems = check_marker(data)
     if problems:
         return {}, problems
@@ -215,6 +334,6 @@ def check_review_data(data: object) -> tuple[dict[str, tuple[str, int]], list[Pr
     if problems:
         return {}, problems
     index, problems = index_ids(data)  # type: ignore[arg-type]
-    problems += check_references(data, index)  # type: ignore[arg-type]
-    return index, sorted(problems, key=lambda p: (p.line or 0, p.path))
-
+    if len(problems) <= MAX_PROBLEMS:
+        problems += check_references(data, index)  # type: ignore[arg-type]
+    return index, _capped(problems)

@@ -93,7 +93,7 @@ class _Builder:
             elif kind == "bool":
                 quads.append(Quad(subject, predicate, Literal(bool(value)), graph))
             elif kind == "year":
-                quads.append(Quad(subject, predicate, _typed("gYear")(f"{value:04d}"), graph))
+                quads.append(Quad(subject, predicate, _typed("gYear")(f"{int(value):04d}"), graph))  # 2016.0 too
             elif kind == "date":
                 self._add_date(subject, DATE_PREFIX[name], value)
             elif kind == "age":
@@ -181,4 +181,6 @@ def convert_review(data: dict, vocab: Vocabulary | None = None) -> tuple[str, li
                 predicate = _node(vocab.relationship_codes[item["kind"]])
                 builder.add(node, _node(RDF + "predicate"), predicate)
                 builder.add(nodes[item["from"]], predicate, nodes[item["to"]])
-    return review["id"], builder.quads
+    # Once each: a membership written on both the person and the group, a code given twice or also
+    # derived, is one triple, and the count reported must be the count stored.
+    return review["id"], list(dict.fromkeys(builder.quads))

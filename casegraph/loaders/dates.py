@@ -24,6 +24,8 @@ MONTH_YEAR = re.compile(r"^([a-z]+\.?),?\s+(\d{4})$", re.I)
 PART_YEAR = re.compile(r"^(early|mid|late|spring|summer|autumn|winter)[\s-]+(\d{4})$", re.I)
 RANGE = re.compile(r"^(.+?)\s*(?:/|\bto\b|–|—)\s*(.+)$", re.I)
 FIRST_YEAR = 1900
+LONGEST = 60  # characters: "approximately 12th September 2014 to 3rd September 2015" is 55; the
+# patterns are only tried on text this short, so no text can make them slow
 EXPECTED = ('a date such as 2014, "2014-05", "May 2014", "3 May 2014", "early 2014", '
             '"2014/2015", "about 2014" or "aged about 14"')
 
@@ -50,8 +52,8 @@ def parse_partial_date(value: object, *, today: dt.date | None = None) -> Partia
     PartialDate(text='aged about 14', earliest=None, latest=None, approximate=True, age=14.0)
     """
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise DateError(f"expected {EXPECTED}, got {value!r}")
-    text = str(value).strip()
+        raise DateError(f"expected {EXPECTED}, got {_shown(value)}")
+    text = _bounded(str(value).strip(), "a date", EXPECTED)
     last_year = (today or dt.date.today()).year + 1
     body, approximate = _strip_approximate(text)
     if age := AGE.match(body):
@@ -64,6 +66,21 @@ def parse_partial_date(value: object, *, today: dt.date | None = None) -> Partia
         return PartialDate(text, start[0], end[1], approximate)
     earliest, latest = _interval(body, text, last_year)
     return PartialDate(text, earliest, latest, approximate)
+
+
+def _bounded(text: str, what: str, expected: str) -> str:
+    if len(text) > LONGEST:
+        raise DateError(f"{text[:LONGEST]!r}... ({len(text):,} characters) is too long to be {what}; "
+                        f"expected {expected}")
+    return text
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value) if value is None or isinstance(value, (int, float)) else f"a {type(value).__name__}"
 
 
 def _strip_approximate(text: str) -> tuple[str, bool]:
@@ -143,8 +160,8 @@ def parse_age(value: object) -> Age:
     Age(text='about 14', minimum=14.0, maximum=14.0, approximate=True)
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise DateError(f'expected an age such as 14, "about 14" or "14-15", got {value!r}')
-    text = str(value).strip()
+        raise DateError(f'expected an age such as 14, "about 14" or "14-15", got {_shown(value)}')
+    text = _bounded(str(value).strip(), "an age", '14, "about 14" or "14-15"')
     match = AGE_VALUE.match(text)
     if not match:
         raise DateError(f'cannot read {text!r} as an age; expected 14, "about 14" or "14-15"')

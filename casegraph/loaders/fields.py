@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 FORMAT_MARKER = "casegraph"
 FORMAT_VERSION = "review/1"
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+# (?!\n): Python's $ (which the schema validators use) also matches before a final newline, and an
+# id becomes an IRI, which cannot hold one; ECMAScript's $ (editors') needs no help
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*(?!\n)$"
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class Field:
     scheme: the SKOS concept scheme of a code(s) field, or the class root of a class field.
     targets: the sections a ref(s) field may point into.
     inverse: the triple runs from the referenced item to this one (group members).
+    roles: people only: the roles that may have the field (empty: every role); for any other
+           role the field is unknown, as a misspelt one is.
     """
 
     name: str
@@ -35,6 +39,7 @@ class Field:
     min_items: int = 0
     inverse: bool = False
     description: str = ""
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,8 @@ PEOPLE = Section("people", _common() + (
     Field("age_at", "date", description="when the age held"),
     Field("born", "date"),
     Field("area", "text", "area"),
-    Field("agency", "code", "agency", scheme="agency", description="professionals: their agency"),
+    Field("agency", "code", "agency", scheme="agency", description="professionals: their agency",
+          roles=("professional",)),
     Field("relation", "text", "relation", description="family members: relation to the young person"),
     Field("frequents", "refs", "frequents", targets=("places",)),
     Field("lives_at", "ref", "livesAt", targets=("places",)),

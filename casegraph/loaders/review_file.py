@@ -1,14 +1,31 @@
 """The hand-written review format: YAML or JSON, `casegraph: review/1`."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from casegraph.errors import ReviewFileError
+from casegraph.errors import Problem, ReviewFileError
 from casegraph.loaders.base import Loader, ReviewGraph
 from casegraph.loaders.checks import check_review_data
 from casegraph.loaders.convert import convert_review
 from casegraph.ontology import review_iri
 from casegraph.loaders.yaml_reader import decode_text, loads_yaml
+
+CUT_OFF = ("the file does not end with a line break: it may have been cut off while saving or copying; "
+           "check its end and add a final newline")
+_FLOW_DOCUMENT = re.compile(r"\s*\{")  # JSON, or YAML written like it
+
+
+def check_complete(text: str, source: Path) -> None:
+    """Refuse a file that may have been cut off: see docs/review-format.md, "A complete file".
+
+    A file cut mid-line often still parses ("name: Child T" cut to "name: Chi"), silently
+    losing the rest of the review. A block-style file must therefore end with a line break,
+    which a cut one rarely does. A flow document ({...}, as JSON files are) is exempt: its closing
+    brace shows it is complete, and a cut one fails to parse.
+    """
+    if not text.endswith(("\n", "\r")) and not _FLOW_DOCUMENT.match(text):
+        raise ReviewFileError(source, [Problem("", CUT_OFF, text.count("\n") + 1)])
 
 
 class ReviewFileLoader(Loader):
@@ -17,7 +34,9 @@ class ReviewFileLoader(Loader):
 
     def check(self, data: bytes, source: Path) -> dict:
         """The checked contents of a review file; every problem found is raised together."""
-        parsed = loads_yaml(decode_text(source, data), source)
+        text = decode_text(source, data)
+        check_complete(text, source)
+        parsed = loads_yaml(text, source)
         _, problems = check_review_data(parsed)
         if problems:
             raise ReviewFileError(source, problems)

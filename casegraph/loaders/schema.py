@@ -45,13 +45,19 @@ def _field_schema(field: Field) -> dict:
 
 
 def _object_schema(section: Section) -> dict:
-    return {
+    schema = {
         "type": "object",
         "title": section.name,
         "additionalProperties": False,
         "required": [f.name for f in section.fields if f.required],
         "properties": {f.name: _field_schema(f) for f in section.fields},
     }
+    role = next((f.name for f in section.fields if f.kind == "class"), None)
+    limited = [f for f in section.fields if f.roles]
+    if limited:  # a field only some roles have (a professional's agency) is unknown for the others
+        schema["allOf"] = [{"if": {"properties": {role: {"enum": list(f.roles)}}},
+                            "else": {"not": {"required": [f.name]}}} for f in limited]
+    return schema
 
 
 def _code_definitions(vocab: Vocabulary) -> dict:

@@ -11,6 +11,8 @@ from casegraph.cli import main
 from casegraph.errors import ReviewFileError
 from casegraph.graph.store import ReviewStore
 from casegraph.loaders import load
+from casegraph.loaders.review_file import CUT_OFF
+from casegraph.loaders.yaml_reader import ALIAS_MESSAGE
 from tests.conftest import MINIMAL
 
 
@@ -68,7 +70,46 @@ CASES = [
     ("binary-file", lambda text: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ["binary file, not a review"], None),
     ("not-utf8", lambda text: "casegraph: review/1\nreview:\n  title: caf\xe9\n".encode("latin-1"),
      ["not UTF-8 text"], 3),
+    ("utf-16", lambda text: text.encode("utf-16"), ["the file is UTF-16 text", "save it as UTF-8"], None),
+    # YAML that a review file may not contain, and the limits
+    ("alias-bomb", lambda text: alias_bomb(text), [ALIAS_MESSAGE], 5),
+    ("anchor", replace("  area: Testshire", "  area: &place Testshire"), [ALIAS_MESSAGE], 9),
+    ("tag", replace("  year: 2016", "  year: !!int 2016"), ["YAML tags (!name, !!type) are not allowed"], 6),
+    ("huge-year", replace("  year: 2016", "  year: " + "9" * 5000),
+     ["a number of 5,000 digits", "at most 20", "put it in quotes"], 6),
+    ("huge-page", replace("    page: 3\n", "    page: " + "1" * 4301 + "\n"), ["a number of 4,301 digits"], 12),
+    ("long-text", replace("    name: Child T\n", "    name: " + "x" * 100_001 + "\n"),
+     ["a value of 100,001 characters", "at most 100,000"], 17),
+    ("deep-nesting", replace("  area: Testshire", "  area: " + "[" * 40 + "]" * 40),
+     ["nested more than 32 levels deep"], 9),
+    ("long-date", replace("when: early 2015", "when: early" + " " * 50_000 + "2015"),
+     ["incidents[0].when", "(50,009 characters) is too long to be a date"], 58),
+    ("long-value-quoted-cut", replace("    kind: park\n", "    kind: " + "p" * 5000 + "\n"),
+     ["places[2].kind", "unknown Place code 'ppp", "'... (5,000 characters); expected one of:"], 46),
+    # YAML 1.1 numbers and booleans are text
+    ("base-60-year", replace("  year: 2016", "  year: 33:37"), ["review.year", "expected a whole number, got str '33:37'"], 6),
+    ("hex-year", replace("  year: 2016", "  year: 0x7E1"), ["review.year", "expected a whole number, got str '0x7E1'"], 6),
+    ("octal-year", replace("  year: 2016", "  year: 03741"), ["review.year", "expected a whole number, got str '03741'"], 6),
+    ("yes-is-text", replace("    paraphrase: true", "    paraphrase: yes"),
+     ["review.evidence.paraphrase", "expected true or false, got str 'yes'"], 13),
+    ("merge-key-is-a-field", replace("  area: Testshire\n", "  <<: {area: Testshire}\n"),
+     ["review.<<", "unknown field '<<'"], 9),
+    # a file cut off, and fields in the wrong place
+    ("cut-off", lambda text: text[: text.index("Child T was exploited") + 9], [CUT_OFF], 11),
+    ("agency-on-young-person", replace("    name: Child T\n", "    name: Child T\n    agency: police\n"),
+     ["people[0].agency", "unknown field 'agency' for a person with role 'young-person'",
+      "only role professional has it"], 18),
+    ("id-ending-in-newline", replace("  id: test-review-2016", '  id: "test-review-2016\\n"'),
+     ["review.id", "is not a valid id"], 4),
 ]
+
+
+def alias_bomb(text: str) -> str:
+    """The "billion laughs": nine levels of nine aliases, 3.5 KB standing for 387 million strings."""
+    lines = ["  extra:", '    a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"    a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    text = text.replace("  area: Testshire\n", "  area: Testshire\n" + "\n".join(lines) + "\n")
+    return text.replace('  title: "Test review: Child T"', "  title: *a8")
 
 
 def write_case(tmp_path: Path, mutate) -> Path:
@@ -85,6 +126,7 @@ def test_message_names_file_line_field_and_expectation(tmp_path, mutate, fragmen
         load(path)
     message = str(caught.value)
     assert str(path) in message
+    assert len(message) < 2_000, "messages quote values cut, never whole"
     for fragment in fragments:
         assert fragment in message, message
     if line is not None:
