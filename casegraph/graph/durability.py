@@ -23,10 +23,15 @@ import os
 import shutil
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyoxigraph as ox
+
+from casegraph.errors import StoreError
 
 SWAP_LOCK_FILE = ".swap.lock"
 JOURNAL_FILE = "journal.json"  # written last: its presence means the journal is complete
@@ -110,7 +115,11 @@ def take_snapshot(store_path: Path, database, name: str = "") -> Path:
     root = store_path / SNAPSHOTS_DIR
     root.mkdir(mode=0o700, exist_ok=True)
     target = root / f"{os.getpid()}-{name or uuid.uuid4().hex}"
-    database.backup(str(target))
+    try:
+        database.backup(str(target))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     return target
 
 
@@ -138,6 +147,35 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return True
     return state != "Z"
+
+
+def snapshot_of_live(database: Path, path: Path, attempts: int = 5) -> Path:
+    """A checkpoint of the live database. The writer's background compaction may delete a file the
+    checkpoint is about to link (RocksDB then reports it missing): take it again from a fresh open."""
+    for attempt in range(attempts):
+        live = open_read_only(database, path)
+        try:
+            return take_snapshot(path, live)
+        except OSError as error:
+            if attempt == attempts - 1:
+                raise StoreError(f"cannot take a snapshot of the store at {path}: {error}") from None
+        finally:
+            del live
+        time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
+def open_read_only(database: Path, path: Path, attempts: int = 5) -> ox.Store:
+    """Open read-only, retrying briefly: a writer in another process may be replacing the very
+    files a reader is opening (RocksDB then reports them missing, which passes in a moment)."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(database))
+        except (OSError, RuntimeError) as error:
+            if attempt == attempts - 1 or not ("Corruption" in str(error) or "No such file" in str(error)):
+                raise StoreError(f"cannot open the store at {path} for reading: {error}") from None
+            time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
 
 
 # -- rebuilding ---------------------------------------------------------------------------------

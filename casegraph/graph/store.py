@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from casegraph.errors import ReviewNotFound, StoreBusy, StoreError
 from casegraph.graph.durability import (JOURNAL_QUADS_FILE, clear_journal, finish_rebuild, needs_recovery, read_journal,
                                         rebuilding_path, remove_stale_snapshots, swap_in_rebuilt, swap_lock,
-                                        take_snapshot, write_journal, private_files, deferred_interrupt)
+                                        snapshot_of_live, write_journal, private_files, deferred_interrupt, open_read_only)
 from casegraph.loaders.base import PreparedReview
 from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDFS, review_iri
 
@@ -133,7 +133,7 @@ class ReviewStore:
         except PermissionError:  # a store this user may read but not write: no snapshot, read it as it is
             snapshot, catalog = None, _read_catalog(path)
         try:
-            instance = cls(_open_read_only(snapshot or database, path), path, False, catalog)
+            instance = cls(open_read_only(snapshot or database, path), path, False, catalog)
             yield instance
         finally:
             instance = None  # closes the snapshot's database before its directory goes
@@ -146,13 +146,8 @@ class ReviewStore:
         while time.monotonic() < deadline:
             with swap_lock(path, exclusive=False):
                 if not needs_recovery(path, DATABASE_DIR):
-                    live = _open_read_only(path / DATABASE_DIR, path)
-                    try:
-                        return take_snapshot(path, live), _read_catalog(path)
-                    except OSError as error:
-                        raise StoreError(f"cannot take a snapshot of the store at {path}: {error}") from None
-                    finally:
-                        del live
+                    taken = snapshot_of_live(path / DATABASE_DIR, path)
+                    return taken, _read_catalog(path)
             # A writer crashed and left a swap unfinished: opening for writing finishes it. If
             # another writer has the store, it finishes the swap first thing: wait for that.
             try:
@@ -357,13 +352,16 @@ class ReviewStore:
         return self._store.query(sparql, default_graph=chosen + shared, named_graphs=chosen + shared[1:],
                                  **options)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, reviews_untouched: bool = False) -> None:
+        """Run a SPARQL update. Unless the caller vouches that it leaves every review's graph as it
+        was (`reviews_untouched`, as decisions do), the next load of each review replaces it."""
         self._require_writable()
         with deferred_interrupt(), swap_lock(self.path, exclusive=True):
             self._store.update(sparql, prefixes=PREFIXES)
-            for entry in self._catalog["reviews"].values():
-                entry["digest"] = None  # the graphs may no longer be what their files say
-            self._save_catalog()
+            if not reviews_untouched:
+                for entry in self._catalog["reviews"].values():
+                    entry["digest"] = None  # the graphs may no longer be what their files say
+                self._save_catalog()
             self._store.flush()
 
     def dump(self, output, format_name: str, review_ids: list[str] | None = None) -> None:
@@ -392,19 +390,6 @@ class ReviewStore:
 
 
 _PREFIXES = {"cg": CG, "rdf": RDF, "rdfs": RDFS}
-
-
-def _open_read_only(database: Path, path: Path, attempts: int = 5) -> ox.Store:
-    """Open read-only, retrying briefly: a writer in another process may be replacing the very
-    files a reader is opening (RocksDB then reports them missing, which passes in a moment)."""
-    for attempt in range(attempts):
-        try:
-            return ox.Store.read_only(str(database))
-        except (OSError, RuntimeError) as error:
-            if attempt == attempts - 1 or not ("Corruption" in str(error) or "No such file" in str(error)):
-                raise StoreError(f"cannot open the store at {path} for reading: {error}") from None
-            time.sleep(0.05 * 2 ** attempt)
-    raise AssertionError("unreachable")
 
 
 def _read_catalog(path: Path) -> dict:

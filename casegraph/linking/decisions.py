@@ -395,7 +395,7 @@ def _record(store, decision: Decision, before: Decision | None, after: Decision 
         operations.append(f"DELETE DATA {{ GRAPH <{LINKS_GRAPH}> {{ {link} }} }}")
     if linked_after and not linked_before:
         operations.append(f"INSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{ {link} }} }}")
-    store.update(" ;\n".join(operations))
+    store.update(" ;\n".join(operations), reviews_untouched=True)  # only the decisions and links graphs
     return Change(decision, before, after, linked_after and not linked_before, linked_before and not linked_after)
 
 
