@@ -217,28 +217,21 @@ def test_no_message_quotes_a_whole_huge_value(tmp_path, old, new):
     assert all(len(line) < 1_500 for line in str(caught.value).splitlines()), str(caught.value)[:3000]
 
 
-def test_at_most_a_hundred_problems_are_listed_quickly(tmp_path):
+@pytest.mark.parametrize("person, count", [
+    ("  - {{id: p{n}, role: peer, nickname: P{n}}}\n", 3_000),  # unknown fields
+    ("  - {{id: p{n}, role: peer, frequents: [nowhere-{n}]}}\n", 2_000),  # dangling references
+], ids=["unknown-fields", "dangling-references"])
+def test_at_most_a_hundred_problems_are_listed_quickly(tmp_path, person, count):
     path = tmp_path / "review.yaml"
-    people = "".join(f"  - {{id: p{n}, role: peer, nickname: P{n}}}\n" for n in range(3_000))
+    people = "".join(person.format(n=n) for n in range(count))
     path.write_text(MINIMAL.read_text(encoding="utf-8").replace("people:\n", "people:\n" + people))
     started = time.perf_counter()
     with pytest.raises(ReviewFileError) as caught:
         load(path)
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 5  # a hang guard: the uncapped checks took 24 s
     problems = caught.value.problems
     assert len(problems) == MAX_PROBLEMS + 1
     assert "more problems not listed" in problems[-1].message
-
-
-def test_many_dangling_references_are_listed_quickly(tmp_path):
-    path = tmp_path / "review.yaml"
-    people = "".join(f"  - {{id: p{n}, role: peer, frequents: [nowhere-{n}]}}\n" for n in range(2_000))
-    path.write_text(MINIMAL.read_text(encoding="utf-8").replace("people:\n", "people:\n" + people))
-    started = time.perf_counter()
-    with pytest.raises(ReviewFileError) as caught:
-        load(path)
-    assert time.perf_counter() - started < 5
-    assert len(caught.value.problems) == MAX_PROBLEMS + 1
 
 
 # --- what is reported is what is stored ---------------------------------------------------------
