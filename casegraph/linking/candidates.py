@@ -55,7 +55,7 @@ from casegraph.linking.settings import (AGREE, ATTRIBUTES, DISAGREE, EXPECTED_MA
                                         PRIOR_SHARE, PRIOR_U, PSEUDO_PAIRS, PSEUDO_RECORDS, RANDOM_PAIRS,
                                         TRAINING_SHARE, WIDE_BIRTH_YEARS, attributes_of, judged_m)
 
-# What the CLI, the benchmarks and the tests import from here, wherever it is defined now.
+# The model's own names, then those of the modules it is built from, importable from here too.
 __all__ = [
     "DEFAULT_THRESHOLD", "Candidate", "Comparison", "blocked_pairs", "candidate_id", "find_candidates", "probability",
     # names
@@ -66,7 +66,7 @@ __all__ = [
     "PSEUDO_PAIRS", "PSEUDO_RECORDS", "RANDOM_PAIRS", "TRAINING_SHARE", "WIDE_BIRTH_YEARS",
     # features and blocking
     "ALL_AREAS", "BLOCKING_RULES", "NAME_RULES", "blocking_keys",
-    # internals the tests and benchmarks reach into
+    # the parts the tests and benchmarks exercise directly (public, documented where defined)
     "Births", "Comparer", "Features", "Frequencies", "Model", "attributes_of", "birth_cohort", "feature_families",
     "initial_forms", "keep_unique_events", "rule_pairs", "judged_m", "stop_words",
 ]
