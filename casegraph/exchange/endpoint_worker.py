@@ -36,7 +36,7 @@ import pyoxigraph as ox
 
 from casegraph.errors import StoreError
 from casegraph.exchange.endpoint_query import TEXT, Refused, StoreReadError, run_query
-from casegraph.graph.durability import needs_recovery, swap_lock, take_snapshot
+from casegraph.graph.durability import needs_recovery
 from casegraph.graph.store import DATABASE_DIR, ReviewStore, store_fingerprint
 from casegraph.linking.decisions import DECISIONS_GRAPH
 from casegraph.ontology import review_iri
@@ -81,8 +81,8 @@ def _read_exactly(channel: socket.socket, length: int, deadline: float | None) -
 class StoreView:
     """The store as this worker queries it, reopened whenever the store's files change.
 
-    Each view is a private snapshot of the database (`take_snapshot`: hard links, taken under the
-    shared swap lock as `ReviewStore.open` takes its own, so between two of a writer's swaps),
+    Each view is a private snapshot of the database (`ReviewStore.snapshot`: hard links, taken under the
+    shared swap lock, so between two of a writer's swaps),
     opened for writing so that the decisions graph can be deleted from it unless `decisions`.
     A store this user cannot write allows no snapshot: it is then read in place, and the decisions
     graph hidden by naming every other graph as the dataset, which Oxigraph evaluates far more
@@ -150,14 +150,7 @@ class StoreView:
         return copy, UNION, snapshot
 
     def _take_snapshot(self) -> Path:
-        for _ in range(3):
-            with swap_lock(self.path, exclusive=False):
-                if not needs_recovery(self.path, DATABASE_DIR):
-                    live = ox.Store.read_only(str(self.path / DATABASE_DIR))
-                    return take_snapshot(self.path, live)
-            with ReviewStore.open(self.path):  # a crashed writer's swap: opening finishes it, or waits
-                pass
-        raise StoreError(f"the store at {self.path} has an unfinished change; try again")
+        return ReviewStore.snapshot(self.path)[0]
 
     def _in_place(self, hidden: ox.NamedNode, error: OSError) -> tuple[ox.Store, dict, None]:
         store = ox.Store.read_only(str(self.path / DATABASE_DIR))

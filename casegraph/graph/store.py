@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from casegraph.errors import ReviewNotFound, StoreBusy, StoreError
-from casegraph.graph.durability import (JOURNAL_QUADS_FILE, clear_journal, finish_rebuild, needs_recovery, read_journal,
+from casegraph.graph.durability import (clear_journal, finish_rebuild, needs_recovery, read_journal,
                                         rebuilding_path, remove_stale_snapshots, swap_in_rebuilt, swap_lock,
                                         snapshot_of_live, write_journal, private_files, deferred_interrupt, open_read_only)
 from casegraph.loaders.base import PreparedReview
@@ -129,7 +129,7 @@ class ReviewStore:
             raise StoreError(f"no casegraph store at {path}; load reviews first "
                              f"(casegraph load PATH --store {path})")
         try:
-            snapshot, catalog = cls._snapshot(path)
+            snapshot, catalog = cls.snapshot(path)
         except PermissionError:  # a store this user may read but not write: no snapshot, read it as it is
             snapshot, catalog = None, _read_catalog(path)
         try:
@@ -141,7 +141,9 @@ class ReviewStore:
                 shutil.rmtree(snapshot, ignore_errors=True)
 
     @classmethod
-    def _snapshot(cls, path: Path) -> tuple[Path, dict]:
+    def snapshot(cls, path: Path) -> tuple[Path, dict]:
+        """A private checkpoint of the store's database, taken between two swaps (finishing a crashed
+        writer's swap first), and the catalog as it was then. The caller deletes the directory."""
         deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             with swap_lock(path, exclusive=False):
@@ -186,9 +188,10 @@ class ReviewStore:
             before = self._catalog["reviews"].get(review.review_id)
             entries[review.review_id] = {"source": str(review.source), "loaded_at": now,
                                          "triples": review.triples, "digest": digest}
-            if before is None or before.get("digest") != digest or review.review_id not in self:
+            stored = review.review_id in self
+            if before is None or before.get("digest") != digest or not stored:
                 changed.append(review)
-                self.discarded |= before is not None or review.review_id in self
+                self.discarded |= before is not None or stored
         self._swap([review.review_id for review in changed], entries, b"".join(review.nquads for review in changed))
 
     def remove(self, review_id: str, *, rebuild: bool = True) -> None:
@@ -206,10 +209,9 @@ class ReviewStore:
         readers (the swap lock) and for crashes (the journal, replayed on the next open)."""
         with deferred_interrupt(), swap_lock(self.path, exclusive=True):
             if drop:  # in the lock: a reader that sees a journal knows its writer has died
-                write_journal(self.path, drop, entries, nquads)
-            self._apply(drop, entries, self.path / JOURNAL_QUADS_FILE if drop and nquads else None)
-            if drop:
-                clear_journal(self.path)
+                self._apply_journal(write_journal(self.path, drop, entries, nquads))
+            else:
+                self._apply([], entries, None)
 
     def _apply(self, drop: list[str], entries: dict[str, dict | None], quads: Path | None) -> None:
         for review_id in drop:
@@ -231,10 +233,13 @@ class ReviewStore:
         journal = read_journal(self.path)
         if journal is not None:
             with swap_lock(self.path, exclusive=True):
-                self._apply(journal.drop, journal.entries,
-                            journal.quads_path if journal.quads_path.stat().st_size else None)
-                clear_journal(self.path)
+                self._apply_journal(journal)
             self.discarded = True
+
+    def _apply_journal(self, journal) -> None:
+        """Carry out a journal's swap (the caller holds the swap lock), then discard the journal."""
+        self._apply(journal.drop, journal.entries, journal.quads_path if journal.quads_path.stat().st_size else None)
+        clear_journal(self.path)
 
     def optimize(self) -> None:
         """Compact the database after bulk loads (many small sorted files make scans slow)."""

@@ -621,7 +621,7 @@ def test_an_unreadable_store_says_why(example_store, monkeypatch, error, cause):
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(endpoint_worker, "take_snapshot", fail)
+    monkeypatch.setattr(endpoint_worker.ReviewStore, "snapshot", fail)
     monkeypatch.setattr(endpoint_worker, "OPEN_ATTEMPTS", 2)
     header, body = endpoint_worker.answer(endpoint_worker.StoreView(example_store, decisions=False),
                                           {"query": COUNT_REVIEWS})
