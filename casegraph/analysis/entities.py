@@ -59,13 +59,18 @@ class PatternError(QueryError):
 
 # -- the entity graph -----------------------------------------------------------------------------
 
-def identities(view: PropertyGraph) -> dict[str, str]:
-    """Each linked record's entity: the smallest IRI among the records SAME_AS joins it to.
+IDENTITY = ("SAME_AS", "SAME_EVENT_AS")  # analysts' links; an event a review says another review told
 
-    Only records in a link appear; any other record is its own entity.
+
+def identities(view: PropertyGraph) -> dict[str, str]:
+    """Each linked record's entity: the smallest IRI among the records SAME_AS (an analyst's link) or
+    SAME_EVENT_AS (a review's own word that another review told this incident) joins it to.
+
+    Only records in a link appear; any other record is its own entity. A SAME_EVENT_AS naming a
+    review not loaded yet joins nothing until that review is loaded.
     """
     return smallest_in_group((rel.start, rel.end) for rel in view.relationships
-                             if rel.type == "SAME_AS" and rel.start in view.nodes and rel.end in view.nodes)
+                             if rel.type in IDENTITY and rel.start in view.nodes and rel.end in view.nodes)
 
 
 def smallest_in_group(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -128,7 +133,7 @@ def entity_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph
             if end_node.properties["code"] not in codes:
                 codes.append(end_node.properties["code"])
                 codes.sort()
-        elif rel.type != "SAME_AS" and rel.end in entity_of:
+        elif rel.type not in IDENTITY and rel.end in entity_of:
             graph.add_edge(start, entity_of[rel.end], type=rel.type, review=rel.review, records=(rel.start, rel.end))
     for _, data in graph.nodes(data=True):
         data["evidence"].sort(key=lambda e: (e["record"], str(e.get("quote"))))

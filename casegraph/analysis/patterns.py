@@ -108,6 +108,9 @@ def adults_linked(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True)
 def shared_places(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True) -> Report:
     """Places and online platforms where incidents recorded in two or more reviews occurred.
 
+    Two incidents at least: one event that two reviews tell (`same_as`, one entity) is not a
+    place where harm recurred.
+
     A place is a place entity (records joined by accepted links count as one, as in the saved
     question places-with-incidents-in-several-reviews). An online space that names its
     platform is counted under the platform instead, matched by name (case and spacing
@@ -133,7 +136,7 @@ def shared_places(view: PropertyGraph | nx.MultiDiGraph, *, merged: bool = True)
         found[key]["records"].add(data["records"][1])
     rows = []
     for (what, key), f in found.items():
-        if len(f["reviews"]) < 2:
+        if len(f["reviews"]) < 2 or len(f["incidents"]) < 2:  # one event told in two reviews joins nothing
             continue
         if what == "platform":
             row = [None, platform_names[key], "online-space", platform_names[key]]

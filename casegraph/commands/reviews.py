@@ -56,6 +56,8 @@ def load(paths, store):
 
     report = _run_files(paths, "loading", lambda files, tick: load_paths(files, store, tick))
     _print_report(report, "loaded")
+    for waiting in report.waiting:
+        click.echo(f"warning: {waiting.message()}", err=True)
     sys.exit(EXIT_INPUT if report.failed else 0)
 
 
@@ -99,40 +101,37 @@ def list_reviews(store, fmt):
 @click.command()
 @click.argument("review_id")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["summary", "turtle", "trig", "nquads", "jsonld"]),
-              default="summary", show_default=True, help="A summary, or the review's graph as RDF.")
+@click.option("--format", "fmt", type=click.Choice(["summary", "json", "turtle", "trig", "nquads", "jsonld"]),
+              default="summary", show_default=True,
+              help="summary: a readable profile; json: the whole profile as data; turtle, trig, nquads or "
+                   "jsonld: the review's graph as RDF.")
 @handles_errors
 def show(review_id, store, fmt):
-    """Show one stored review: a summary, or its whole graph as RDF.
+    """Show what one stored review is: title, year, kind, area, authors, harm types, its people by
+    role, groups, places, incidents in date order, responses, recommendations and records.
+
+    Long lists are cut, each with the `casegraph query sparql` command that lists all of it;
+    --format json gives everything. Records are counted once each, under their most specific
+    class (a young person is not counted again as a person).
 
     \b
     Examples:
       casegraph show scr-30-2016
+      casegraph show scr-30-2016 --format json
       casegraph show scr-30-2016 --format turtle
     """
     from casegraph.graph.store import ReviewStore
 
     with ReviewStore.open(store) as opened:
-        if fmt != "summary":
+        if fmt not in ("summary", "json"):
             opened.dump(sys.stdout.buffer, fmt, [review_id])
             return
-        summary = opened.summary(review_id)
-        counts = _class_counts(opened.quads(review_id))
-    click.echo(f"{summary.review_id}: {summary.title}")
-    click.echo(f"  year {summary.year}, kind {summary.kind}, {summary.triples} triples")
-    click.echo(f"  loaded from {summary.source} at {summary.loaded_at}")
-    for label, count in counts:
-        click.echo(f"  {count:>5}  {label}")
+        from casegraph.queries.profile import review_profile
 
+        profile = review_profile(opened, review_id)
+    from casegraph.commands.profile_text import profile_json, profile_text
 
-def _class_counts(quads) -> list[tuple[str, int]]:
-    from collections import Counter
-
-    from casegraph.ontology import RDF, vocabulary
-
-    vocab = vocabulary()
-    counts = Counter(vocab.label(q.object.value) for q in quads if q.predicate.value == RDF + "type")
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    click.echo(profile_json(profile) if fmt == "json" else profile_text(profile, store))
 
 
 @click.command()
@@ -300,17 +299,20 @@ def generate(count, seed, out):
 @click.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
+@click.option("--version", "version", type=click.Choice(["1", "2"]), default="2", show_default=True,
+              help="The format version: review/2, or review/1 for files not yet migrated.")
 @handles_errors
-def schema(output):
+def schema(output, version):
     """Print the JSON Schema of the review file format (for editors' completion and checks).
 
     \b
-    Example:
+    Examples:
       casegraph schema -o review.schema.json
+      casegraph schema --version 1
     """
     from casegraph.loaders.schema import dumps_schema
 
-    text = dumps_schema()
+    text = dumps_schema(int(version))
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")

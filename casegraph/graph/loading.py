@@ -29,9 +29,26 @@ class FileResult:
         return self.error is None
 
 
+@dataclass(frozen=True)
+class WaitingEvent:
+    """A `same_as` naming an incident the store does not hold (yet): the link takes effect when it arrives."""
+
+    incident: str  # the IRI of the incident that names the other
+    other: str  # the IRI it names
+    review_stored: bool  # the other review is stored, but has no such incident
+
+    def message(self) -> str:
+        from casegraph.ontology import short_id
+
+        why = "that review has no such incident" if self.review_stored else "that review is not loaded"
+        return (f"{short_id(self.incident)}: same_as {short_id(self.other)} waits: {why}; the link takes "
+                "effect when it is loaded")
+
+
 @dataclass
 class LoadReport:
     results: list[FileResult] = field(default_factory=list)
+    waiting: list[WaitingEvent] = field(default_factory=list)
 
     @property
     def failed(self) -> list[FileResult]:
@@ -166,7 +183,26 @@ def load_paths(paths: Iterable[Path | str], store_path: Path | None = None, on_f
             store.rebuild()
         elif report.triples >= COMPACT_AFTER_TRIPLES:
             store.optimize()
+        report.waiting = waiting_events(store, [r.review_id for r in report.succeeded if r.review_id])
     return report
+
+
+def waiting_events(store: ReviewStore, reviews: list[str]) -> list[WaitingEvent]:
+    """The same-event links of `reviews` whose other incident is not in the store."""
+    if not reviews:
+        return []
+    from casegraph.loaders.rdf_checks import review_of
+    from casegraph.ontology import CG, RDF
+
+    stored, loaded = set(store.review_ids()), set(reviews)
+    waiting = []
+    # Over the whole store: the other incident may be in any review. Same-event links are few.
+    rows = store.query(f"SELECT ?incident ?other {{ ?incident <{CG}sameEventAs> ?other "
+                       f"FILTER NOT EXISTS {{ ?other <{RDF}type> <{CG}Incident> }} }} ORDER BY ?incident ?other")
+    for incident, other in rows:
+        if review_of(incident.value) in loaded:
+            waiting.append(WaitingEvent(incident.value, other.value, review_of(other.value) in stored))
+    return waiting
 
 
 class _BatchWriter:

@@ -12,14 +12,14 @@ import re
 
 from casegraph.errors import Problem
 from casegraph.loaders.dates import DateError, parse_age, parse_partial_date
-from casegraph.loaders.fields import FORMAT_MARKER, FORMAT_VERSION, ITEM_SECTIONS, PEOPLE, Section
-from casegraph.loaders.schema import review_schema
+from casegraph.loaders.fields import (FORMAT_MARKER, FORMAT_VERSION, FORMAT_VERSIONS, ITEM_SECTIONS, PEOPLE, REVIEW,
+                                      REVIEWER, YOUNG_PERSON, Field)
+from casegraph.loaders.schema import EXTERNAL_REF_PATTERN, review_schema
 from casegraph.loaders.yaml_reader import excerpt, line_of
 
 SINGULAR = {"people": "person", "groups": "group", "places": "place", "relationships": "relationship",
             "incidents": "incident", "contexts": "context", "responses": "response",
             "challenges": "challenge", "recommendations": "recommendation"}
-YOUNG_PERSON = "young-person"
 MAX_PROBLEMS = 100  # per file: the first hundred say what is wrong; more only take time to find
 MAX_SUGGESTED = 1_000  # "did you mean" looks among at most this many names
 LONGEST_NAME = 64  # an id, code or field name longer than this gets no "did you mean" and is shown cut
@@ -34,14 +34,14 @@ def format_path(path) -> str:
 
 
 @functools.cache
-def _fast_validator():
+def _fast_validator(version: int):
     import fastjsonschema
 
-    return fastjsonschema.compile(review_schema())
+    return fastjsonschema.compile(review_schema(version))
 
 
 @functools.cache
-def _explaining_validator():
+def _explaining_validator(version: int):
     """Draft 7, with the keywords whose own messages repr the whole value replaced by ones that
     do not: jsonschema would build "[...] is not of type 'string'" from a value of any size."""
     import jsonschema
@@ -94,7 +94,13 @@ def _explaining_validator():
         "minItems": sized("minItems", "array", lambda value, n: len(value) < n),
         "minimum": sized("minimum", "number", lambda value, n: value < n),
         "maximum": sized("maximum", "number", lambda value, n: value > n),
-    })(review_schema())
+    })(review_schema(version))
+
+
+def format_version(data: object) -> int | None:
+    """The format version a parsed review file declares (1 or 2), None when it declares none we read."""
+    marker = data.get(FORMAT_MARKER) if isinstance(data, dict) else None
+    return FORMAT_VERSIONS.get(marker) if isinstance(marker, str) else None
 
 
 def check_marker(data: object) -> list[Problem]:
@@ -103,31 +109,32 @@ def check_marker(data: object) -> list[Problem]:
         kind = type(data).__name__ if not isinstance(data, dict) else "mapping without it"
         return [Problem("", f"not a casegraph review: expected a mapping whose first key is "
                             f"'{FORMAT_MARKER}: {FORMAT_VERSION}' (found a {kind})", line_of(data, ()))]
-    if data[FORMAT_MARKER] != FORMAT_VERSION:
+    if format_version(data) is None:
+        readable = " or ".join(f"'{marker}'" for marker in FORMAT_VERSIONS)
         return [Problem(FORMAT_MARKER, f"unsupported format {excerpt(data[FORMAT_MARKER])}; this casegraph "
-                                       f"reads '{FORMAT_VERSION}'", line_of(data, (FORMAT_MARKER,)))]
+                                       f"reads {readable}", line_of(data, (FORMAT_MARKER,)))]
     return []
 
 
-def check_schema(data: dict) -> list[Problem]:
+def check_schema(data: dict, version: int) -> list[Problem]:
     import fastjsonschema
 
     try:
-        _fast_validator()(data)
+        _fast_validator(version)(data)
         return []
     except fastjsonschema.JsonSchemaException:
         pass
     problems: dict = {}
-    for problem in _schema_problems(data):
+    for problem in _schema_problems(data, version):
         problems.setdefault((problem.path, problem.message), problem)
         if len(problems) > MAX_PROBLEMS:
             break
     return _capped(list(problems.values()))
 
 
-def _schema_problems(data: dict):
+def _schema_problems(data: dict, version: int):
     """Problems as the schema finds them, one at a time: a caller may stop when it has enough."""
-    for error in _explaining_validator().iter_errors(data):
+    for error in _explaining_validator(version).iter_errors(data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             known = error.schema.get("properties", {})
@@ -135,7 +142,7 @@ def _schema_problems(data: dict):
             found = ((path + (key,), _unknown_field(str(key), allowed, error.instance, path))
                      for key in error.instance if key not in known)
         elif error.validator == "not" and (name := _role_field(error, path)):
-            allowed = _allowed_fields(sorted(f.name for f in PEOPLE.fields), error.instance, path)
+            allowed = _allowed_fields(sorted(f.name for f in PEOPLE.fields_for(version)), error.instance, path)
             found = iter([(path + (name,), _unknown_field(name, allowed, error.instance, path))])
         else:
             found = iter([(path, _explain(error))])
@@ -203,6 +210,9 @@ def _explain(error) -> str:
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         return f"expected {_a(expected)}, got {_describe(value)}"
+    if kind == "pattern" and error.validator_value == EXTERNAL_REF_PATTERN:
+        return (f"{excerpt(value)} is not review-id/item-id: name the other review's id and its item's "
+                "id, e.g. scr-12-2018/inc-3")
     if kind == "pattern":
         return (f"{excerpt(value)} is not a valid id: use letters, digits, '.', '_' and '-', "
                 "starting with a letter or digit")
@@ -259,12 +269,15 @@ def index_ids(data: dict) -> tuple[dict[str, tuple[str, int]], list[Problem]]:
     return index, problems
 
 
-def check_references(data: dict, index: dict[str, tuple[str, int]]) -> list[Problem]:
+def check_references(data: dict, index: dict[str, tuple[str, int]], version: int) -> list[Problem]:
     problems: list[Problem] = []
     known: dict[tuple[str, ...], list[str]] = {}  # ids in each set of target sections, listed once
+    checks = _Checks(data, index, known, version)
+    problems += checks.fields(REVIEW.fields_for(version), ("review",), data["review"])
     for section in ITEM_SECTIONS:
+        fields = section.fields_for(version)
         for position, item in enumerate(data.get(section.name) or ()):
-            problems += _check_item(data, section, position, item, index, known)
+            problems += checks.fields(fields, (section.name, position), item)
             if len(problems) > MAX_PROBLEMS:
                 return problems
     people = data.get(PEOPLE.name) or ()
@@ -275,26 +288,66 @@ def check_references(data: dict, index: dict[str, tuple[str, int]]) -> list[Prob
     return problems
 
 
-def _check_item(data: dict, section: Section, position: int, item: dict, index, known) -> list[Problem]:
-    problems = []
-    for field in section.fields:
-        if field.name not in item:
-            continue
-        value = item[field.name]
-        if field.kind in ("ref", "refs"):
-            refs = [value] if field.kind == "ref" else value
-            for n, ref in enumerate(refs):
-                path = (section.name, position, field.name) + ((n,) if field.kind == "refs" else ())
-                message = _reference_problem(data, field.targets, ref, index, field.name, known)
-                if message:
-                    problems.append(Problem(format_path(path), message, line_of(data, path)))
-        elif field.kind in ("date", "age"):
-            try:
-                parse_age(value) if field.kind == "age" else parse_partial_date(value)
-            except DateError as error:
-                path = (section.name, position, field.name)
-                problems.append(Problem(format_path(path), str(error), line_of(data, path)))
-    return problems
+class _Checks:
+    """What a schema cannot say about one file's fields: references resolve, dates exist."""
+
+    def __init__(self, data: dict, index, known, version: int):
+        self.data, self.index, self.known, self.version = data, index, known, version
+
+    def problem(self, path: tuple, message: str) -> Problem:
+        return Problem(format_path(path), message, line_of(self.data, path))
+
+    def fields(self, fields: tuple[Field, ...], path: tuple, item: dict) -> list[Problem]:
+        problems = []
+        for field in fields:
+            if field.name not in item:
+                continue
+            value, where = item[field.name], path + (field.name,)
+            if field.kind in ("ref", "refs"):
+                refs = [value] if field.kind == "ref" else value
+                for n, ref in enumerate(refs):
+                    at = where + ((n,) if field.kind == "refs" else ())
+                    message = _reference_problem(self.data, field.targets, ref, self.index, field.name, self.known)
+                    if message:
+                        problems.append(self.problem(at, message))
+            elif field.kind in ("date", "age"):
+                try:
+                    parse_age(value) if field.kind == "age" else parse_partial_date(value)
+                except DateError as error:
+                    problems.append(self.problem(where, str(error)))
+            elif field.kind in ("item", "items", "stays"):
+                problems += self.details(field, where, value)
+            elif field.kind == "external-refs":
+                problems += self.same_events(path, where, value)
+        return problems
+
+    def details(self, field: Field, where: tuple, value) -> list[Problem]:
+        if field.kind == "item":
+            return self.fields(field.detail.fields_for(self.version), where, value)
+        problems = []
+        for n, entry in enumerate([value] if isinstance(value, str) else value):
+            if isinstance(entry, dict):
+                problems += self.fields(field.detail.fields_for(self.version), where + (n,), entry)
+            elif message := _reference_problem(self.data, field.targets, entry, self.index, field.name, self.known):
+                problems.append(self.problem(where + ((n,) if not isinstance(value, str) else ()), message))
+        return problems
+
+    def same_events(self, path: tuple, where: tuple, refs: list[str]) -> list[Problem]:
+        """same_as into this file must name another of its incidents; into another review, anything
+        (that review may be loaded later: the store says so on load)."""
+        problems = []
+        own = self.data["review"]["id"]
+        for n, ref in enumerate(refs):
+            review, item = ref.split("/", 1)
+            if review != own:
+                continue
+            found = self.index.get(item)
+            if found is None or found[0] != "incidents":
+                problems.append(self.problem(where + (n,), f"{excerpt(ref)} names this review, but {excerpt(item)} "
+                                                           "is not one of its incidents"))
+            elif found == (path[0], path[1]):
+                problems.append(self.problem(where + (n,), f"{excerpt(ref)} is this incident itself"))
+        return problems
 
 
 def _reference_problem(data: dict, targets: tuple[str, ...], ref: str, index, field_name: str,
@@ -311,9 +364,10 @@ def _reference_problem(data: dict, targets: tuple[str, ...], ref: str, index, fi
     section, position = index[ref]
     if section not in targets:
         return f"{excerpt(ref)} is {_article(SINGULAR[section])} (in {section}), but {field_name} must refer to {wanted}"
-    if field_name == "young_person" and data[section][position].get("role") != YOUNG_PERSON:
-        return f"{excerpt(ref)} has role {data[section][position].get('role')!r}; young_person must refer to a " \
-               f"person with role {YOUNG_PERSON!r}"
+    wanted_role = {"young_person": YOUNG_PERSON, "authors": REVIEWER}.get(field_name)
+    if wanted_role and data[section][position].get("role") != wanted_role:
+        return f"{excerpt(ref)} has role {data[section][position].get('role')!r}; {field_name} must refer to a " \
+               f"person with role {wanted_role!r}"
     return None
 
 
@@ -330,10 +384,30 @@ def check_review_data(data: object) -> tuple[dict[str, tuple[str, int]], list[Pr
     problems = check_marker(data)
     if problems:
         return {}, problems
-    problems = check_schema(data)  # type: ignore[arg-type]
+    version = format_version(data)
+    problems = check_schema(data, version)  # type: ignore[arg-type]
     if problems:
         return {}, problems
     index, problems = index_ids(data)  # type: ignore[arg-type]
     if len(problems) <= MAX_PROBLEMS:
-        problems += check_references(data, index)  # type: ignore[arg-type]
+        problems += check_references(data, index, version)  # type: ignore[arg-type]
+        problems += _check_publication(data)  # type: ignore[arg-type]
     return index, _capped(problems)
+
+
+def _check_publication(data: dict) -> list[Problem]:
+    """`published` must fall in `year`, the publication year: two fields, one fact."""
+    review = data["review"]
+    if "published" not in review:
+        return []
+    try:
+        published = parse_partial_date(review["published"])
+    except DateError:
+        return []  # reported with the other dates
+    years = {d.year for d in (published.earliest, published.latest) if d}
+    if years and review["year"] not in range(min(years), max(years) + 1):
+        path = ("review", "published")
+        return [Problem(format_path(path), f"published {excerpt(review['published'])} is not in year "
+                                           f"{review['year']}, the publication year; correct one of them",
+                        line_of(data, path))]
+    return []

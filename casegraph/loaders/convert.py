@@ -7,10 +7,12 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from casegraph.loaders.dates import parse_age, parse_partial_date
-from casegraph.loaders.fields import CASE_CLOSURE, EVIDENCE, ITEM_SECTIONS, REVIEW, Field, Section
+from casegraph.loaders.fields import (CASE_CLOSURE, EVIDENCE, FAMILY_MEMBER, FORMAT_MARKER, FORMAT_VERSIONS,
+                                      ITEM_SECTIONS, PEOPLE, REVIEW, YOUNG_PERSON, Field, Section)
 from casegraph.ontology import RDF, XSD, Vocabulary, concept_iri, expand, review_iri, vocabulary
 
-DATE_PREFIX = {"when": "date", "born": "born", "age_at": "ageAt"}
+DATE_PREFIX = {"when": "date", "born": "born", "age_at": "ageAt", "commissioned": "commissioned",
+               "published": "published"}
 
 
 @functools.cache
@@ -32,15 +34,15 @@ def _decimal(value: float) -> ox.Literal:
     return _typed("decimal")(f"{value:g}")
 
 
-_PLANS: dict[str, tuple[tuple[str, str, ox.NamedNode | None, Field], ...]] = {}
+_PLANS: dict[tuple[str, int], tuple[tuple[str, str, ox.NamedNode | None, Field], ...]] = {}
 
 
-def _plan(section: Section) -> tuple[tuple[str, str, ox.NamedNode | None, Field], ...]:
-    """(key, kind, predicate node, field) for each field, worked out once per section."""
-    plan = _PLANS.get(section.name)  # keyed by name: hashing the frozen dataclass each time is slow
+def _plan(section: Section, version: int) -> tuple[tuple[str, str, ox.NamedNode | None, Field], ...]:
+    """(key, kind, predicate node, field) for each field, worked out once per section and version."""
+    plan = _PLANS.get((section.name, version))  # keyed by name: hashing the frozen dataclass each time is slow
     if plan is None:
-        plan = _PLANS[section.name] = tuple((f.name, f.kind, _p(f.predicate) if f.predicate else None, f)
-                                            for f in section.fields)
+        plan = _PLANS[section.name, version] = tuple((f.name, f.kind, _p(f.predicate) if f.predicate else None, f)
+                                                     for f in section.fields_for(version))
     return plan
 
 
@@ -52,8 +54,9 @@ def _concept(scheme: str, code: str) -> ox.NamedNode:
 class _Builder:
     """Collects the quads of one review graph."""
 
-    def __init__(self, review_id: str, vocab: Vocabulary):
+    def __init__(self, review_id: str, vocab: Vocabulary, version: int):
         self.vocab = vocab
+        self.version = version
         self.base = review_iri(review_id)
         self.graph = _node(self.base)
         self.quads: list[ox.Quad] = []
@@ -72,7 +75,7 @@ class _Builder:
 
     def add_fields(self, subject, section: Section, item: dict, nodes: dict[str, ox.NamedNode]) -> None:
         quads, graph, Quad, Literal = self.quads, self.graph, ox.Quad, ox.Literal
-        for name, kind, predicate, field in _plan(section):
+        for name, kind, predicate, field in _plan(section, self.version):
             value = item.get(name)
             if value is None:
                 continue
@@ -94,6 +97,12 @@ class _Builder:
                 quads.append(Quad(subject, predicate, Literal(bool(value)), graph))
             elif kind == "year":
                 quads.append(Quad(subject, predicate, _typed("gYear")(f"{int(value):04d}"), graph))  # 2016.0 too
+            elif kind == "count":
+                quads.append(Quad(subject, predicate, _typed("integer")(str(int(value))), graph))
+            elif kind == "external-refs":
+                quads.extend(Quad(subject, predicate, _node(review_iri(ref)), graph) for ref in value)
+            elif kind == "item" or kind == "items" or kind == "stays":
+                self._add_details(subject, predicate, field, value, nodes)
             elif kind == "date":
                 self._add_date(subject, DATE_PREFIX[name], value)
             elif kind == "age":
@@ -101,6 +110,27 @@ class _Builder:
             elif kind == "evidence":
                 self._add_evidence(subject, value)
             # id, class and relationship fields are written by convert_review itself
+
+    def _add_details(self, subject, predicate, field: Field, value, nodes: dict[str, ox.NamedNode]) -> None:
+        """Each nested mapping becomes a node of its own, <subject>/<slug>-<n> (n counts from 1 in the
+        file's order); a stay (attends, lives_at) is also the plain edge to its place."""
+        entries = [value] if isinstance(value, (str, dict)) else value
+        detail_class = expand(field.detail_class or field.detail.rdf_class)
+        for n, entry in enumerate(entries, 1):
+            if field.kind == "stays":
+                place = entry if isinstance(entry, str) else entry["place"]
+                self.add(subject, predicate, nodes[place])
+                if isinstance(entry, str):
+                    continue
+                predicate_of_detail = _p("hasAttendance" if field.name == "attends" else "hasResidence")
+            else:
+                predicate_of_detail = predicate
+            local = field.slug if field.kind == "item" else f"{field.slug}-{n}"
+            # The review's own details hang below "_": no item id starts with one, so none can collide.
+            node = ox.NamedNode(f"{subject.value}/_{local}" if subject == self.graph else f"{subject.value}/{local}")
+            self.add(subject, predicate_of_detail, node)
+            self.add_types(node, detail_class)
+            self.add_fields(node, field.detail, entry, nodes)
 
     def _add_age(self, subject, value) -> None:
         age = parse_age(value)
@@ -112,8 +142,9 @@ class _Builder:
     def _add_date(self, subject, prefix: str, value) -> None:
         date = parse_partial_date(value)
         self.add(subject, _p(f"{prefix}Text"), ox.Literal(date.text))
-        if date.earliest:
+        if date.earliest:  # an open date ("before 2019", "from 2015") has one bound only
             self.add(subject, _p(f"{prefix}Earliest"), _typed("date")(date.earliest.isoformat()))
+        if date.latest:
             self.add(subject, _p(f"{prefix}Latest"), _typed("date")(date.latest.isoformat()))
         if prefix == "date":
             self.add(subject, _p("dateApproximate"), ox.Literal(date.approximate))
@@ -125,6 +156,17 @@ class _Builder:
         self.add(subject, _p("evidence"), node)
         self.add_types(node, expand(EVIDENCE.rdf_class))
         self.add_fields(node, EVIDENCE, evidence, {})
+
+    def add_family_ties(self, people: list[dict], nodes: dict[str, ox.NamedNode]) -> None:
+        """review/2: a family member is the relative of the review's young person, when it has one only
+        and the file does not say whose relative they are (relative_of)."""
+        young = [person["id"] for person in people if person["role"] == YOUNG_PERSON]
+        if self.version < 2 or len(young) != 1:
+            return
+        relative_of = _p("relativeOf")
+        for person in people:
+            if person["role"] == FAMILY_MEMBER and "relative_of" not in person and person["id"] != young[0]:
+                self.add(nodes[person["id"]], relative_of, nodes[young[0]])
 
     def add_codings(self, subject, concepts: list[str]) -> None:
         coded_as = _p("codedAs")
@@ -157,13 +199,13 @@ def convert_review(data: dict, vocab: Vocabulary | None = None) -> tuple[str, li
     """Quads of a review file that check_review_data found no problem in."""
     vocab = vocab or vocabulary()
     review = data["review"]
-    builder = _Builder(review["id"], vocab)
+    builder = _Builder(review["id"], vocab, FORMAT_VERSIONS[data[FORMAT_MARKER]])
     review_node = builder.graph
-    builder.add_types(review_node, expand(REVIEW.rdf_class))
-    builder.add(review_node, _p("identifier"), ox.Literal(review["id"]))
-    builder.add_fields(review_node, REVIEW, review, {})
     nodes = {item["id"]: builder.item_node(item["id"])
              for section in ITEM_SECTIONS for item in data.get(section.name) or ()}
+    builder.add_types(review_node, expand(REVIEW.rdf_class))
+    builder.add(review_node, _p("identifier"), ox.Literal(review["id"]))
+    builder.add_fields(review_node, REVIEW, review, nodes)
     describes = _p("describes")
     identifier = _p("identifier")
     label = _p("rdfs:label")
@@ -181,6 +223,7 @@ def convert_review(data: dict, vocab: Vocabulary | None = None) -> tuple[str, li
                 predicate = _node(vocab.relationship_codes[item["kind"]])
                 builder.add(node, _node(RDF + "predicate"), predicate)
                 builder.add(nodes[item["from"]], predicate, nodes[item["to"]])
+    builder.add_family_ties(data.get(PEOPLE.name) or [], nodes)
     # Once each: a membership written on both the person and the group, a code given twice or also
     # derived, is one triple, and the count reported must be the count stored.
     return review["id"], list(dict.fromkeys(builder.quads))

@@ -22,12 +22,16 @@ ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+\.?),?\s+(\d{4})$", re.I)
 MONTH_YEAR = re.compile(r"^([a-z]+\.?),?\s+(\d{4})$", re.I)
 PART_YEAR = re.compile(r"^(early|mid|late|spring|summer|autumn|winter)[\s-]+(\d{4})$", re.I)
-RANGE = re.compile(r"^(.+?)\s*(?:/|\bto\b|–|—)\s*(.+)$", re.I)
+RANGE = re.compile(r"^(.+?)\s*(?:\bto\b|–|—)\s*(.+)$", re.I)  # "2006/2007 to 2012": split on "to" first
+EITHER = re.compile(r"^(.+?)\s*/\s*(.+)$")  # "2014/2015": either year, so the span of both
+OPEN = re.compile(r"^(before|by|until|till|up to|from|since|after)\s+(.+)$", re.I)
+BETWEEN = re.compile(r"^(?:between|from)\s+(.+?)\s+(?:and|to|until|till)\s+(.+)$", re.I)
 FIRST_YEAR = 1900
 LONGEST = 60  # characters: "approximately 12th September 2014 to 3rd September 2015" is 55; the
 # patterns are only tried on text this short, so no text can make them slow
 EXPECTED = ('a date such as 2014, "2014-05", "May 2014", "3 May 2014", "early 2014", '
-            '"2014/2015", "about 2014" or "aged about 14"')
+            '"2014/2015", "2014 to 2015", "before 2019", "from 2015", "until summer 2017", '
+            '"about 2014" or "aged about 14"')
 
 
 class DateError(ValueError):
@@ -58,14 +62,38 @@ def parse_partial_date(value: object, *, today: dt.date | None = None) -> Partia
     body, approximate = _strip_approximate(text)
     if age := AGE.match(body):
         return PartialDate(text, approximate=approximate or bool(age.group(1)), age=float(age.group(2)))
-    if (span := RANGE.match(body)) and not ISO.match(body):
-        start = _interval(span.group(1).strip(), text, last_year)
-        end = _interval(span.group(2).strip(), text, last_year)
-        if end[1] < start[0]:
-            raise DateError(f"{text!r} ends before it starts")
-        return PartialDate(text, start[0], end[1], approximate)
-    earliest, latest = _interval(body, text, last_year)
+    if between := BETWEEN.match(body):
+        return PartialDate(text, *_span(f"{between.group(1)} to {between.group(2)}", text, last_year), approximate)
+    if bound := OPEN.match(body):
+        # Open-ended: only one bound is known. "before 2019" ends the day before 2019 begins;
+        # "by"/"until" include the period named, "after" starts the day after it ends.
+        inner, roughly = _strip_approximate(bound.group(2).strip())
+        approximate = approximate or roughly
+        start, end = _span(inner, text, last_year)
+        word = bound.group(1).lower()
+        if word == "before":
+            return PartialDate(text, None, start - dt.timedelta(days=1), approximate)
+        if word in ("by", "until", "till", "up to"):
+            return PartialDate(text, None, end, approximate)
+        if word == "after":
+            return PartialDate(text, end + dt.timedelta(days=1), None, approximate)
+        return PartialDate(text, start, None, approximate)
+    earliest, latest = _span(body, text, last_year)
     return PartialDate(text, earliest, latest, approximate)
+
+
+def _span(body: str, text: str, last_year: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of "X", "X to Y" or "X/Y" (either of two: the span of both)."""
+    if ISO.match(body):
+        return _interval(body, text, last_year)
+    for pattern in (RANGE, EITHER):
+        if span := pattern.match(body):
+            start = _span(span.group(1).strip(), text, last_year)
+            end = _span(span.group(2).strip(), text, last_year)
+            if end[1] < start[0]:
+                raise DateError(f"{text!r} ends before it starts")
+            return start[0], end[1]
+    return _interval(body, text, last_year)
 
 
 def _bounded(text: str, what: str, expected: str) -> str:

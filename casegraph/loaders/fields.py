@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FORMAT_MARKER = "casegraph"
-FORMAT_VERSION = "review/1"
+FORMAT_VERSIONS = {"review/1": 1, "review/2": 2}  # marker value -> version number
+FORMAT_VERSION = "review/2"  # what casegraph writes, and documents first
+CURRENT = FORMAT_VERSIONS[FORMAT_VERSION]
 # (?!\n): Python's $ (which the schema validators use) also matches before a final newline, and an
 # id becomes an IRI, which cannot hold one; ECMAScript's $ (editors') needs no help
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*(?!\n)$"
@@ -19,8 +21,8 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*(?!\n)$"
 class Field:
     """One key of a review item.
 
-    kind: text | texts | id | year | bool | page | date | age | code | codes | class |
-          relationship | ref | refs | evidence
+    kind: text | texts | id | year | count | bool | page | date | age | code | codes | class |
+          relationship | ref | refs | stays | external-refs | evidence | item | items
     predicate: local name in the cg: namespace (or "rdfs:label"); None when the field is
                turned into RDF specially (id, class, relationship, date, age, evidence).
     scheme: the SKOS concept scheme of a code(s) field, or the class root of a class field.
@@ -28,6 +30,12 @@ class Field:
     inverse: the triple runs from the referenced item to this one (group members).
     roles: people only: the roles that may have the field (empty: every role); for any other
            role the field is unknown, as a misspelt one is.
+    since, until: the format versions that have the field (a field changed in review/2 is two
+           fields, one until 1 and one since 2).
+    optional_since: the version from which a required field may be left out.
+    detail: item(s) and stays fields: the nested section of each value, which becomes a node of
+           its own (a cg:Detail) linked by `predicate`; slug names it (<item>/<slug>-<n>).
+    detail_class: the class of those nodes, when not the nested section's own.
     """
 
     name: str
@@ -40,6 +48,18 @@ class Field:
     inverse: bool = False
     description: str = ""
     roles: tuple[str, ...] = ()
+    since: int = 1
+    until: int | None = None
+    optional_since: int | None = None
+    detail: Section | None = None
+    slug: str = ""
+    detail_class: str | None = None
+
+    def in_version(self, version: int) -> bool:
+        return self.since <= version and (self.until is None or version <= self.until)
+
+    def required_in(self, version: int) -> bool:
+        return self.required and not (self.optional_since and version >= self.optional_since)
 
 
 @dataclass(frozen=True)
@@ -49,8 +69,11 @@ class Section:
     rdf_class: str | None = None  # fixed class; None when a class field decides it
     description: str = ""
 
-    def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
+    def field(self, name: str, version: int = CURRENT) -> Field:
+        return next(f for f in self.fields if f.name == name and f.in_version(version))
+
+    def fields_for(self, version: int) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.in_version(version))
 
 
 def _common(*, label: bool = True) -> tuple[Field, ...]:
@@ -66,6 +89,10 @@ _EVIDENCE = Field("evidence", "evidence", description="the excerpt this item is 
 _WHEN = Field("when", "date", description="partial or approximate date")
 _TAIL = (_DESCRIPTION, _CODES, _EVIDENCE)
 
+def _v2(name: str, kind: str, predicate: str | None = None, **options) -> Field:
+    return Field(name, kind, predicate, since=2, **options)
+
+
 EVIDENCE = Section("evidence", (
     Field("quote", "text", "quote", required=True, description="short quote or paraphrase"),
     Field("page", "page", "page", description="page number or section"),
@@ -73,12 +100,52 @@ EVIDENCE = Section("evidence", (
     Field("note", "text", "note"),
 ), rdf_class="Evidence")
 
+_DETAIL_TAIL = (_DESCRIPTION, _EVIDENCE)
+_AT_PLACE = Field("place", "ref", "atPlace", targets=("places",), description="place id")
+PLACEMENT = Section("placement", (_AT_PLACE, _WHEN) + _DETAIL_TAIL, rdf_class="Placement",
+                    description="a period in care (looked after), at a placement where known")
+MISSING_EPISODE = Section("missing-episode", (
+    Field("count", "count", "episodeCount", description="how many episodes this entry stands for (default 1)"),
+    _WHEN) + _DETAIL_TAIL, rdf_class="MissingEpisode", description="one or more missing episodes")
+EXCLUSION = Section("exclusion", (
+    Field("kind", "code", "exclusionKind", required=True, scheme="exclusion-kind"),
+    Field("place", "ref", "atPlace", targets=("places",), description="the school or provision"),
+    _WHEN) + _DETAIL_TAIL, rdf_class="Exclusion", description="a school exclusion or managed move")
+OUTCOME = Section("outcome", (
+    Field("kind", "code", "outcomeKind", required=True, scheme="outcome-kind"),
+    _WHEN,
+    Field("cause", "text", "cause", description="how, as the review says it"),
+    Field("harm_types", "codes", "harmType", scheme="harm-type"),
+) + _DETAIL_TAIL, rdf_class="Outcome", description="what happened to the person (died, seriously injured)")
+HARM_ROLE = Section("harm-role-period", (
+    Field("role", "code", "harmRole", required=True, scheme="harm-role"),
+    _WHEN) + _DETAIL_TAIL, rdf_class="HarmRole",
+    description="the person's part in harm over a period: victim, perpetrator or both")
+STAY = Section("stay", (Field("place", "ref", "atPlace", required=True, targets=("places",),
+                              description="place id"), _WHEN) + _DETAIL_TAIL,
+               description="a place for a period")
+COHORT = Section("cohort", (
+    Field("size", "count", "cohortSize", required=True, description="how many young people"),
+    Field("description", "text", "description", description='who they are, e.g. "60 young people known to the YOT"'),
+    _EVIDENCE), rdf_class="Cohort", description="a thematic review's cohort")
+DETAILS: tuple[Section, ...] = (PLACEMENT, MISSING_EPISODE, EXCLUSION, OUTCOME, HARM_ROLE, STAY, COHORT)
+
 REVIEW = Section("review", (
     Field("id", "id", required=True, description="review id; becomes the review's IRI and graph name"),
     Field("title", "text", "rdfs:label", required=True),
     Field("year", "year", "publicationYear", required=True, description="publication year"),
     Field("kind", "code", "reviewKind", required=True, scheme="review-kind"),
-    Field("harm_types", "codes", "harmType", required=True, scheme="harm-type", min_items=1),
+    Field("harm_types", "codes", "harmType", required=True, scheme="harm-type", min_items=1, optional_since=2),
+    _v2("harm_note", "text", "harmNote", description="the harm as the review words it, beside or instead of a code"),
+    _v2("level", "code", "reviewLevel", scheme="review-level",
+        description="local review, or the national panel's"),
+    _v2("authors", "refs", "author", targets=("people",), description="ids of people with role reviewer"),
+    _v2("commissioned", "date", description="when the review was commissioned"),
+    _v2("published", "date", description="when it was published (month or day where known)"),
+    _v2("findings_count", "count", "findingsCount", description="how many findings the review makes"),
+    _v2("recommendations_count", "count", "recommendationsCount",
+        description="how many recommendations the review makes (whether or not each is coded)"),
+    _v2("cohort", "item", "hasCohort", detail=COHORT, slug="cohort", description="a thematic review's cohort"),
     Field("partnership", "text", "partnership", description="safeguarding partnership"),
     Field("area", "text", "area"),
     Field("synthetic", "bool", "synthetic", description="true for generated, not real, data"),
@@ -98,9 +165,27 @@ PEOPLE = Section("people", _common() + (
     Field("agency", "code", "agency", scheme="agency", description="professionals: their agency",
           roles=("professional",)),
     Field("relation", "text", "relation", description="family members: relation to the young person"),
+    _v2("relative_of", "ref", "relativeOf", targets=("people",),
+        description="whose relative (default for a family member: the review's one young person)"),
+    _v2("ethnicity", "text", "ethnicity", description="ethnicity as the review words it"),
+    _v2("ethnicity_code", "code", "ethnicityCode", scheme="ethnicity", description="ONS 2021 census category"),
+    _v2("looked_after", "bool", "lookedAfter", description="looked after (in care) at any time in the review"),
+    _v2("placements", "items", "hasPlacement", detail=PLACEMENT, slug="placement",
+        description="periods in care and where"),
+    _v2("send", "bool", "send", description="special educational needs or disabilities"),
+    _v2("ehcp", "bool", "ehcp", description="an education, health and care plan"),
+    _v2("missing_episodes", "items", "hasMissingEpisode", detail=MISSING_EPISODE, slug="missing"),
+    _v2("exclusions", "items", "hasExclusion", detail=EXCLUSION, slug="exclusion"),
+    _v2("outcome", "item", "hasOutcome", detail=OUTCOME, slug="outcome"),
+    _v2("harm_roles", "items", "hasHarmRole", detail=HARM_ROLE, slug="harm-role",
+        description="victim, perpetrator or both, over time"),
     Field("frequents", "refs", "frequents", targets=("places",)),
-    Field("lives_at", "ref", "livesAt", targets=("places",)),
-    Field("attends", "ref", "attends", targets=("places",)),
+    Field("lives_at", "ref", "livesAt", targets=("places",), until=1),
+    Field("attends", "ref", "attends", targets=("places",), until=1),
+    _v2("lives_at", "stays", "livesAt", targets=("places",), detail=STAY, slug="lives-at", detail_class="Residence",
+        description="place id, or a list of place ids or {place, when}"),
+    _v2("attends", "stays", "attends", targets=("places",), detail=STAY, slug="attends", detail_class="Attendance",
+        description="place id, or a list of place ids or {place, when}: a school, then alternative provision"),
     Field("member_of", "refs", "memberOf", targets=("groups",)),
 ) + _TAIL)
 
@@ -122,12 +207,15 @@ RELATIONSHIPS = Section("relationships", _common(label=False) + (
 ) + _TAIL, rdf_class="Relationship")
 
 INCIDENTS = Section("incidents", _common() + (
-    Field("harm_types", "codes", "harmType", required=True, scheme="harm-type", min_items=1),
+    Field("harm_types", "codes", "harmType", required=True, scheme="harm-type", min_items=1, optional_since=2),
+    _v2("harm_note", "text", "harmNote", description="the harm as the review words it"),
     Field("victims", "refs", "hasVictim", required=True, targets=("people",), min_items=1),
     Field("perpetrators", "refs", "hasPerpetrator", targets=("people", "groups")),
     Field("involved", "refs", "involves", targets=("people",)),
     Field("places", "refs", "occurredAt", targets=("places",)),
     _WHEN,
+    _v2("same_as", "external-refs", "sameEventAs",
+        description="the same event recorded in another review, as review-id/item-id"),
 ) + _TAIL, rdf_class="Incident")
 
 CONTEXTS = Section("contexts", _common() + (
@@ -166,3 +254,6 @@ RECOMMENDATIONS = Section("recommendations", _common() + (
 ITEM_SECTIONS: tuple[Section, ...] = (PEOPLE, GROUPS, PLACES, RELATIONSHIPS, INCIDENTS, CONTEXTS,
                                       RESPONSES, CHALLENGES, RECOMMENDATIONS)
 CASE_CLOSURE = "case-closure"
+REVIEWER = "reviewer"  # the person role the review's authors have
+FAMILY_MEMBER = "family-member"
+YOUNG_PERSON = "young-person"

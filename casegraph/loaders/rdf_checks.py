@@ -10,7 +10,8 @@ may say, in the ontology's own terms:
   through cg:describes, an excerpt through cg:evidence, ...); triples go in the default graph
   or the review's own;
 - nothing points into another review, and there is no owl:sameAs: links between records come
-  only from analysts' decisions (casegraph link);
+  only from analysts' decisions (casegraph link); the one exception is cg:sameEventAs, a review's
+  own word that another review's incident is the event it records (review/2's `same_as`);
 - predicates are the properties of the part of the ontology a review graph uses: the classes
   reached from cg:Review through rdfs:domain and rdfs:range, the properties whose domain is
   one of them (or that have none), the RDF terms the review format names (fields.py) and the
@@ -33,11 +34,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from casegraph.loaders.fields import EVIDENCE, ITEM_SECTIONS, REVIEW as REVIEW_SECTION
+from casegraph.loaders.fields import DETAILS, EVIDENCE, ITEM_SECTIONS, REVIEW as REVIEW_SECTION
 from casegraph.ontology import CG, ONTOLOGY_FILE, OWL, PREFIXES, RDF, RDFS, REVIEW, SKOS, XSD, expand, vocabulary
 
 RDF_TYPE = RDF + "type"
 SAME_AS = OWL + "sameAs"
+SAME_EVENT_AS = CG + "sameEventAs"  # may name another review's incident: see the module docstring
 LANG_STRING = RDF + "langString"
 LINK_ADVICE = "propose the link with casegraph link candidates and accept it there"
 MAX_TERM = 90
@@ -95,7 +97,7 @@ def review_terms() -> ReviewTerms:
                     classes |= subclasses.get(range_, set())
     datatype_properties = properties & vocab.datatype_properties
     declared_ranges = {p: next(iter(ranges[p])) for p in datatype_properties if len(ranges[p]) == 1}
-    format_terms = {expand(f.predicate) for section in (REVIEW_SECTION, EVIDENCE, *ITEM_SECTIONS)
+    format_terms = {expand(f.predicate) for section in (REVIEW_SECTION, EVIDENCE, *ITEM_SECTIONS, *DETAILS)
                     for f in section.fields if f.predicate}
     predicates = properties | format_terms | {RDF_TYPE, RDF + "predicate"}
     type_classes = frozenset(sup for cls in classes for sup in vocab.superclasses.get(cls, (cls,)))
@@ -159,13 +161,12 @@ def _breach(quad: ox.Quad, terms: ReviewTerms, own: _Own, reached: set, graph) -
     if not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name != graph:
         return (f"a review file fills only its own graph <{own.review}> (or the default graph); "
                 f"this triple is in graph {term_text(quad.graph_name)}")
+    if predicate == SAME_EVENT_AS and isinstance(obj, ox.NamedNode) and _is_record(obj.value):
+        return None if own(subject) and subject in reached else _breach_of_subject(subject, own, reached)
     if isinstance(obj, ox.NamedNode) and not own(obj) and review_of(obj.value) is not None:
         return f"a review file may not link records across reviews; {LINK_ADVICE}"
     if not own(subject):
-        other = review_of(subject.value) if isinstance(subject, ox.NamedNode) else None
-        where = f"belongs to review '{other}'" if other else "is not in this review"
-        return (f"a review file may only state triples about its own review and its records "
-                f"(<{own.review}/...>); this subject {where}")
+        return _breach_of_subject(subject, own, reached)
     if predicate == SAME_AS:
         return f"a review file may not state owl:sameAs: records are linked only by analysts' decisions; {LINK_ADVICE}"
     if predicate not in terms.predicates:
@@ -183,10 +184,23 @@ def _breach(quad: ox.Quad, terms: ReviewTerms, own: _Own, reached: set, graph) -
     if isinstance(obj, ox.NamedNode) and not own(obj) and obj.value not in terms.objects:
         return (f"{term_text(obj)} is neither a record of this review nor a term of the casegraph ontology "
                 f"or its code lists")
-    if subject not in reached:
-        return (f"nothing in the review leads to this subject: a record must be described by the review "
-                "(cg:describes), an excerpt be the cg:evidence of the review or a record")
-    return None
+    return _breach_of_subject(subject, own, reached) if subject not in reached else None
+
+
+def _breach_of_subject(subject, own: _Own, reached: set) -> str:
+    if not own(subject):
+        other = review_of(subject.value) if isinstance(subject, ox.NamedNode) else None
+        where = f"belongs to review '{other}'" if other else "is not in this review"
+        return (f"a review file may only state triples about its own review and its records "
+                f"(<{own.review}/...>); this subject {where}")
+    return ("nothing in the review leads to this subject: a record must be described by the review "
+            "(cg:describes), an excerpt be the cg:evidence of the review or a record")
+
+
+def _is_record(iri: str) -> bool:
+    """review-id/item-id under the review namespace: a record of some review."""
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*", iri[len(REVIEW):]) is not None \
+        if iri.startswith(REVIEW) else False
 
 
 # Lexical forms (XSD 1.1) of the datatypes a review file may meet; the hint shows a good one.

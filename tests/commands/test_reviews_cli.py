@@ -4,13 +4,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+from pathlib import Path
 
 import pytest
 import rdflib
 from click.testing import CliRunner
 
 from casegraph.cli import main
-from tests.conftest import EXAMPLES, MINIMAL
+from tests.conftest import DATA, EXAMPLES, MINIMAL
+
+GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture
@@ -68,6 +73,63 @@ def test_show_summary_and_rdf(runner, loaded):
     graph = rdflib.Graph().parse(data=turtle.output, format="turtle")
     assert (rdflib.URIRef("https://w3id.org/casegraph/review/test-review-2016/child-t"),
             rdflib.RDFS.label, rdflib.Literal("Child T")) in graph
+
+
+def test_show_profile_matches_the_golden_file(runner, loaded):
+    """The readable profile of the minimal review, whole. Only the last line, where and when the
+    review was loaded, differs from run to run. To refresh after an intended change:
+    CASEGRAPH_UPDATE_GOLDEN=1 pytest tests/commands/test_reviews_cli.py, then read the diff."""
+    result = invoke(runner, "show", "test-review-2016", "--store", loaded)
+    assert result.exit_code == 0, result.output
+    *profile, last = result.output.rstrip("\n").split("\n")
+    assert re.fullmatch(rf"Loaded from {re.escape(str(MINIMAL))} at \d{{4}}-\d\d-\d\dT[\d:]+\+00:00 "
+                        r"\(\d+ triples\)", last), last
+    found = "\n".join(profile) + "\n"
+    golden = GOLDEN / "show-test-review-2016.txt"
+    if os.environ.get("CASEGRAPH_UPDATE_GOLDEN"):
+        golden.write_text(found, encoding="utf-8")
+    assert found == golden.read_text(encoding="utf-8")
+    assert "Entity" not in found and "\n      4  person" not in found  # the old summary's rows
+
+
+def test_show_json_is_the_whole_profile(runner, loaded):
+    result = invoke(runner, "show", "test-review-2016", "--store", loaded, "--format", "json")
+    assert result.exit_code == 0, result.output
+    profile = json.loads(result.output)
+    assert (profile["title"], profile["year"], profile["kind"]["code"]) == ("Test review: Child T", 2016, "scr")
+    assert [p["name"] for p in profile["people"]["young person"]] == ["Child T"]
+    assert [i["id"] for i in profile["incidents"]] == ["inc-1", "inc-2"]
+    assert sum(profile["records"].values()) == 17 and "Entity" not in profile["records"]
+
+
+@pytest.fixture
+def profile_store(runner, store_path):
+    result = invoke(runner, "load", DATA / "profile", "--store", store_path)
+    assert result.exit_code == 0, result.output
+    return store_path
+
+
+def test_show_cuts_long_lists_with_the_query_listing_them(runner, profile_store):
+    output = invoke(runner, "show", "profile-2019", "--store", profile_store).output
+    people = output.split("\nPeople (13)\n")[1].split("\n\n")[0].splitlines()
+    assert people[0] == "  young person (12)" and len([p for p in people if p.startswith("    Young person")]) == 10
+    more = people[11]
+    assert more.startswith(f"    ... and 2 more (casegraph query sparql --review profile-2019 --store {profile_store} ")
+    assert "'SELECT ?person ?name WHERE { ?person a cg:Person ; rdfs:label ?name } ORDER BY ?name')" in more
+    incidents = output.split("\nIncidents (5)\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split()[0] for line in incidents] == ["May", "early", "2016", "undated", "aged"]
+
+
+def test_show_escapes_control_characters(runner, profile_store):
+    """Names carry ESC (a screen clear, a window title) and a C1 CSI: shown, never sent as they are."""
+    for fmt in ("summary", "json"):
+        output = invoke(runner, "show", "profile-2019", "--store", profile_store, "--format", fmt).output
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", output), fmt
+    summary = invoke(runner, "show", "profile-2019", "--store", profile_store).output
+    assert summary.startswith("profile-2019: Profile test \\x1b[2J(2019)\n")
+    assert "Mr E\\x1b]0;pwned\\x07" in summary and "Flat \\x9b31m9" in summary
+    profile = json.loads(invoke(runner, "show", "profile-2019", "--store", profile_store, "--format", "json").output)
+    assert profile["places"][0]["name"] == "Flat \x9b31m9"  # the JSON still holds the value itself
 
 
 def test_show_unknown_review_is_one_line_exit_3(runner, loaded):

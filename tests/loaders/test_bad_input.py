@@ -63,7 +63,7 @@ CASES = [
     ("no-young-person", replace("    role: young-person\n", "    role: peer\n"),
      ["people", "at least one person with role 'young-person'"], 14),
     ("not-a-review", lambda text: "services:\n  web:\n    image: nginx\n",
-     ["not a casegraph review", "'casegraph: review/1'"], 1),
+     ["not a casegraph review", "'casegraph: review/2'"], 1),
     ("wrong-version", replace("casegraph: review/1", "casegraph: review/9"),
      ["casegraph:", "unsupported format 'review/9'"], 2),
     ("empty-file", lambda text: "   \n", ["the file is empty"], None),

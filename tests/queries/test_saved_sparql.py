@@ -103,6 +103,11 @@ HARM_TYPES = [
     (ht("criminal-exploitation"), "Child exploitation via criminality", 0, 0),
     (ht("radicalisation"), "Radicalisation", 0, 0),
     (ht("harmful-sexual-behaviour"), "Young people displaying harmful sexual behaviour", 0, 0),
+    # the top types casegraph adds beyond Table 3 for what real reviews record
+    (ht("harm-by-professionals"), "Harm by professionals or institutions", 0, 0),
+    (ht("accident"), "Accidental death or injury", 0, 0),
+    (ht("victim-of-crime"), "Victim of crime (unspecified)", 0, 0),
+    (ht("not-stated"), "Not stated", 0, 0),
 ]
 
 # The same counts per exact code (all 15 harm-type concepts): physical-assault is on reviews
@@ -118,6 +123,10 @@ HARM_CODES = [
     ("radicalisation", "radicalisation", 0, 0), ("intimate-partner-abuse", "intimate-partner-abuse", 1, 1),
     ("suicide", "suicide", 1, 1), ("serious-youth-violence", "serious-youth-violence", 1, 0),
     ("physical-assault", "serious-youth-violence", 3, 6),
+    ("harm-by-professionals", "harm-by-professionals", 0, 0), ("intimate-search", "harm-by-professionals", 0, 0),
+    ("restraint", "harm-by-professionals", 0, 0), ("adultification", "harm-by-professionals", 0, 0),
+    ("accident", "accident", 0, 0), ("road-collision", "accident", 0, 0),
+    ("victim-of-crime", "victim-of-crime", 0, 0), ("not-stated", "not-stated", 0, 0),
 ]
 
 # review.harm_types of each example file, with the Table 3 type each falls under.
@@ -172,7 +181,7 @@ RESPONSE_TARGETS_BY_AGENCY = [
 # responses of kind case-closure: scr-21 consent-withdrawn, scr-30 parents-protective,
 # scr-39 below-threshold, scr-5 other-agency-involved; other-reason has none.
 CLOSURES = [("below-threshold", 1, 1), ("consent-withdrawn", 1, 1), ("other-agency-involved", 1, 1),
-            ("parents-protective", 1, 1), ("other-reason", 0, 0)]
+            ("parents-protective", 1, 1), ("other-reason", 0, 0), ("not-stated", 0, 0)]
 
 # recommendations: scr-18 rec-links (local, links); scr-26 rec-local-links (local, links) and
 # rec-national-links (national, links); scr-58 rec-local-links (local, links), rec-national-links
@@ -232,7 +241,7 @@ EXAMPLE_CASES = {
     "case-closures-by-reason": ({}, None, [(CODE + "closure-reason/" + c, label, r, n) for c, r, n, label in [
         (c, r, n, {"below-threshold": "Below threshold", "consent-withdrawn": "Consent withdrawn or declined",
                    "other-agency-involved": "Other agency involved", "parents-protective": "Parents protective",
-                   "other-reason": "Other reason"}[c]) for c, r, n in CLOSURES]]),
+                   "other-reason": "Other reason", "not-stated": "Not stated"}[c]) for c, r, n in CLOSURES]]),
     "recommendations-by-level-and-theme": ({}, ["level", "theme", "reviews", "recommendations"], RECOMMENDATIONS),
     "challenges-by-agency-and-topic": ({}, ["by", "of", "topic", "reviews", "challenges"], CHALLENGES),
     "framework-nodes": ({}, ["node", "reviews", "items"], [(fw(n), r, i) for n, (r, i) in FRAMEWORK.items()]),

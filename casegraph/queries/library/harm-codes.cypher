@@ -1,8 +1,8 @@
 // Reviews and incidents per exact harm-type code, each with the Table 3 type it falls under;
 // the Cypher twin of harm-codes.rq.
 // The Table 3 type is the code itself or the code above it with nothing above that (a top
-// concept of the harm-type list). A HARM_TYPE from a Review node is the review's own; any other
-// is an incident's.
+// concept of the harm-type list). A HARM_TYPE from a Review node is the review's own, one from an
+// Incident the incident's (an outcome's harm type counts as neither).
 // Portable Cypher (FalkorDB and Neo4j 5): no subqueries; "has no broader code" is an OPTIONAL
 // MATCH counted to zero.
 MATCH (code:Concept {scheme: 'harm-type'})-[:BROADER*0..]->(top:Concept)
@@ -12,5 +12,5 @@ WHERE above = 0
 OPTIONAL MATCH (subject)-[:HARM_TYPE]->(code)
 RETURN code.iri AS harmType, code.label AS label, top.iri AS table3Type, top.label AS table3Label,
        count(DISTINCT CASE WHEN 'Review' IN labels(subject) THEN subject.iri END) AS reviews,
-       count(DISTINCT CASE WHEN NOT 'Review' IN labels(subject) THEN subject.iri END) AS incidents
+       count(DISTINCT CASE WHEN 'Incident' IN labels(subject) THEN subject.iri END) AS incidents
 ORDER BY table3Label, reviews DESC, label
