@@ -167,7 +167,7 @@ def link_records(store) -> list[LinkRecord]:
 class _Neighbourhood:
     """What each record is linked to: directly, or by sharing an incident or context association."""
 
-    def __init__(self, kinds, values, members, pairs):
+    def __init__(self, kinds, values, members, pairs, incidents: set[str] | None = None):
         self.kinds = kinds
         self.places: dict[str, set[str]] = defaultdict(set)  # record -> linked place IRIs
         self.people: dict[str, set[str]] = defaultdict(set)  # record -> linked person and group IRIs
@@ -176,7 +176,9 @@ class _Neighbourhood:
             self._link(one, other)
         for container, inside in members.items():
             inside = [m for m in inside if m in kinds]
-            if "harmType" in values.get(container, ()):  # an incident, not a context association
+            # An incident, not a context association: it has victims (review/2 incidents may have no
+            # harm type); without roles, the harm type that every review/1 incident has tells.
+            if container in incidents if incidents is not None else "harmType" in values.get(container, ()):
                 for member in inside:
                     self.incidents[member].append(container)
             for i, one in enumerate(inside):
@@ -225,12 +227,13 @@ def _events(incidents, values, roles, iri: str) -> frozenset[tuple[str, str, int
         if role and w.get("dateEarliest") and w.get("dateLatest"):
             month = _month(w["dateEarliest"][0])
             if month == _month(w["dateLatest"][0]):
-                out.update((role, _code(harm), month) for harm in w["harmType"])
+                out.update((role, _code(harm), month) for harm in w.get("harmType", ()))
     return frozenset(out)
 
 
 def _assemble(kinds, values, members, pairs, roles=None) -> list[LinkRecord]:
-    around = _Neighbourhood(kinds, values, members, pairs)
+    incidents = {container for (container, _), role in roles.items() if role == "victim"} if roles else None
+    around = _Neighbourhood(kinds, values, members, pairs, incidents)
     empty: dict[str, list[str]] = {}
     normalised: dict[str, tuple[str, ...]] = {}  # record -> the names others may know it by
     for iri, (code, _, _) in kinds.items():
@@ -257,7 +260,7 @@ def _assemble(kinds, values, members, pairs, roles=None) -> list[LinkRecord]:
                 w = values[incident]
                 known = incident_years[incident] = [_year(d) for d in w.get("dateEarliest", []) + w.get("dateLatest", [])]
             years += known
-            harms.update(map(_code, values[incident]["harmType"]))
+            harms.update(map(_code, values[incident].get("harmType", ())))
         labels = v.get("label", [])
         records.append(LinkRecord(
             iri=iri, review=review_iri[len(REVIEW):], kind=code, label=labels[0] if labels else _code(iri),

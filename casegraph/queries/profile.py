@@ -28,6 +28,12 @@ RECORD = CG + "Record"
 ROLE_ORDER = ("young-person", "family-member", "peer", "unconnected-adult", "professional")
 
 
+def _agency(term, label: str | None) -> str | None:
+    """A professional's agency as a profile line reads it: "agency not stated" rather than a bare
+    "Not stated" beside their name."""
+    return "agency not stated" if term is not None and term.value.endswith("/agency/not-stated") else label
+
+
 @dataclass(frozen=True)
 class Code:
     """A code of a code list (or a class's notation) and its label."""
@@ -275,7 +281,7 @@ class _Reader:
                 ethnicity=_value(row["ethnicity"]) or self.label(row["ethnicityCode"]),
                 outcome=", ".join(sorted(outcomes[iri])) or None,
                 looked_after=None if looked_after is None else looked_after == "true",
-                agency=self.label(row["agency"]))
+                agency=_agency(row["agency"], self.label(row["agency"])))
         order = {self.vocab.class_codes["Person"].get(code): n for n, code in enumerate(ROLE_ORDER)}
         roles = sorted(by_role, key=lambda role: (order.get(role, len(order)), self.vocab.label(role)))
         return {self.vocab.label(role): sorted(by_role[role].values(), key=_by_name) for role in roles}

@@ -279,3 +279,45 @@ def test_both_versions_schemas_are_published():
     assert dumps_schema(2) == (ROOT / "schema" / "review.schema.json").read_text(encoding="utf-8")
     output = CliRunner().invoke(main, ["schema", "--version", "1"]).output
     assert '"const": "review/1"' in output and "ethnicity" not in output
+
+
+def test_new_terms_reach_the_view_and_the_picture(tmp_path):
+    from casegraph.viz.network import picture_graph
+
+    view = _store(tmp_path, same_as=True)
+    types = {(r.type, r.start, r.end) for r in view.relationships}
+    assert ("RELATIVE_OF", f"{BASE}/mother-v", f"{BASE}/child-v") in types  # the family tie drawn by itself
+    assert ("SAME_EVENT_AS", f"{BASE}/collision", f"{REVIEW}other-review-2022/killing") in types
+    assert ("HAS_OUTCOME", f"{BASE}/child-v", f"{BASE}/child-v/outcome") in types
+    assert {"Detail", "Outcome"} <= view.nodes[f"{BASE}/child-v/outcome"].labels
+    picture = picture_graph(view)
+    assert f"{BASE}/child-v/outcome" not in picture  # details are facts about a record, not records
+    assert picture.nodes[f"{BASE}/author-1"]["style"].label == "review author"
+    mother = picture.graph["entity_of"][f"{BASE}/mother-v"]
+    child = picture.graph["entity_of"][f"{BASE}/child-v"]
+    assert picture.has_edge(mother, child, key="RELATIVE_OF")
+    collision = picture.graph["entity_of"][f"{BASE}/collision"]
+    assert collision == picture.graph["entity_of"][f"{REVIEW}other-review-2022/killing"]
+    assert picture.nodes[collision]["reviews"] == ["every-field-2021", "other-review-2022"]
+
+
+@pytest.mark.parametrize("fmt, suffix", [("trig", ".trig"), ("nquads", ".nq")])
+def test_a_review2_graph_exported_loads_back_as_rdf(tmp_path, fmt, suffix):
+    """The RDF loader's trust boundary and shapes accept what the YAML loader writes, the
+    same-event link into another review included."""
+    load_paths([EVERY], tmp_path / "store")
+    out = tmp_path / f"every{suffix}"
+    with ReviewStore.open(tmp_path / "store") as store, out.open("wb") as handle:
+        store.dump(handle, fmt, ["every-field-2021"])
+    assert set(load(out).quads) == set(load(EVERY).quads)
+
+
+def test_a_bad_review2_file_leaves_the_store_as_it_was(tmp_path):
+    load_paths([EVERY], tmp_path / "store")
+    with ReviewStore.open(tmp_path / "store") as store:
+        before = set(store.quads("every-field-2021"))
+    bad = tmp_path / "every-field-2021.yaml"
+    bad.write_text(EVERY.read_text(encoding="utf-8").replace("kind: died", "kind: dead"), encoding="utf-8")
+    assert load_paths([bad], tmp_path / "store").failed
+    with ReviewStore.open(tmp_path / "store") as store:
+        assert set(store.quads("every-field-2021")) == before

@@ -2,8 +2,9 @@
 
 One test, over (question with a `.cypher` twin) x (corpus) x (Cypher engine):
 
-- corpora: the bundled examples with tests/data/reviews/minimal.yaml and the tests/data/links
-  reviews with their analysts' owl:sameAs links (links.ru); and a generated corpus of 30
+- corpora: the bundled examples with tests/data/reviews/minimal.yaml, the tests/data/links
+  reviews with their analysts' owl:sameAs links (links.ru) and the review/2 reviews of
+  tests/data/review2 (details, open dates, an incident with no harm type, one event told twice); and a generated corpus of 30
   reviews with owl:sameAs links between records its ground truth says are one entity;
 - engines: the embedded one (FalkorDB) and Neo4j (the test server: skipped when NEO4J_URI is
   unset, a failure under CI=true; the view is pushed into it once per corpus).
@@ -69,7 +70,7 @@ def _link(path: Path, pairs: list[tuple[str, str]]) -> None:
 
 
 def _examples(directory: Path) -> Path:
-    path = _load(directory / "store", [EXAMPLES, MINIMAL, LINKS])
+    path = _load(directory / "store", [EXAMPLES, MINIMAL, LINKS, DATA / "review2"])
     with ReviewStore.open(path, write=True) as store:
         run_update(store, (LINKS / "links.ru").read_text(encoding="utf-8"))
     return path
