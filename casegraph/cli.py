@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from casegraph.commands import codes, link, migrate, patterns, push, query, reviews, serve, viz
+from casegraph.commands import backup, codes, link, migrate, patterns, push, query, reviews, serve, viz
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -27,7 +27,7 @@ def main():
 
 for command in (reviews.load, reviews.validate, reviews.list_reviews, reviews.show, reviews.remove, reviews.compact, reviews.stats,
                 reviews.export, reviews.generate, reviews.schema, migrate.migrate, codes.codes, query.query, link.link, patterns.patterns,
-                viz.viz, viz.chart, push.push, serve.serve):
+                viz.viz, viz.chart, push.push, serve.serve, backup.backup, backup.restore):
     main.add_command(command)
 
 

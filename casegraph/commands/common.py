@@ -38,6 +38,42 @@ def format_option(func):
                         show_default=True, help="Output format.")(func)
 
 
+VIEW_OPTIONS = {"--review": "review", "--person": "ego", "--cross-review": "cross-review"}
+
+
+def view_options(func):
+    """--review, --person, --cross-review and --hops: which part of the network a command draws or
+    exports (`casegraph.viz.network.select`); read them with `chosen_view`."""
+    func = click.option("--hops", type=click.IntRange(0, 10), default=None,
+                        help="Steps around the chosen entities (default: 2 for --person, 1 for --cross-review, 0 "
+                             "for queries).")(func)
+    func = click.option("--cross-review", is_flag=True,
+                        help="Only entities recorded in two or more reviews (through accepted links), and what "
+                             "lies within --hops steps of them.")(func)
+    func = click.option("--person", metavar="IRI|REVIEW/ITEM",
+                        help="A person's ego network (the peer map), to --hops steps.")(func)
+    return click.option("--review", metavar="REVIEW-ID", help="Only what one review records.")(func)
+
+
+def raw_option(func):
+    return click.option("--raw", is_flag=True,
+                        help="Ignore the analysts' accepted links: every record is its own entity.")(func)
+
+
+def chosen_view(review, person, cross_review, queries: tuple[tuple[str, object], ...] = ()) -> str:
+    """The view of `casegraph.viz.network.select` the options choose ("whole" for none; "records"
+    for one of the query options given in `queries`, as (option, value)); two at once is a usage error.
+
+    >>> chosen_view(None, "r-1/amy", False), chosen_view(None, None, False)
+    ('ego', 'whole')
+    """
+    chosen = [name for name, value in (("--review", review), ("--person", person), ("--cross-review", cross_review),
+                                       *queries) if value]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one view, not {' and '.join(chosen)}")
+    return VIEW_OPTIONS.get(chosen[0], "records") if chosen else "whole"
+
+
 def handles_errors(func):
     """Turn casegraph's own errors into one line on stderr and a meaningful exit code."""
     @functools.wraps(func)

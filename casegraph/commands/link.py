@@ -327,18 +327,25 @@ def quality(store, truth_path, thresholds, min_precision, refresh, fmt):
 @link.command("list")
 @store_option
 @click.option("--all", "everything", is_flag=True, help="Every decision ever made, undone and superseded ones too.")
+@click.option("--stale", is_flag=True,
+              help="Only decisions on a record that no stored review describes (waiting for their review, or "
+                   "left behind by a reload).")
 @format_option
 @handles_errors
-def list_decisions(store, everything, fmt):
+def list_decisions(store, everything, stale, fmt):
     """List the decisions in force, newest first (--all: the whole history, oldest first).
 
     A record whose review is no longer stored is marked in the `missing` column; its decisions
-    and links are kept, and count again when the review is loaded again.
+    and links are kept, and count again when the review is loaded again. --stale lists only
+    those: decisions restored (casegraph restore) before their reviews were loaded wait there
+    and take effect when the reviews are loaded; a decision whose record a reload no longer has
+    stays there until the record comes back or an analyst undoes it. Nothing is dropped.
 
     \b
     Examples:
       casegraph link list
       casegraph link list --all --format csv > decisions.csv
+      casegraph link list --stale
     """
     from casegraph.graph.store import ReviewStore
     from casegraph.linking.decisions import current_decisions, decisions, missing_records
@@ -347,6 +354,8 @@ def list_decisions(store, everything, fmt):
     with ReviewStore.open(store) as opened:
         chosen = decisions(opened) if everything else current_decisions(opened)
         missing = missing_records(opened, [iri for d in chosen for iri in (d.left, d.right)])
+    if stale:
+        chosen = [d for d in chosen if d.left in missing or d.right in missing]
     compact = fmt != "json"
     show_iri = short_id if compact else (lambda iri: iri)
     columns = ["id", "verdict", "left", "right", "analyst", "time", "score", "note", "missing"]

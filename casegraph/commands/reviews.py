@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from casegraph.commands import export_graph
 from casegraph.commands.common import EXIT_INPUT, format_option, handles_errors, progress, store_option
 
 
@@ -212,16 +213,23 @@ def stats(store, fmt):
 @click.option("--review", "reviews", multiple=True, help="Only this review (repeatable).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
+@click.option("--with-decisions", is_flag=True,
+              help="Also the analysts' links (owl:sameAs) and decisions, with their history, in their own "
+                   "graphs (to restore a whole store, use casegraph backup).")
 @handles_errors
 @click.pass_context
-def export(ctx, store, fmt, reviews, output):
-    """Export stored reviews as RDF, or (export neo4j-csv DIR) as files for neo4j-admin.
+def export(ctx, store, fmt, reviews, output, with_decisions):
+    """Export stored reviews as RDF, or (export neo4j-csv DIR) as files for neo4j-admin, or the
+    network (export graphml|gexf FILE, export csv DIR) for Gephi and other graph tools.
 
     \b
     Examples:
       casegraph export --format trig -o reviews.trig
       casegraph export --format turtle --review scr-30-2016
+      casegraph export --format nquads --with-decisions -o work.nq
       casegraph export neo4j-csv neo4j-import/
+      casegraph export gexf --person scr-30-2016/child-m child-m.gexf
+      casegraph export csv network/
     """
     from casegraph.graph.store import ReviewStore
 
@@ -229,12 +237,18 @@ def export(ctx, store, fmt, reviews, output):
         ctx.obj = {"store": store, "reviews": list(reviews) or None}
         return
 
+    graphs = []
+    if with_decisions:
+        from casegraph.graph.store import LINKS_GRAPH
+        from casegraph.linking.decisions import DECISIONS_GRAPH
+
+        graphs = [LINKS_GRAPH, DECISIONS_GRAPH]
     with ReviewStore.open(store) as opened:
         if output is None:
-            opened.dump(sys.stdout.buffer, fmt, list(reviews) or None)
+            opened.dump(sys.stdout.buffer, fmt, list(reviews) or None, graphs)
         else:
             with output.open("wb") as handle:
-                opened.dump(handle, fmt, list(reviews) or None)
+                opened.dump(handle, fmt, list(reviews) or None, graphs)
 
 
 @export.command("neo4j-csv")
@@ -262,6 +276,9 @@ def export_neo4j_csv(ctx, directory):
                f"to {directory}; import them with:", err=True)
     click.echo(import_command(paths))
 
+
+for _command in (export_graph.graphml, export_graph.gexf, export_graph.csv_tables):
+    export.add_command(_command)
 
 
 @click.command()

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from casegraph.commands.common import query_text, read_view, handles_errors, store_option
+from casegraph.commands.common import (chosen_view, handles_errors, query_text, raw_option, read_view, store_option,
+                                       view_options)
 from casegraph.viz.charts import FORMATS, KINDS
 from casegraph.viz.network import MEASURES
 
@@ -13,25 +14,18 @@ from casegraph.viz.network import MEASURES
 @click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("casegraph-network.html"),
               show_default=True, help="The HTML file to write.")
-@click.option("--review", metavar="REVIEW-ID", help="Only what one review records.")
-@click.option("--person", metavar="IRI|REVIEW/ITEM", help="A person's ego network (the peer map), to --hops steps.")
-@click.option("--cross-review", is_flag=True,
-              help="Only entities recorded in two or more reviews (through accepted links), and what lies "
-                   "within --hops steps of them.")
+@view_options
 @click.option("--query", "saved", metavar="NAME", help="The records a saved question returns (casegraph query list).")
 @click.option("--sparql", metavar="QUERY|FILE.rq", help="The records an ad hoc SPARQL query returns.")
 @click.option("--cypher", metavar="QUERY|FILE.cypher",
               help="The records an ad hoc Cypher query returns (embedded engine; return nodes or their iri).")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of --query, --sparql or --cypher (repeatable); bound, never pasted in.")
-@click.option("--hops", type=click.IntRange(0, 10), default=None,
-              help="Steps around the chosen entities (default: 2 for --person, 1 for --cross-review, 0 for "
-                   "queries).")
 @click.option("--size-by", type=click.Choice(MEASURES), default="degree", show_default=True,
               help="What a node's size shows: relationships, betweenness (sampled on big graphs) or reviews.")
 @click.option("--physics/--no-physics", default=None,
               help="Let the browser polish the layout at first (default: only up to 1,000 nodes).")
-@click.option("--raw", is_flag=True, help="Ignore the analysts' accepted links: every record is its own entity.")
+@raw_option
 @click.option("--title", help="The page's title.")
 @store_option
 @handles_errors
@@ -60,14 +54,9 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
     """
     from casegraph.viz import network_page
 
-    chosen = [name for name, value in (("--review", review), ("--person", person), ("--cross-review", cross_review),
-                                       ("--query", saved), ("--sparql", sparql), ("--cypher", cypher)) if value]
-    if len(chosen) > 1:
-        raise click.UsageError(f"choose one view, not {' and '.join(chosen)}")
+    show = chosen_view(review, person, cross_review, (("--query", saved), ("--sparql", sparql), ("--cypher", cypher)))
     if params and not (saved or sparql or cypher):
         raise click.UsageError("--param goes with --query, --sparql or --cypher")
-    show = {"--review": "review", "--person": "ego", "--cross-review": "cross-review"}.get(
-        chosen[0] if chosen else "", "records" if chosen else "whole")
     records = _query_records(store, saved, sparql, cypher, params) if show == "records" else ()
     view = read_view(store)
     page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,

@@ -58,8 +58,7 @@ class ReviewSummary:
     loaded_at: str
 
 
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+_n = ox.NamedNode
 
 
 class ReviewStore:
@@ -229,6 +228,12 @@ class ReviewStore:
         self._save_catalog()
         self._store.flush()  # a reader's snapshot sees only what is flushed
 
+    def restore(self, nquads: bytes, entries: dict[str, dict]) -> None:
+        """Load a backup's quads and set its reviews' catalog entries, as one journaled swap (see durability)."""
+        self._require_writable()
+        with deferred_interrupt(), swap_lock(self.path, exclusive=True):
+            self._apply_journal(write_journal(self.path, sorted(entries), dict(entries), nquads))
+
     def _replay_journal(self) -> None:
         journal = read_journal(self.path)
         if journal is not None:
@@ -322,17 +327,25 @@ class ReviewStore:
     def review_quads(self, reviews: list[str] | None = None, *, links: bool = True) -> Iterator[ox.Quad]:
         """Every quad of the chosen reviews (default: all), then the analysts' links (unless not `links`)."""
         for review in reviews or self.review_ids():
-            yield from self._graph_quads(_n(review_iri(review)))
+            yield from self.graph_quads(review_iri(review))
         if links:
             yield from self.links_quads()
 
     def links_quads(self) -> Iterator[ox.Quad]:
         """The analysts' accepted links (owl:sameAs), from their own graph."""
-        return self._graph_quads(_n(LINKS_GRAPH))
+        return self.graph_quads(LINKS_GRAPH)
 
-    def _graph_quads(self, graph: ox.NamedNode) -> Iterator[ox.Quad]:
-        """Oxigraph dumps and re-parses N-Quads in Rust several times faster than Python can step
-        through `quads_for_pattern`, so whole graphs are read that way."""
+    def graphs(self) -> list[str]:
+        """The IRI of every named graph stored: the reviews', the links, the decisions, the ontology."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def catalog_entries(self) -> dict[str, dict]:
+        """Each stored review's catalog entry: source, loaded_at, triples and digest."""
+        return {review_id: dict(entry) for review_id, entry in self._catalog["reviews"].items()}
+
+    def graph_quads(self, iri: str) -> Iterator[ox.Quad]:
+        """Every quad of one named graph (none if absent), read through Oxigraph's fast N-Quads dump."""
+        graph = _n(iri)
         if self._store.contains_named_graph(graph):
             data = self._store.dump(format=ox.RdfFormat.N_QUADS, from_graph=graph)
             for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, lenient=True):
@@ -369,14 +382,15 @@ class ReviewStore:
                 self._save_catalog()
             self._store.flush()
 
-    def dump(self, output, format_name: str, review_ids: list[str] | None = None) -> None:
-        """Write the chosen reviews (default: all) as turtle, trig, nquads, ntriples or jsonld."""
+    def dump(self, output, format_name: str, review_ids: list[str] | None = None, graphs: Iterable[str] = ()) -> None:
+        """Write the chosen reviews (default: all) and named `graphs` as turtle, trig, nquads, ntriples or jsonld."""
         fmt = EXPORT_FORMATS[format_name]
         chosen = review_ids or self.review_ids()
         for review_id in chosen:
             if review_id not in self:
                 raise ReviewNotFound(self._not_found(review_id))
-        quads = (q for r in chosen for q in self._store.quads_for_pattern(None, None, None, _n(review_iri(r))))
+        quads = (q for g in [review_iri(r) for r in chosen] + list(graphs)
+                 for q in self._store.quads_for_pattern(None, None, None, _n(g)))
         if not fmt.supports_datasets:
             quads = (ox.Quad(q.subject, q.predicate, q.object) for q in quads)
         ox.serialize(quads, output, format=fmt, prefixes=_PREFIXES)

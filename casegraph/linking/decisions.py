@@ -245,6 +245,14 @@ def current_decisions(store) -> list[Decision]:
     return sorted(current, key=lambda d: d.time, reverse=True)
 
 
+def stale_decisions(store) -> list[Decision]:
+    """Decisions in force on a record no stored review describes, newest first: waiting for their
+    review (restored before it was loaded), or stale (a reload no longer has that record). Kept."""
+    current = current_decisions(store)
+    missing = missing_records(store, [iri for d in current for iri in (d.left, d.right)])
+    return [d for d in current if d.left in missing or d.right in missing]
+
+
 def decided_pairs(store) -> set[frozenset[str]]:
     """Pairs of record IRIs with a decision in force: never proposed again (pass as `exclude`)."""
     return {pair for pair, h in histories(store).items() if h.current is not None}
