@@ -40,7 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from casegraph.graph.view import Node, PropertyGraph
 
-KEY_LABELS = ("Review", "Record", "Evidence", "Concept")  # every node has exactly one
+KEY_LABELS = ("Review", "Record", "Evidence", "Detail", "Concept")  # every node has exactly one
+REVIEWED_LABELS = tuple(label for label in KEY_LABELS if label != "Concept")  # Concept nodes carry no review
 LINK_TYPE = "SAME_AS"  # the analysts' links, which carry no review
 BATCH_SIZE = 1_000  # rows per write transaction: large enough to amortise round trips, small enough for any heap
 REVIEWS_PER_READ = 200  # reviews whose stored nodes and relationships are read back in one query
@@ -315,7 +316,7 @@ def _remove_stale(session, view: PropertyGraph, writer: _Writer) -> None:
     for chunk in _chunks(reviews, REVIEWS_PER_READ):
         stale_nodes, stale_labels = [], {}
         stale_relationships = []
-        for key in KEY_LABELS[:3]:  # Concept nodes carry no review
+        for key in REVIEWED_LABELS:
             held = session.execute_read(_read, _HELD_NODES.format(key=cypher_name(key)), chunk=chunk)
             for row in held:
                 if (key, row["iri"]) not in wanted_nodes:

@@ -74,7 +74,8 @@ def test_the_files_read_back_to_the_view(tmp_path, examples):
     paths = write_neo4j_csv(examples, tmp_path / "csv")
     assert [p.name for p in paths] == [
         "nodes-Review.header.csv", "nodes-Review.csv", "nodes-Record.header.csv", "nodes-Record.csv",
-        "nodes-Evidence.header.csv", "nodes-Evidence.csv", "nodes-Concept.header.csv", "nodes-Concept.csv",
+        "nodes-Evidence.header.csv", "nodes-Evidence.csv", "nodes-Detail.header.csv", "nodes-Detail.csv",
+        "nodes-Concept.header.csv", "nodes-Concept.csv",
         "relationships.header.csv", "relationships.csv"]
     assert read_back(paths) == view_graph(examples)
     header = (tmp_path / "csv" / "nodes-Record.header.csv").read_text(encoding="utf-8").strip().split(",")
@@ -179,7 +180,7 @@ def test_the_import_command_names_every_file_pair_headers_first(tmp_path, exampl
     arguments = shlex.split(import_command(paths, database="reviews"))
     assert arguments[:4] == ["neo4j-admin", "database", "import", "full"] and arguments[-1] == "reviews"
     groups = [a.partition("=") for a in arguments if a.startswith(("--nodes=", "--relationships="))]
-    assert [kind for kind, _, _ in groups] == ["--nodes"] * 4 + ["--relationships"]
+    assert [kind for kind, _, _ in groups] == ["--nodes"] * 5 + ["--relationships"]
     for _, _, files in groups:
         header, data = map(Path, files.split(","))
         assert header.is_absolute() and header.name.endswith(".header.csv")

@@ -44,10 +44,13 @@ def test_scr_30_what_the_review_is(store):
     profile = review_profile(store, "scr-30-2016")
     assert (profile.id, profile.title, profile.year) == ("scr-30-2016", "SCR 30 (2016): Child M", 2016)
     assert profile.kind == Code("scr", label("review-kind", "scr"))
-    assert profile.harm_types == [Code("sexual-exploitation", label("harm-type", "sexual-exploitation"))]
+    # the study does not state SCR 30's harm type: not-stated, with the study's words in harm_note
+    assert profile.harm_types == [Code("not-stated", label("harm-type", "not-stated"))]
+    assert profile.harm_note.startswith("substantial concerns about Child M's safety")
     assert profile.source == "Firmin, Manister and Peace (2022), SCR 30"
     assert profile.summary.startswith("Child M's parents believe Mr C")
-    assert profile.level is None and profile.authors == [] and profile.published is None  # review/1: absent
+    assert profile.level == Code("local", label("review-level", "local"))  # an SCR: a local review
+    assert profile.authors == [] and profile.published is None  # the study names no author or date
     # the young people first, then the roles as ROLE_ORDER puts them; names sorted within a role
     assert {role: [p.name for p in people] for role, people in profile.people.items()} == {
         "young person": ["Child M"], "family member or carer": ["Child M's father"], "unconnected adult": ["Mr C"],
@@ -66,7 +69,8 @@ def test_scr_30_what_the_review_is(store):
                                "relationship": 2, "case closure": 1, "family member or carer": 1,
                                "other place": 1, "public space": 1, "school": 1, "unconnected adult": 1,
                                "young person": 1}
-    assert profile.loaded_from.endswith("scr-30-2016.yaml") and profile.triples == 182
+    # 182 in the review/1 file, plus review/2's cg:reviewLevel and cg:harmNote
+    assert profile.loaded_from.endswith("scr-30-2016.yaml") and profile.triples == 184
 
 
 def test_minimal_groups_incidents_and_recommendations(store):

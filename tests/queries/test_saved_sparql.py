@@ -82,20 +82,23 @@ REVIEWS_PER_YEAR = [("2013", 3), ("2014", 3), ("2015", 1), ("2016", 6), ("2017",
 
 # harm_types of each review, and of each of the 16 incidents, rolled up to the Table 3 types
 # (codes.ttl: sexual-assault and image-based-abuse are narrower than peer-on-peer-abuse,
-# physical-assault than serious-youth-violence):
-# sexual-exploitation: reviews scr-1, 12, 18, 19, 2, 21, 26, 3, 30, 39, 48, 5, 53, 58, 8 (15);
-#   incidents scr-19 inc-address, scr-26 inc-missing, scr-48 inc-cse (3).
+# physical-assault than serious-youth-violence, online-grooming than sexual-exploitation):
+# sexual-exploitation: reviews scr-19, 2, 21, 26, 48, 53, 8 (7); incidents scr-19 inc-address,
+#   scr-26 inc-missing (online-grooming), scr-48 inc-cse (3).
 # drug-misuse: review scr-19; incident scr-19 inc-address.
 # peer-on-peer-abuse: reviews scr-21, 23, 46 (sexual-assault), scr-9 (sexual-assault,
 #   image-based-abuse) (4); incidents scr-21 inc-assault, scr-23 inc-rape, scr-46 inc-rape,
 #   scr-9 inc-assault and inc-footage (5).
-# serious-youth-violence: reviews scr-31, 46, 49 (physical-assault), scr-35 (4); incidents
+# serious-youth-violence: reviews scr-46, 49 (physical-assault), scr-35 (3); incidents
 #   scr-31 inc-father-boyfriend and inc-father-bryony, scr-35 inc-bottle, scr-46 inc-assault,
 #   scr-48 inc-family, scr-49 inc-murder (6).
 # intimate-partner-abuse: scr-33 and its inc-abuse; suicide: scr-54 and inc-suicide-plan.
+# not-stated: reviews scr-1, 12, 18, 3, 30, 31, 39, 5, 58 (9), whose harm type the study does not
+#   state (their review/1 files had inferred or placeholder sexual-exploitation, and scr-31
+#   physical-assault from its father's assaults); no incident.
 HARM_TYPES = [
-    (ht("sexual-exploitation"), "Child exploitation via sexual abuse", 15, 3),
-    (ht("serious-youth-violence"), "Serious youth violence", 4, 6),
+    (ht("sexual-exploitation"), "Child exploitation via sexual abuse", 7, 3),
+    (ht("serious-youth-violence"), "Serious youth violence", 3, 6),
     (ht("peer-on-peer-abuse"), "Peer-on-peer abuse", 4, 5),
     (ht("drug-misuse"), "Drug misuse", 1, 1),
     (ht("intimate-partner-abuse"), "Intimate partner abuse", 1, 1),
@@ -107,39 +110,40 @@ HARM_TYPES = [
     (ht("harm-by-professionals"), "Harm by professionals or institutions", 0, 0),
     (ht("accident"), "Accidental death or injury", 0, 0),
     (ht("victim-of-crime"), "Victim of crime (unspecified)", 0, 0),
-    (ht("not-stated"), "Not stated", 0, 0),
+    (ht("not-stated"), "Not stated", 9, 0),
 ]
 
-# The same counts per exact code (all 15 harm-type concepts): physical-assault is on reviews
-# scr-31, 46, 49 and 6 incidents; serious-youth-violence itself only on review scr-35;
-# sexual-assault on reviews scr-21, 23, 46, 9 and their 4 incidents; image-based-abuse on scr-9
-# and inc-footage.
+# The same counts per exact code (all 23 harm-type concepts): sexual-exploitation itself is on
+# 7 reviews and 2 incidents (scr-19 inc-address, scr-48 inc-cse), online-grooming only on scr-26
+# inc-missing; physical-assault is on reviews scr-46, 49 and 6 incidents; serious-youth-violence
+# itself only on review scr-35; sexual-assault on reviews scr-21, 23, 46, 9 and their 4 incidents;
+# image-based-abuse on scr-9 and inc-footage; not-stated on the 9 reviews above.
 HARM_CODES = [
-    ("sexual-exploitation", "sexual-exploitation", 15, 3), ("online-grooming", "sexual-exploitation", 0, 0),
+    ("sexual-exploitation", "sexual-exploitation", 7, 2), ("online-grooming", "sexual-exploitation", 0, 1),
     ("criminal-exploitation", "criminal-exploitation", 0, 0), ("county-lines", "criminal-exploitation", 0, 0),
     ("drug-misuse", "drug-misuse", 1, 1), ("harmful-sexual-behaviour", "harmful-sexual-behaviour", 0, 0),
     ("peer-on-peer-abuse", "peer-on-peer-abuse", 0, 0), ("sexual-assault", "peer-on-peer-abuse", 4, 4),
     ("bullying", "peer-on-peer-abuse", 0, 0), ("image-based-abuse", "peer-on-peer-abuse", 1, 1),
     ("radicalisation", "radicalisation", 0, 0), ("intimate-partner-abuse", "intimate-partner-abuse", 1, 1),
     ("suicide", "suicide", 1, 1), ("serious-youth-violence", "serious-youth-violence", 1, 0),
-    ("physical-assault", "serious-youth-violence", 3, 6),
+    ("physical-assault", "serious-youth-violence", 2, 6),
     ("harm-by-professionals", "harm-by-professionals", 0, 0), ("intimate-search", "harm-by-professionals", 0, 0),
     ("restraint", "harm-by-professionals", 0, 0), ("adultification", "harm-by-professionals", 0, 0),
     ("accident", "accident", 0, 0), ("road-collision", "accident", 0, 0),
-    ("victim-of-crime", "victim-of-crime", 0, 0), ("not-stated", "not-stated", 0, 0),
+    ("victim-of-crime", "victim-of-crime", 0, 0), ("not-stated", "not-stated", 9, 0),
 ]
 
 # review.harm_types of each example file, with the Table 3 type each falls under.
 REVIEW_HARM = {
-    "scr-1-2016": ["sexual-exploitation"], "scr-12-2018": ["sexual-exploitation"],
-    "scr-18-2017": ["sexual-exploitation"], "scr-19-2017": ["sexual-exploitation", "drug-misuse"],
+    "scr-1-2016": ["not-stated"], "scr-12-2018": ["not-stated"],
+    "scr-18-2017": ["not-stated"], "scr-19-2017": ["sexual-exploitation", "drug-misuse"],
     "scr-2-2020": ["sexual-exploitation"], "scr-21-2017": ["sexual-assault", "sexual-exploitation"],
-    "scr-23-2017": ["sexual-assault"], "scr-26-2016": ["sexual-exploitation"], "scr-3-2020": ["sexual-exploitation"],
-    "scr-30-2016": ["sexual-exploitation"], "scr-31-2016": ["physical-assault"],
+    "scr-23-2017": ["sexual-assault"], "scr-26-2016": ["sexual-exploitation"], "scr-3-2020": ["not-stated"],
+    "scr-30-2016": ["not-stated"], "scr-31-2016": ["not-stated"],
     "scr-33-2016": ["intimate-partner-abuse"], "scr-35-2016": ["serious-youth-violence"],
-    "scr-39-2015": ["sexual-exploitation"], "scr-46-2014": ["sexual-assault", "physical-assault"],
-    "scr-48-2014": ["sexual-exploitation"], "scr-49-2013": ["physical-assault"], "scr-5-2020": ["sexual-exploitation"],
-    "scr-53-2013": ["sexual-exploitation"], "scr-54-2013": ["suicide"], "scr-58-2014": ["sexual-exploitation"],
+    "scr-39-2015": ["not-stated"], "scr-46-2014": ["sexual-assault", "physical-assault"],
+    "scr-48-2014": ["sexual-exploitation"], "scr-49-2013": ["physical-assault"], "scr-5-2020": ["not-stated"],
+    "scr-53-2013": ["sexual-exploitation"], "scr-54-2013": ["suicide"], "scr-58-2014": ["not-stated"],
     "scr-8-2019": ["sexual-exploitation"], "scr-9-2018": ["sexual-assault", "image-based-abuse"],
 }
 TABLE3 = {"sexual-assault": "peer-on-peer-abuse", "image-based-abuse": "peer-on-peer-abuse",
@@ -171,17 +175,18 @@ RESPONSE_TARGETS = [
     (CODE + "response-target/family", fw("family-support"), 3, 2),
     (CODE + "response-target/context", fw("contextual-intervention"), 2, 2),
 ]
-# The same per agency: all childrens-social-care except scr-21 resp-referral (education) and
-# scr-35 resp-sweeps (police).
+# The same per agency: all childrens-social-care except scr-21 resp-referral (not-stated: the study
+# does not say who made the referral) and scr-35 resp-sweeps (police).
 RESPONSE_TARGETS_BY_AGENCY = [
     ("childrens-social-care", "individual", 9, 6), ("childrens-social-care", "family", 3, 2),
-    ("childrens-social-care", "context", 1, 1), ("education", "individual", 1, 1), ("police", "context", 1, 1),
+    ("childrens-social-care", "context", 1, 1), ("not-stated", "individual", 1, 1), ("police", "context", 1, 1),
 ]
 
 # responses of kind case-closure: scr-21 consent-withdrawn, scr-30 parents-protective,
-# scr-39 below-threshold, scr-5 other-agency-involved; other-reason has none.
-CLOSURES = [("below-threshold", 1, 1), ("consent-withdrawn", 1, 1), ("other-agency-involved", 1, 1),
-            ("parents-protective", 1, 1), ("other-reason", 0, 0), ("not-stated", 0, 0)]
+# scr-39 below-threshold, scr-5 not-stated (the study gives no reason); other-agency-involved and
+# other-reason have none.
+CLOSURES = [("below-threshold", 1, 1), ("consent-withdrawn", 1, 1), ("other-agency-involved", 0, 0),
+            ("parents-protective", 1, 1), ("other-reason", 0, 0), ("not-stated", 1, 1)]
 
 # recommendations: scr-18 rec-links (local, links); scr-26 rec-local-links (local, links) and
 # rec-national-links (national, links); scr-58 rec-local-links (local, links), rec-national-links
@@ -196,15 +201,16 @@ CHALLENGES = [("health", "childrens-social-care", "case-closure", 1, 1)]
 # Table 1 codings (cg:codedAs): review codes of scr-18 (local-not-equipped-contexts), scr-26 and
 # scr-58 (local- and national-not-equipped-contexts); the contexts as above; responses coded by
 # agency (childrens-social-care: social care intervention, 13 responses in scr-1, 21, 23, 30,
-# 39, 49, 5, 8; police: criminal justice, scr-35; education: other intervention, scr-21), by
-# target (as in RESPONSE_TARGETS) and by kind (case-closure: close of case, 4 in 4 reviews).
+# 39, 49, 5, 8; police: criminal justice, scr-35; agency not-stated, scr-21 resp-referral, counts
+# under no agency node, so other intervention has none), by target (as in RESPONSE_TARGETS) and by
+# kind (case-closure: close of case, 4 in 4 reviews).
 FRAMEWORK = {
     "local-not-equipped-contexts": (3, 3), "national-not-equipped-contexts": (2, 2),
     "poor-local-implementation": (0, 0), "local-not-equipped-efh": (0, 0),
     "local-not-equipped-adolescents": (0, 0), "national-not-equipped-efh": (0, 0),
     **{f"harm-{c}": (r, n) for c, r, n, _ in CONTEXTS_OF_HARM},
     **{f"safety-{c}": (r, n) for c, r, n, _ in CONTEXTS_OF_SAFETY},
-    "social-care-intervention": (8, 13), "criminal-justice-intervention": (1, 1), "other-intervention": (1, 1),
+    "social-care-intervention": (8, 13), "criminal-justice-intervention": (1, 1), "other-intervention": (0, 0),
     "support-to-individual": (6, 10), "family-support": (2, 3), "contextual-intervention": (2, 2),
     "close-of-case": (4, 4),
 }
