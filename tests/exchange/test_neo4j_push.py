@@ -264,7 +264,7 @@ def test_a_label_that_is_not_a_plain_name_is_refused_before_anything_is_written(
 
 def test_a_node_without_one_key_label_or_with_a_mixed_list_is_refused(empty_neo4j):
     a = "https://example.org/a"
-    with pytest.raises(Neo4jError, match="not exactly one of Review, Record, Evidence, Concept"):
+    with pytest.raises(Neo4jError, match="not exactly one of Review, Record, Evidence, Detail, Concept"):
         push_view(empty_neo4j, PropertyGraph({a: Node(a, {"Person"}, {"iri": a})}, []))
     with pytest.raises(Neo4jError, match=r"property 'note' mixes \['bool', 'str'\]"):
         push_view(empty_neo4j, PropertyGraph({a: Node(a, {"Record"}, {"iri": a, "note": [True, "x"]})}, []))
