@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import uuid
 from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
@@ -30,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from casegraph.errors import StoreError
+from casegraph.graph.durability import write_durably
 from casegraph.graph.store import ONTOLOGY_GRAPH, ReviewStore
 from casegraph.ontology import RDF, XSD, review_iri
 
@@ -88,18 +87,11 @@ def backup(store: ReviewStore, out_path: Path, format_name: str | None = None) -
                 yield quad
         yield from _catalog_quads(store, counts)  # last: runs once every graph has been counted
 
-    temporary = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with open(temporary, "wb") as handle:
-            ox.serialize(quads(), handle, format=BACKUP_FORMATS[format_name],
-                         prefixes={"cgbackup": BACKUP, "xsd": XSD})
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, out_path)
+        write_durably(out_path, lambda handle: ox.serialize(quads(), handle, format=BACKUP_FORMATS[format_name],
+                                                            prefixes={"cgbackup": BACKUP, "xsd": XSD}))
     except OSError as error:
         raise BackupError(f"cannot write the backup {out_path}: {error.strerror or error}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
     return BackupSummary(out_path, format_name, dict(counts), store.review_ids())
 
 

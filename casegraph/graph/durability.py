@@ -25,7 +25,7 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,8 +66,9 @@ class Journal:
 def write_journal(store_path: Path, drop: list[str], entries: dict[str, dict | None], nquads: bytes) -> Journal:
     """Make the swap durable before it starts: the quads first, then the journal that names them."""
     quads_path = store_path / JOURNAL_QUADS_FILE
-    _write_durably(quads_path, nquads)
-    _write_durably(store_path / JOURNAL_FILE, json.dumps({"drop": drop, "entries": entries}).encode("utf-8"))
+    write_durably(quads_path, lambda handle: handle.write(nquads))
+    journal = json.dumps({"drop": drop, "entries": entries}).encode("utf-8")
+    write_durably(store_path / JOURNAL_FILE, lambda handle: handle.write(journal))
     return Journal(drop, entries, quads_path)
 
 
@@ -91,13 +92,18 @@ def needs_recovery(store_path: Path, database_dir: str) -> bool:
     return (store_path / JOURNAL_FILE).exists() or (store_path / (database_dir + READY_SUFFIX)).exists()
 
 
-def _write_durably(target: Path, data: bytes) -> None:
+def write_durably(target: Path, write: Callable) -> None:
+    """Write `target` whole or not at all, surviving a crash: `write(handle)` fills a temporary
+    file beside it, which is synced to disk and renamed over `target`, and the rename synced too."""
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
+    try:
+        with open(temporary, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
     _sync_directory(target.parent)
 
 

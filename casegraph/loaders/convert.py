@@ -122,7 +122,7 @@ class _Builder:
                 self.add(subject, predicate, nodes[place])
                 if isinstance(entry, str):
                     continue
-                predicate_of_detail = _p("hasAttendance" if field.name == "attends" else "hasResidence")
+                predicate_of_detail = _p(field.detail_predicate)
             else:
                 predicate_of_detail = predicate
             local = field.slug if field.kind == "item" else f"{field.slug}-{n}"

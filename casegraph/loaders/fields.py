@@ -36,6 +36,8 @@ class Field:
     detail: item(s) and stays fields: the nested section of each value, which becomes a node of
            its own (a cg:Detail) linked by `predicate`; slug names it (<item>/<slug>-<n>).
     detail_class: the class of those nodes, when not the nested section's own.
+    detail_predicate: stays only: what links the item to each dated stay; `predicate` is the
+           plain edge to the place.
     """
 
     name: str
@@ -54,6 +56,7 @@ class Field:
     detail: Section | None = None
     slug: str = ""
     detail_class: str | None = None
+    detail_predicate: str | None = None
 
     def in_version(self, version: int) -> bool:
         return self.since <= version and (self.until is None or version <= self.until)
@@ -183,8 +186,10 @@ PEOPLE = Section("people", _common() + (
     Field("lives_at", "ref", "livesAt", targets=("places",), until=1),
     Field("attends", "ref", "attends", targets=("places",), until=1),
     _v2("lives_at", "stays", "livesAt", targets=("places",), detail=STAY, slug="lives-at", detail_class="Residence",
+        detail_predicate="hasResidence",
         description="place id, or a list of place ids or {place, when}"),
     _v2("attends", "stays", "attends", targets=("places",), detail=STAY, slug="attends", detail_class="Attendance",
+        detail_predicate="hasAttendance",
         description="place id, or a list of place ids or {place, when}: a school, then alternative provision"),
     Field("member_of", "refs", "memberOf", targets=("groups",)),
 ) + _TAIL)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from casegraph.loaders.fields import DETAILS, EVIDENCE, ITEM_SECTIONS, REVIEW as REVIEW_SECTION
+from casegraph.loaders.schema import EXTERNAL_REF_PATTERN
 from casegraph.ontology import CG, ONTOLOGY_FILE, OWL, PREFIXES, RDF, RDFS, REVIEW, SKOS, XSD, expand, vocabulary
 
 RDF_TYPE = RDF + "type"
@@ -97,8 +98,8 @@ def review_terms() -> ReviewTerms:
                     classes |= subclasses.get(range_, set())
     datatype_properties = properties & vocab.datatype_properties
     declared_ranges = {p: next(iter(ranges[p])) for p in datatype_properties if len(ranges[p]) == 1}
-    format_terms = {expand(f.predicate) for section in (REVIEW_SECTION, EVIDENCE, *ITEM_SECTIONS, *DETAILS)
-                    for f in section.fields if f.predicate}
+    format_terms = {expand(p) for section in (REVIEW_SECTION, EVIDENCE, *ITEM_SECTIONS, *DETAILS)
+                    for f in section.fields for p in (f.predicate, f.detail_predicate) if p}
     predicates = properties | format_terms | {RDF_TYPE, RDF + "predicate"}
     type_classes = frozenset(sup for cls in classes for sup in vocab.superclasses.get(cls, (cls,)))
     return ReviewTerms(
@@ -198,9 +199,8 @@ def _breach_of_subject(subject, own: _Own, reached: set) -> str:
 
 
 def _is_record(iri: str) -> bool:
-    """review-id/item-id under the review namespace: a record of some review."""
-    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*", iri[len(REVIEW):]) is not None \
-        if iri.startswith(REVIEW) else False
+    """review-id/item-id under the review namespace (what `same_as` names): a record of some review."""
+    return iri.startswith(REVIEW) and re.match(EXTERNAL_REF_PATTERN, iri[len(REVIEW):]) is not None
 
 
 # Lexical forms (XSD 1.1) of the datatypes a review file may meet; the hint shows a good one.

@@ -8,9 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from casegraph.cli import main
-from casegraph.graph.loading import load_paths
 from casegraph.graph.store import ReviewStore
-from tests.graph.test_backup import decide
+from tests.graph.test_backup import decided_store
 from tests.linking.test_decisions import CARA_PAIR, LINKS, OWL_SAME_AS, X_PAIR
 
 DECISION = "https://w3id.org/casegraph/ontology#LinkDecision"
@@ -24,11 +23,7 @@ def cli(*args: str, code: int = 0):
 
 @pytest.fixture
 def decided(tmp_path):
-    path = tmp_path / "decided"
-    assert not load_paths([LINKS], path).failed
-    with ReviewStore.open(path, write=True) as store:
-        decide(store)
-    return str(path)
+    return str(decided_store(tmp_path))
 
 
 @pytest.mark.parametrize("name", ["work.trig", "work.nq"])

@@ -4,6 +4,7 @@ backup changes nothing; decisions restored before their reviews wait for them.""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -26,13 +27,18 @@ def decide(store) -> None:
     linking.reject(store, CARA_PAIR, analyst="alice", when=at(3))
 
 
-@pytest.fixture
-def decided(tmp_path):
-    path = tmp_path / "decided"
+def decided_store(directory: Path) -> Path:
+    """A store of the tests/data/links reviews holding the decisions `decide` makes."""
+    path = directory / "decided"
     assert not load_paths([LINKS], path).failed
     with ReviewStore.open(path, write=True) as store:
         decide(store)
     return path
+
+
+@pytest.fixture
+def decided(tmp_path):
+    return decided_store(tmp_path)
 
 
 def contents(path):

@@ -21,6 +21,7 @@ from casegraph.loaders.migrate import migrate_text
 from casegraph.ontology import CG, CODE, REVIEW, XSD
 from casegraph.queries.sparql import run_update
 from tests.conftest import DATA, MINIMAL
+from tests.loaders.test_bad_input import replace
 
 FIXTURES = DATA / "review2"
 EVERY = FIXTURES / "every-field-2021.yaml"
@@ -120,13 +121,6 @@ def test_review2_graphs_conform_to_the_shapes():
 
 
 # -- wrong values ------------------------------------------------------------------------------------
-
-def replace(old: str, new: str):
-    def mutate(text: str) -> str:
-        assert old in text, old
-        return text.replace(old, new, 1)
-    return mutate
-
 
 BAD = [
     ("unknown-ethnicity", replace("ethnicity_code: black-caribbean", "ethnicity_code: caribbean"),
