@@ -29,3 +29,26 @@ def test_review_examples_in_the_docs_load(doc, tmp_path):
 def test_readme_names_the_test_command_ci_runs():
     assert "scripts/run-tests" in (ROOT / ".ci" / "run").read_text()
     assert "scripts/run-tests" in (ROOT / "README.md").read_text()
+
+
+def python_blocks(path):
+    return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_the_python_api_page_runs_as_a_notebook_would(tmp_path, monkeypatch):
+    """Every code block of docs/python-api.md, in order, in one namespace, from a copy of the root."""
+    pytest.importorskip("pandas")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    namespace: dict = {}
+    blocks = python_blocks(ROOT / "docs" / "python-api.md")
+    assert len(blocks) >= 10
+    try:
+        for number, block in enumerate(blocks):
+            exec(compile(block, f"docs/python-api.md block {number + 1}", "exec"), namespace)
+    finally:
+        if "cg" in namespace:
+            namespace["cg"].close()
+    assert (tmp_path / "notebook-store").is_dir()
+    assert namespace["candidates"], "the page's linking section decided nothing"

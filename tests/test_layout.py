@@ -21,9 +21,10 @@ LAYERS = {
     "queries": 4, "linking": 4,
     "analysis": 5,
     "viz": 6, "exchange": 6,
-    "": 7,  # casegraph/__init__.py, the public API
-    "commands": 8,
-    "cli": 9,
+    "api": 7,  # casegraph.open(): the Python API over every room below
+    "": 8,  # casegraph/__init__.py, which exports it
+    "commands": 9,
+    "cli": 10,
 }
 MAX_LINES = 450
 MAX_CLI_LINES = 150

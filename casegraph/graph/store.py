@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
@@ -196,8 +197,7 @@ class ReviewStore:
     def remove(self, review_id: str, *, rebuild: bool = True) -> None:
         """Remove one review; with `rebuild` (the default) nothing of it stays in the store's files."""
         self._require_writable()
-        if review_id not in self:
-            raise ReviewNotFound(self._not_found(review_id))
+        self._require_stored([review_id])
         self._swap([review_id], {review_id: None}, b"")
         self.discarded = True
         if rebuild:
@@ -299,10 +299,8 @@ class ReviewStore:
         return self._store.contains_named_graph(_n(review_iri(review_id)))
 
     def summary(self, review_id: str) -> ReviewSummary:
-        iri = review_iri(review_id)
-        if review_id not in self:
-            raise ReviewNotFound(self._not_found(review_id))
-        node = _n(iri)
+        self._require_stored([review_id])
+        node = _n(review_iri(review_id))
 
         def value(predicate: str) -> str:
             quad = next(self._store.quads_for_pattern(node, _n(predicate), None, node), None)
@@ -320,8 +318,7 @@ class ReviewStore:
         return [self.summary(review_id) for review_id in self.review_ids()]
 
     def quads(self, review_id: str) -> list[ox.Quad]:
-        if review_id not in self:
-            raise ReviewNotFound(self._not_found(review_id))
+        self._require_stored([review_id])
         return list(self._store.quads_for_pattern(None, None, None, _n(review_iri(review_id))))
 
     def review_quads(self, reviews: list[str] | None = None, *, links: bool = True) -> Iterator[ox.Quad]:
@@ -362,9 +359,7 @@ class ReviewStore:
         if not reviews:
             # Oxigraph's union default graph is fast; a long explicit list of graphs is not.
             return self._store.query(sparql, use_default_graph_as_union=True, **options)
-        for review_id in reviews:
-            if review_id not in self:
-                raise ReviewNotFound(self._not_found(review_id))
+        self._require_stored(reviews)
         chosen = [_n(review_iri(r)) for r in reviews]
         shared = [_n(ONTOLOGY_GRAPH), _n(LINKS_GRAPH)]  # labels, code lists and links still join
         return self._store.query(sparql, default_graph=chosen + shared, named_graphs=chosen + shared[1:],
@@ -386,9 +381,7 @@ class ReviewStore:
         """Write the chosen reviews (default: all) and named `graphs` as turtle, trig, nquads, ntriples or jsonld."""
         fmt = EXPORT_FORMATS[format_name]
         chosen = review_ids or self.review_ids()
-        for review_id in chosen:
-            if review_id not in self:
-                raise ReviewNotFound(self._not_found(review_id))
+        self._require_stored(chosen)
         quads = (q for g in [review_iri(r) for r in chosen] + list(graphs)
                  for q in self._store.quads_for_pattern(None, None, None, _n(g)))
         if not fmt.supports_datasets:
@@ -398,10 +391,18 @@ class ReviewStore:
     def __len__(self) -> int:
         return len(self.review_ids())
 
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The Oxigraph store underneath, for libraries that take one (oxrdflib): read it, never write."""
+        return self._store
+
+    def _require_stored(self, review_ids: Iterable[str]) -> None:
+        for review_id in review_ids:
+            if review_id not in self:
+                raise ReviewNotFound(self._not_found(review_id))
+
     def _not_found(self, review_id: str) -> str:
         known = self.review_ids()
-        import difflib
-
         close = difflib.get_close_matches(review_id, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return (f"no review {review_id!r} in the store at {self.path}{hint} "

@@ -1,6 +1,8 @@
 """Run SPARQL over the store: ad hoc text or a saved question, with parameters bound by the engine."""
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import re
 from dataclasses import dataclass
 
@@ -8,7 +10,7 @@ import pyoxigraph as ox
 
 from casegraph.errors import QueryError
 from casegraph.graph.store import ReviewStore
-from casegraph.ontology import PREFIXES, XSD, record_iri, review_iri
+from casegraph.ontology import PREFIXES, REVIEW, XSD, record_iri, review_iri, short_id
 from casegraph.queries import Param, SavedQuery, checked_integer, expand_hops, with_defaults
 from casegraph.queries.screen import screen
 
@@ -121,12 +123,56 @@ def display(term, compact: bool = True) -> object:
         return term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    value = term.value
-    if compact:
-        for prefix, base in _COMPACT:
-            if value.startswith(base):
-                return f"{prefix}:{value[len(base):]}"
-    return value
+    return _compacted(term.value) if compact else term.value
 
+
+def plain_value(term) -> object:
+    """A value for Python: typed literals as int, float, Decimal, bool, date or datetime (years as
+    int), other literals as text, record IRIs as review-id/item-id and other IRIs compacted.
+
+    >>> plain_value(ox.Literal("2013", datatype=ox.NamedNode(XSD + "gYear")))
+    2013
+    >>> plain_value(ox.Literal("2014-03-01", datatype=ox.NamedNode(XSD + "date")))
+    datetime.date(2014, 3, 1)
+    >>> plain_value(ox.NamedNode(record_iri("scr-30-2016/child-m")))
+    'scr-30-2016/child-m'
+    """
+    if isinstance(term, ox.NamedNode):
+        return short_iri(term.value)
+    if not isinstance(term, ox.Literal):
+        return display(term)
+    convert = _PYTHON_TYPES.get(term.datatype.value)
+    if convert is not None:
+        try:
+            return convert(term.value)
+        except (ValueError, ArithmeticError):
+            pass  # an ill-typed literal stays the text it is
+    return term.value
+
+
+def short_iri(iri: str) -> str:
+    """A record's IRI as review-id/item-id, another casegraph or standard IRI with its prefix."""
+    return short_id(iri) if iri.startswith(REVIEW) else _compacted(iri)
+
+
+def _compacted(iri: str) -> str:
+    for prefix, base in _COMPACT:
+        if iri.startswith(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return iri
+
+
+def _boolean(text: str) -> bool:
+    if text not in ("true", "false", "1", "0"):
+        raise ValueError(text)
+    return text in ("true", "1")
+
+
+_PYTHON_TYPES = {
+    **{XSD + name: int for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                     "positiveInteger", "gYear")},
+    XSD + "decimal": decimal.Decimal, XSD + "double": float, XSD + "float": float, XSD + "boolean": _boolean,
+    XSD + "date": dt.date.fromisoformat, XSD + "dateTime": dt.datetime.fromisoformat,
+}
 
 _COMPACT = sorted(((p, iri) for p, iri in PREFIXES.items()), key=lambda item: -len(item[1]))
