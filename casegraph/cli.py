@@ -21,7 +21,8 @@ def main():
       casegraph export --format trig > reviews.trig
 
     Exit codes: 0 success; 1 some input files had problems (the others were processed);
-    2 bad command-line usage; 3 store or other error.
+    2 bad command-line usage, or a name (review, saved question, candidate) that names nothing; 3 store or
+    other error.
     """
 
 

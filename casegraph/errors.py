@@ -43,9 +43,18 @@ class StoreBusy(StoreError):
     """Another process holds the store for writing for longer than the caller would wait."""
 
 
-class ReviewNotFound(StoreError):
+class UnknownName(CasegraphError):
+    """A name the user gave (a review id, a saved question, a candidate) that names nothing: a usage
+    error, so the command line exits 2 as for a bad option."""
+
+
+class ReviewNotFound(StoreError, UnknownName):
     """No review with that id in the store."""
 
 
 class QueryError(CasegraphError):
     """A query that cannot be run (syntax, parameters, engine)."""
+
+
+class UnknownSavedQuery(QueryError, UnknownName):
+    """No saved question of that name."""

@@ -142,7 +142,7 @@ def codes(scheme, fmt, markdown):
     """
     from casegraph.ontology.codebook import UnknownCodeList, code_list, codebook
     from casegraph.ontology.codebook import markdown as to_markdown
-    from casegraph.output import render
+    from casegraph.output import render, render_records
 
     if markdown and fmt != "table":
         raise click.UsageError("--markdown is a format of its own: leave out --format")
@@ -157,6 +157,10 @@ def codes(scheme, fmt, markdown):
     elif fmt == "json":
         data = [{**found.as_dict(), "fields": list(uses.get(found.id, ()))} for found in lists]
         click.echo(json.dumps(data[0] if scheme else data, indent=2, ensure_ascii=False))
+    elif fmt == "jsonl":  # a list's codes, or every list, one per line
+        data = lists[0].as_dict()["codes"] if scheme else [
+            {**found.as_dict(), "fields": list(uses.get(found.id, ()))} for found in lists]
+        click.echo(render_records(data, fmt))
     elif scheme and fmt == "table":
         click.echo(list_text(lists[0], shown_uses(uses.get(lists[0].id, ())), width()))
     elif scheme:

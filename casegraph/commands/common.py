@@ -8,11 +8,13 @@ from pathlib import Path
 
 import click
 
+from casegraph.output import FORMATS
+
 EXIT_INPUT = 1  # some input files had problems (the rest were processed)
-EXIT_USAGE = 2  # click's own code for bad options
+EXIT_USAGE = 2  # click's own code for bad options; also a name that names nothing (errors.UnknownName)
 EXIT_ERROR = 3  # store, query or other casegraph error
 
-FORMAT_CHOICES = ("table", "csv", "tsv", "json")
+FORMAT_CHOICES = FORMATS  # table, csv, tsv, json, jsonl
 
 
 def describe_os_error(error: OSError) -> str:
@@ -78,13 +80,13 @@ def handles_errors(func):
     """Turn casegraph's own errors into one line on stderr and a meaningful exit code."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from casegraph.errors import CasegraphError
+        from casegraph.errors import CasegraphError, UnknownName
 
         try:
             return func(*args, **kwargs)
         except CasegraphError as error:
             click.echo(f"error: {error}", err=True)
-            sys.exit(EXIT_ERROR)
+            sys.exit(EXIT_USAGE if isinstance(error, UnknownName) else EXIT_ERROR)
         except BrokenPipeError:  # output piped into `head` and closed early: not an error
             sys.stderr.close()
             sys.exit(0)
@@ -103,7 +105,9 @@ def progress(files: list[Path], label: str):
     """A progress bar on stderr when there are many files and a terminal to draw it on."""
     if len(files) < 2 or not interactive():
         return None
-    return click.progressbar(length=len(files), label=label, file=sys.stderr, show_pos=True)
+    from casegraph.commands.progress import Bar
+
+    return Bar(label, len(files))
 
 
 
@@ -171,18 +175,19 @@ class StageBar:
         self.done = 0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        from casegraph.commands.progress import Bar
+
         if self.bar is not None and self.stage != stage:
             self.finish()
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr, show_pos=True)
-            self.bar.__enter__()
+            self.bar = Bar(stage, total)
             self.stage, self.done = stage, 0
         self.bar.update(done - self.done)
         self.done = done
 
     def finish(self) -> None:
         if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+            self.bar.finish()
             self.bar = None
 
 

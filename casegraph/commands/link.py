@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from casegraph.commands.common import interactive, format_option, handles_errors, store_option
+from casegraph.commands.common import FORMAT_CHOICES, format_option, handles_errors, interactive, store_option
+from casegraph.linking.settings import DEFAULT_THRESHOLD
 from casegraph.ontology import short_id
 
 
@@ -40,8 +41,8 @@ def link():
     \b
     Examples:
       casegraph link candidates --limit 20
-      casegraph link show c-1a2b3c4d
-      casegraph link accept c-1a2b3c4d --note "same car and address in both reviews"
+      casegraph link show cc9a713b37d
+      casegraph link accept cc9a713b37d --note "same car and address in both reviews"
       casegraph link list
     """
 
@@ -49,7 +50,7 @@ def link():
 @link.command("candidates")
 @store_option
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Lowest score shown (default: the matcher's default threshold).")
+              help=f"Lowest score shown (default: {DEFAULT_THRESHOLD}, the matcher's default threshold).")
 @click.option("--kind", "kinds", multiple=True,
               help="Only candidates of this kind (repeatable): young-person, adult, group, place (every "
                    "place:...), place:school, ... as in the kind column.")
@@ -72,14 +73,14 @@ def candidates(store, threshold, kinds, limit, refresh, fmt):
     """
     from casegraph.graph.store import ReviewStore
     from casegraph.linking.candidate_cache import proposals
-    from casegraph.output import render
+    from casegraph.output import is_structured, render, render_records
 
     with ReviewStore.open(store) as opened:
         found = proposals(opened, threshold, kinds=list(kinds) or None, limit=limit, refresh=refresh)
-    if fmt == "json":
+    if is_structured(fmt):
         import dataclasses
 
-        click.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2, ensure_ascii=False))
+        click.echo(render_records([dataclasses.asdict(c) for c in found], fmt))
         return
     rows = [[c.id, c.kind, round(c.score, 3), short_id(c.left), _label(c, "left"), short_id(c.right), _label(c, "right"),
              ", ".join(x.attribute for x in c.comparisons if x.outcome == "agree"),
@@ -103,8 +104,9 @@ def _label(candidate, side: str) -> str:
 @link.command("show")
 @click.argument("candidate_id", metavar="ID")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="A card to read, or JSON.")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True,
+              help="table: the card to read; json, jsonl: the whole card as data; csv, tsv: its comparisons, "
+                   "one row each.")
 @handles_errors
 def show(candidate_id, store, fmt):
     """Show a candidate's matching card: both records side by side, with their reviews and
@@ -112,20 +114,28 @@ def show(candidate_id, store, fmt):
 
     \b
     Examples:
-      casegraph link show c-1a2b3c4d
-      casegraph link show c-1a2b3c4d --format json
+      casegraph link show cc9a713b37d
+      casegraph link show cc9a713b37d --format json
+      casegraph link show cc9a713b37d --format csv > comparisons.csv
     """
     from casegraph.graph.store import ReviewStore
     from casegraph.linking.cards import match_card
+    from casegraph.output import is_structured, render, render_records
 
     with ReviewStore.open(store) as opened:
         card = match_card(opened, candidate_id)
-    if fmt == "json":
+    if is_structured(fmt):
         import dataclasses
 
-        click.echo(json.dumps(dataclasses.asdict(card), indent=2, ensure_ascii=False))
-        return
-    click.echo(render_card(card))
+        click.echo(render_records([dataclasses.asdict(card)], fmt) if fmt == "jsonl"
+                   else json.dumps(dataclasses.asdict(card), indent=2, ensure_ascii=False))
+    elif fmt == "table":
+        click.echo(render_card(card))
+    else:
+        prior = [] if card.prior_weight is None else [[card.candidate_id, "prior", "", round(card.prior_weight, 3), ""]]
+        click.echo(render(["candidate", "attribute", "outcome", "weight", "detail"],
+                          prior + [[card.candidate_id, c.attribute, c.outcome, round(c.weight, 3), c.detail]
+                                   for c in card.comparisons], fmt))
 
 
 def render_card(card) -> str:
@@ -240,8 +250,8 @@ def accept(candidate_id, store, note, analyst):
 
     \b
     Examples:
-      casegraph link accept c-1a2b3c4d --note "same alias and address"
-      casegraph link accept c-1a2b3c4d --analyst "J. Smith"
+      casegraph link accept cc9a713b37d --note "same alias and address"
+      casegraph link accept cc9a713b37d --analyst "J. Smith"
     """
     _decide("accept", candidate_id, store, note, analyst)
 
@@ -253,7 +263,7 @@ def reject(candidate_id, store, note, analyst):
 
     \b
     Examples:
-      casegraph link reject c-1a2b3c4d --note "different ages in the same year"
+      casegraph link reject cc9a713b37d --note "different ages in the same year"
     """
     _decide("reject", candidate_id, store, note, analyst)
 
@@ -268,7 +278,7 @@ def undo(candidate_id, store, note, analyst):
 
     \b
     Examples:
-      casegraph link undo c-1a2b3c4d --note "accepted by mistake"
+      casegraph link undo cc9a713b37d --note "accepted by mistake"
     """
     _decide("undo", candidate_id, store, note, analyst)
 
@@ -308,7 +318,7 @@ def quality(store, truth_path, thresholds, min_precision, refresh, fmt):
     from casegraph.linking.candidate_cache import load_candidates
     from casegraph.linking.quality import (QUALITY_THRESHOLDS, check_reviews_loaded, quality_report,
                                            read_ground_truth, read_truth_kinds)
-    from casegraph.output import render
+    from casegraph.output import is_structured, render
 
     truth, kinds = read_ground_truth(truth_path), read_truth_kinds(truth_path)
     thresholds = thresholds or QUALITY_THRESHOLDS
@@ -316,7 +326,7 @@ def quality(store, truth_path, thresholds, min_precision, refresh, fmt):
         check_reviews_loaded(truth, opened.review_ids(), truth_path)
         found = load_candidates(opened, min(thresholds), refresh=refresh).candidates
     rows = quality_report(found, truth, kinds, thresholds, min_precision)
-    digits = 4 if fmt == "json" else 3
+    digits = 4 if is_structured(fmt) else 3
     click.echo(render(["kind", "threshold", "precision", "recall", "found", "wrong", "missed", "chosen"],
                       [[r.kind, round(r.threshold, digits),
                         round(r.precision, digits) if r.found + r.wrong else None,  # nothing proposed
@@ -349,14 +359,14 @@ def list_decisions(store, everything, stale, fmt):
     """
     from casegraph.graph.store import ReviewStore
     from casegraph.linking.decisions import current_decisions, decisions, missing_records
-    from casegraph.output import render
+    from casegraph.output import is_structured, render
 
     with ReviewStore.open(store) as opened:
         chosen = decisions(opened) if everything else current_decisions(opened)
         missing = missing_records(opened, [iri for d in chosen for iri in (d.left, d.right)])
     if stale:
         chosen = [d for d in chosen if d.left in missing or d.right in missing]
-    compact = fmt != "json"
+    compact = not is_structured(fmt)
     show_iri = short_id if compact else (lambda iri: iri)
     columns = ["id", "verdict", "left", "right", "analyst", "time", "score", "note", "missing"]
     if everything:

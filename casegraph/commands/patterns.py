@@ -50,10 +50,10 @@ def patterns(kind, people, measure, limit, raw, fmt, store):
       casegraph patterns missed-links --raw --format json
     """
     from casegraph.analysis.patterns import run_report
-    from casegraph.output import render
+    from casegraph.output import is_structured, render
 
     report = run_report(read_view(store), kind, people=list(people), measure=measure, limit=limit, merged=not raw)
-    rows = report.rows if fmt == "json" else [[_cell(v, fmt == "table") for v in row] for row in report.rows]
+    rows = report.rows if is_structured(fmt) else [[_cell(v, fmt == "table") for v in row] for row in report.rows]
     click.echo(render(report.columns, rows, fmt))
 
 

@@ -197,8 +197,8 @@ def query_cypher(query_or_file, store, params, fmt, on_neo4j, uri, username, dat
 
 def _print_cypher_result(result, fmt: str | None) -> None:
     from casegraph.graph.cypher import display
-    from casegraph.output import render
+    from casegraph.output import is_structured, render
 
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
-    rows = result.rows if fmt == "json" else [[display(value) for value in row] for row in result.rows]
+    rows = result.rows if is_structured(fmt) else [[display(value) for value in row] for row in result.rows]
     click.echo(render(result.columns, rows, fmt))

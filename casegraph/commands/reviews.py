@@ -9,10 +9,30 @@ from pathlib import Path
 import click
 
 from casegraph.commands import export_graph
-from casegraph.commands.common import EXIT_INPUT, format_option, handles_errors, progress, store_option
+from casegraph.commands.common import (EXIT_INPUT, FORMAT_CHOICES, format_option, handles_errors, progress,
+                                       store_option)
+
+RDF_FORMATS = ("turtle", "trig", "nquads", "jsonld")
 
 
-def _print_report(report, verb: str) -> None:
+_REPORT_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
+    help="Also list every file as a record (file, review, status, triples, problems) on standard output; "
+         "default: problems and a summary line only, on standard error.")
+
+
+def _print_report(report, verb: str, fmt: str | None) -> None:
+    if fmt is not None:
+        from casegraph.output import is_structured, render
+
+        def problems(result) -> object:
+            found = [p.render(result.path) for p in result.error.problems] if result.error else []
+            return found if is_structured(fmt) else "; ".join(found)
+
+        click.echo(render(["file", "review", "status", "triples", "problems"],
+                          [[str(r.path), r.review_id, verb if r.ok else "failed", r.triples, problems(r)]
+                           for r in report.results], fmt))
+        return
     for result in report.failed:
         click.echo(str(result.error), err=True)
     ok, failed = len(report.succeeded), len(report.failed)
@@ -40,8 +60,9 @@ def _run_files(paths, label: str, work):
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @store_option
+@_REPORT_FORMAT
 @handles_errors
-def load(paths, store):
+def load(paths, store, fmt):
     """Check review files and store them, one named graph per review.
 
     PATHS are files or directories (searched recursively). Reloading a review replaces it
@@ -52,11 +73,12 @@ def load(paths, store):
     Examples:
       casegraph load examples/reviews
       casegraph load --store ./mystore review-1.yaml review-2.ttl
+      casegraph load reviews/ --format csv > load-report.csv
     """
     from casegraph.graph.loading import load_paths
 
     report = _run_files(paths, "loading", lambda files, tick: load_paths(files, store, tick))
-    _print_report(report, "loaded")
+    _print_report(report, "loaded", fmt)
     for waiting in report.waiting:
         click.echo(f"warning: {waiting.message()}", err=True)
     sys.exit(EXIT_INPUT if report.failed else 0)
@@ -64,19 +86,21 @@ def load(paths, store):
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_REPORT_FORMAT
 @handles_errors
-def validate(paths):
+def validate(paths, fmt):
     """Check review files without storing anything.
 
     \b
     Examples:
       casegraph validate examples/reviews
       casegraph validate my-review.yaml
+      casegraph validate reviews/ --format jsonl
     """
     from casegraph.graph.loading import validate_paths
 
     report = _run_files(paths, "checking", lambda files, tick: validate_paths(files, tick))
-    _print_report(report, "checked")
+    _print_report(report, "checked", fmt)
     sys.exit(EXIT_INPUT if report.failed else 0)
 
 
@@ -102,10 +126,9 @@ def list_reviews(store, fmt):
 @click.command()
 @click.argument("review_id")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["summary", "json", "turtle", "trig", "nquads", "jsonld"]),
-              default="summary", show_default=True,
-              help="summary: a readable profile; json: the whole profile as data; turtle, trig, nquads or "
-                   "jsonld: the review's graph as RDF.")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES + RDF_FORMATS), default="table", show_default=True,
+              help="table: a readable profile; json, jsonl: the whole profile as data; csv, tsv: the profile "
+                   "as one table of field and value; turtle, trig, nquads or jsonld: the review's graph as RDF.")
 @handles_errors
 def show(review_id, store, fmt):
     """Show what one stored review is: title, year, kind, area, authors, harm types, its people by
@@ -119,20 +142,29 @@ def show(review_id, store, fmt):
     Examples:
       casegraph show scr-30-2016
       casegraph show scr-30-2016 --format json
+      casegraph show scr-30-2016 --format csv > scr-30-2016.csv
       casegraph show scr-30-2016 --format turtle
     """
     from casegraph.graph.store import ReviewStore
 
     with ReviewStore.open(store) as opened:
-        if fmt not in ("summary", "json"):
+        if fmt in RDF_FORMATS:
             opened.dump(sys.stdout.buffer, fmt, [review_id])
             return
         from casegraph.queries.profile import review_profile
 
         profile = review_profile(opened, review_id)
     from casegraph.commands.profile_text import profile_json, profile_text
+    from casegraph.output import flattened, render, render_records
 
-    click.echo(profile_json(profile) if fmt == "json" else profile_text(profile, store))
+    if fmt == "table":
+        click.echo(profile_text(profile, store))
+    elif fmt == "json":
+        click.echo(profile_json(profile))
+    elif fmt == "jsonl":
+        click.echo(render_records([profile.to_dict()], fmt))
+    else:
+        click.echo(render(["field", "value"], flattened(profile.to_dict()), fmt))
 
 
 @click.command()
@@ -185,9 +217,14 @@ def compact(store):
 def stats(store, fmt):
     """Counts over the stored reviews: records by class, harm types, reviews by year.
 
+    csv, tsv and jsonl give one table in long form (table, name, measure, count), which a
+    spreadsheet or `pandas.read_csv` reads as it is.
+
     \b
-    Example:
+    Examples:
+      casegraph stats
       casegraph stats --format json
+      casegraph stats --format csv > stats.csv
     """
     from casegraph.graph.store import ReviewStore
     from casegraph.output import render
@@ -199,11 +236,16 @@ def stats(store, fmt):
     if fmt == "json":
         click.echo(json.dumps({"reviews": reviews, **{t.title: [dict(zip(t.columns, r)) for r in t.rows]
                                                       for t in tables}}, indent=2))
-        return
-    click.echo(f"{reviews} review(s)")
-    for table in tables:
-        click.echo(f"\n{table.title}" if fmt == "table" else f"# {table.title}")
-        click.echo(render(table.columns, table.rows, fmt))
+    elif fmt == "table":
+        click.echo(f"{reviews} review(s)")
+        for table in tables:
+            click.echo(f"\n{table.title}")
+            click.echo(render(table.columns, table.rows, fmt))
+    else:  # one table, long form: what is counted, of what, how
+        rows = [["reviews", "all", "reviews", reviews]]
+        rows += [[t.title, row[0], measure, value] for t in tables for row in t.rows
+                 for measure, value in zip(t.columns[1:], row[1:])]
+        click.echo(render(["table", "name", "measure", "count"], rows, fmt))
 
 
 @click.group(invoke_without_command=True)
@@ -299,7 +341,9 @@ def generate(count, seed, out):
     from casegraph.synthetic import generate_corpus
 
     if sys.stderr.isatty() and count > 1:
-        with click.progressbar(length=count, label="generating", file=sys.stderr) as bar:
+        from casegraph.commands.progress import Bar
+
+        with Bar("generating", count) as bar:
             done = [0]
 
             def tick(written: int) -> None:

@@ -50,7 +50,7 @@ from casegraph.linking.features import (ALL_AREAS, Births, Features, feature_fam
 from casegraph.linking.names import GENERIC_WORDS, PERSON_FAMILIES, initial_forms, is_code_name, kind_family, name_key
 from casegraph.linking.records import LinkRecord, normalise_name
 from casegraph.linking.results import Candidate, Comparison, candidate_id
-from casegraph.linking.settings import (AGREE, ATTRIBUTES, DISAGREE, EXPECTED_MATCHES, FAR_YEARS, MAX_BLOCK, MEASURED_M,
+from casegraph.linking.settings import (AGREE, ATTRIBUTES, DEFAULT_THRESHOLD, DISAGREE, EXPECTED_MATCHES, FAR_YEARS, MAX_BLOCK, MEASURED_M,
                                         MISSING, NAMED_PAIRS_RECALL, NARROW_BIRTH_MONTHS, NEAR_BIRTH_MONTHS, OUTCOMES, PARTIAL, PRIOR_M,
                                         PRIOR_SHARE, PRIOR_U, PSEUDO_PAIRS, PSEUDO_RECORDS, RANDOM_PAIRS,
                                         TRAINING_SHARE, WIDE_BIRTH_YEARS, attributes_of, judged_m)
@@ -70,9 +70,6 @@ __all__ = [
     "Births", "Comparer", "Features", "Frequencies", "Model", "attributes_of", "birth_cohort", "feature_families",
     "initial_forms", "keep_unique_events", "rule_pairs", "judged_m", "stop_words",
 ]
-
-DEFAULT_THRESHOLD = 0.9
-
 
 # -- the model ---------------------------------------------------------------------------------
 

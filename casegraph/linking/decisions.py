@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from casegraph.errors import CasegraphError, StoreError
+from casegraph.errors import CasegraphError, StoreError, UnknownName
 from casegraph.ontology import CG, OWL, RDF, RDFS, REVIEW, XSD
 
 DECISIONS_GRAPH = "https://w3id.org/casegraph/decisions"
@@ -51,7 +51,7 @@ class DecisionError(CasegraphError):
     """A decision that cannot be recorded; nothing was changed."""
 
 
-class UnknownCandidate(DecisionError):
+class UnknownCandidate(DecisionError, UnknownName):
     """No candidate, and no decided pair, has that id."""
 
 

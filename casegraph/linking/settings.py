@@ -5,6 +5,7 @@ is told in `casegraph.linking.candidates`; nothing here reads any ground truth.
 """
 from __future__ import annotations
 
+DEFAULT_THRESHOLD = 0.9  # the lowest score `link candidates` proposes unless told otherwise
 OUTCOMES = ("agree", "partial", "disagree", "missing")
 AGREE, PARTIAL, DISAGREE, MISSING = range(4)
 

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casegraph.errors import QueryError
+from casegraph.errors import QueryError, UnknownSavedQuery
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 PARAM_TYPES = ("iri", "review", "string", "integer", "hops")
@@ -104,7 +104,7 @@ def saved_query(name: str) -> SavedQuery:
 
         close = difflib.get_close_matches(name, list(queries), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise QueryError(f"no saved query {name!r}{hint}; known: {', '.join(sorted(queries))}")
+        raise UnknownSavedQuery(f"no saved query {name!r}{hint}; known: {', '.join(sorted(queries))}")
     return queries[name]
 
 

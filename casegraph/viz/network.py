@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from casegraph.errors import CasegraphError
+from casegraph.errors import CasegraphError, UnknownName
 from casegraph.analysis.entities import entity_graph, resolve
 from casegraph.analysis.patterns import CONNECTION_TYPES
 from casegraph.ontology import short_id
@@ -48,6 +48,10 @@ BETWEENNESS_SAMPLE = 300  # above this many nodes, betweenness is estimated from
 
 class VizError(CasegraphError):
     """A picture or chart that cannot be drawn: an unknown review, person, view or measure."""
+
+
+class UnknownReview(VizError, UnknownName):
+    """--review names no stored review."""
 
 
 def picture_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph:
@@ -195,7 +199,7 @@ def _review_entities(picture: nx.MultiDiGraph, review: str) -> list[str]:
         known = sorted({r for _, reviews in picture.nodes(data="reviews") for r in reviews})
         close = [r for r in known if r.startswith(review)][:1] or difflib.get_close_matches(review, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else "; see `casegraph list`"
-        raise VizError(f"no review {review!r} in the stored reviews{hint}")
+        raise UnknownReview(f"no review {review!r} in the stored reviews{hint}")
     return chosen
 
 

@@ -256,14 +256,16 @@ def test_two_analysts_on_one_pair_the_later_is_current_and_history_has_both(stor
     assert f"{matcher.x.id}/2  {matcher.x.id}/1" in table
 
 
-@pytest.mark.parametrize("setup, args, message", [
-    ([], ["accept", "c-unknown"], "no candidate 'c-unknown' among the 3 candidate(s) at threshold"),
-    ([], ["undo", "c-unknown"], "'c-unknown' has no decision to undo; nothing changed"),
-    ([["accept", "X"]], ["accept", "X"], "is already accepted (by alice at "),
-    ([["accept", "X"]], ["reject", "X"], "undo it first (casegraph link undo X)"),
-    ([["reject", "X"], ["undo", "X"]], ["undo", "X"], "no decision in force to undo"),
+@pytest.mark.parametrize("setup, args, message, code", [
+    ([], ["accept", "c-unknown"], "no candidate 'c-unknown' among the 3 candidate(s) at threshold", 2),
+    ([], ["undo", "c-unknown"], "'c-unknown' has no decision to undo; nothing changed", 3),
+    ([["accept", "X"]], ["accept", "X"], "is already accepted (by alice at ", 3),
+    ([["accept", "X"]], ["reject", "X"], "undo it first (casegraph link undo X)", 3),
+    ([["reject", "X"], ["undo", "X"]], ["undo", "X"], "no decision in force to undo", 3),
 ], ids=["unknown-id", "undo-unknown", "double-accept", "own-change-of-mind", "undo-twice"])
-def test_bad_decisions_give_a_clear_message_exit_3_and_change_nothing(store_dir, matcher, setup, args, message):
+def test_bad_decisions_give_a_clear_message_a_meaningful_exit_and_change_nothing(store_dir, matcher, setup, args,
+                                                                                 message, code):
+    """An id that names no candidate is a usage error (2); a decision that cannot be made is 3."""
     def with_id(words):
         return [matcher.x.id if w == "X" else w for w in words]
 
@@ -272,7 +274,7 @@ def test_bad_decisions_give_a_clear_message_exit_3_and_change_nothing(store_dir,
         ok(store_dir, *with_id(step))
     before = decisions_and_links(store_dir)
     result = run(store_dir, *with_id(args))
-    assert result.exit_code == 3
+    assert result.exit_code == code, result.output
     assert message.replace("X", matcher.x.id) in result.output.replace("\n", " ")
     assert result.output.startswith("error: ")
     assert decisions_and_links(store_dir) == before

@@ -109,7 +109,7 @@ def test_binding_a_variable_the_query_does_not_select_is_explained(store):
 
 def test_unknown_saved_query_lists_known_ones(store):
     result = run(store, "run", "reviews-per-yaer")
-    assert result.exit_code == 3 and "known:" in result.output
+    assert result.exit_code == 2 and "known:" in result.output
 
 
 def test_query_list_shows_descriptions():

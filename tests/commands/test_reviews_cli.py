@@ -122,7 +122,7 @@ def test_show_cuts_long_lists_with_the_query_listing_them(runner, profile_store)
 
 def test_show_escapes_control_characters(runner, profile_store):
     """Names carry ESC (a screen clear, a window title) and a C1 CSI: shown, never sent as they are."""
-    for fmt in ("summary", "json"):
+    for fmt in ("table", "json"):
         output = invoke(runner, "show", "profile-2019", "--store", profile_store, "--format", fmt).output
         assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", output), fmt
     summary = invoke(runner, "show", "profile-2019", "--store", profile_store).output
@@ -132,9 +132,9 @@ def test_show_escapes_control_characters(runner, profile_store):
     assert profile["places"][0]["name"] == "Flat \x9b31m9"  # the JSON still holds the value itself
 
 
-def test_show_unknown_review_is_one_line_exit_3(runner, loaded):
+def test_show_unknown_review_is_one_line_exit_2(runner, loaded):
     result = invoke(runner, "show", "test-review-2061", "--store", loaded)
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert result.output.strip().startswith("error: no review 'test-review-2061'")
     assert "Traceback" not in result.output
 
@@ -188,8 +188,9 @@ def test_progress_bar_on_a_terminal(runner, store_path, monkeypatch):
     monkeypatch.setattr("casegraph.commands.common.interactive", lambda: True)
     result = runner.invoke(main, ["load", str(EXAMPLES), "--store", str(store_path)])
     assert result.exit_code == 0
-    assert result.output.startswith("loading")  # click draws only the label when output is not a real terminal
-    assert not runner.invoke(main, ["list", "--store", str(store_path)]).output.startswith("loading")
+    files = len(list(EXAMPLES.glob("*.yaml")))
+    assert result.output.startswith("\r\x1b[Kloading") and f"{files}/{files}" in result.output
+    assert "loading" not in runner.invoke(main, ["list", "--store", str(store_path)]).output
 
 
 def test_a_file_named_twice_loads_once(runner, store_path):

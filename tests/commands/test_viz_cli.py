@@ -52,13 +52,13 @@ def test_raw_ignores_links(store, tmp_path):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["--review", "scr-30"], 3, "error: no review 'scr-30' in the stored reviews; did you mean 'scr-30-2016'?"),
+    (["--review", "scr-30"], 2, "error: no review 'scr-30' in the stored reviews; did you mean 'scr-30-2016'?"),
     (["--person", "nobody"], 3, "error: no person 'nobody' in the stored reviews"),
     (["--raw", "--cross-review"], 3, "nothing to draw: the view of entities recorded in two or more reviews, and "
                                      "their neighbours is empty; no records are linked across reviews yet"),
     (["--review", "link-a-2019", "--cross-review"], 2, "choose one view, not --review and --cross-review"),
     (["--param", "a=1"], 2, "--param goes with --query, --sparql or --cypher"),
-    (["--query", "no-such-question"], 3, "no-such-question"),
+    (["--query", "no-such-question"], 2, "no-such-question"),
     (["--sparql", "SELECT ?p WHERE { ?p a cg:Nothing "], 3, "SPARQL syntax error"),
     (["--size-by", "colour"], 2, "Invalid value for '--size-by'"),
 ], ids=["review", "person", "empty", "two-views", "param", "query", "syntax", "measure"])
