@@ -52,3 +52,15 @@ def test_the_python_api_page_runs_as_a_notebook_would(tmp_path, monkeypatch):
             namespace["cg"].close()
     assert (tmp_path / "notebook-store").is_dir()
     assert namespace["candidates"], "the page's linking section decided nothing"
+
+
+def test_the_readme_python_example_runs(tmp_path, monkeypatch):
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)  # CASEGRAPH_STORE is a temporary store (conftest)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    namespace: dict = {}
+    (block,) = python_blocks(ROOT / "README.md")
+    try:
+        exec(compile(block, "README.md python block", "exec"), namespace)
+    finally:
+        namespace["cg"].close()

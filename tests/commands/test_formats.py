@@ -126,3 +126,17 @@ def test_help_shows_the_default_threshold_and_real_candidate_ids():
     assert f"default: {DEFAULT_THRESHOLD}" in runner.invoke(main, ["link", "candidates", "--help"]).output
     shown = runner.invoke(main, ["link", "show", "--help"]).output
     assert "casegraph link show cc9a713b37d" in shown
+
+
+def test_every_default_is_shown_in_help():
+    unset = getattr(click.core, "UNSET", None)
+    hidden = []
+    for path, command in commands(main):
+        for param in command.params:
+            if not isinstance(param, click.Option) or param.is_flag or param.show_default:
+                continue
+            if param.default in (None, (), "", unset) or type(param.default).__name__ == "Sentinel":
+                continue
+            if "default" not in (param.help or "").lower():
+                hidden.append(f"casegraph {' '.join(path)} {param.opts[0]}={param.default!r}")
+    assert not hidden
