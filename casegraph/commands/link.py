@@ -170,7 +170,7 @@ def render_card(card) -> str:
 def _waterfall(card) -> list[list]:
     """Rows in the spirit of Splink's waterfall chart: where the weight starts (the prior), what
     each comparison adds or takes away, and where it ends, with the score that weight gives."""
-    steps = ([("prior", "", card.prior_weight, "before any comparison")] if card.prior_weight else []) + [
+    steps = ([("prior", "", card.prior_weight, "before any comparison")] if card.prior_weight is not None else []) + [
         (c.attribute, c.outcome, c.weight, c.detail) for c in card.comparisons]
     peak = max(abs(weight) for _, _, weight, _ in steps) or 1
     rows = [[name, outcome, f"{weight:+.2f}", _bar(weight, peak), detail] for name, outcome, weight, detail in steps]

@@ -15,14 +15,15 @@ from collections.abc import Collection, Iterable, Iterator
 
 from casegraph.linking.features import Features, feature_families
 from casegraph.linking.records import PERSON, LinkRecord
-from casegraph.linking.settings import MAX_BLOCK, NARROW_BIRTH_MONTHS, WIDE_BIRTH_YEARS
+from casegraph.linking.settings import EVENT_MONTHS, MAX_BLOCK, NARROW_BIRTH_MONTHS, WIDE_BIRTH_YEARS
 
 
 # -- blocking ----------------------------------------------------------------------------------
 
 # (A bare area, gender and year of birth is not a rule: on a 100,000-record corpus it proposed
 # 200,000 pairs with nothing identifying in common, none of which reached even p = 0.5.)
-BLOCKING_RULES = ("name", "area-name", "linked-name", "linked-birth", "birth-month", "incident")
+BLOCKING_RULES = ("name", "area-name", "linked-name", "linked-birth", "birth-month", "incident", "outcome", "role",
+                  "event")
 NAME_RULES = 2  # the first rules, whose pairs share a name
 
 
@@ -38,7 +39,15 @@ def blocking_keys(features: Features) -> tuple[frozenset, ...]:
     many to pair);
     birth-month (people): area, gender and each month of a birth range over at most
     NARROW_BIRTH_MONTHS months, every gender when it is not recorded;
-    incident (people): the area and each incident it was harmed or harmed someone in, to the month.
+    incident (people): the area and each incident it was harmed or harmed someone in, to the month;
+    outcome (people): the area, the outcome (died, seriously injured) and each year it may have
+    happened in, when dated to within OUTCOME_YEARS years (two reviews of one death, under two
+    pseudonyms);
+    role (professionals known only by a role, "the CSE lead"): the area, agency, role and each
+    year the record is active in (its incidents' years, else its review's year). A bare role
+    ("the social worker") has no identifying words and no key. Pseudonyms are never keys;
+    event (incidents): the area, a harm type (or a broader one) and each month it may have
+    happened in, when dated to within EVENT_MONTHS months; and each entity it harmed.
     """
     f = features
     linked = frozenset((f.area, name) for name in f.linked)
@@ -52,7 +61,35 @@ def blocking_keys(features: Features) -> tuple[frozenset, ...]:
         if hi - lo < NARROW_BIRTH_MONTHS:
             months = frozenset((f.area, g, month) for g in genders for month in range(lo, hi + 1))
     return (f.names, frozenset((f.area, name) for name in f.names), linked, linked_birth, months,
-            frozenset((f.area, event) for event in f.events))
+            frozenset((f.area, event) for event in f.events), _outcome_keys(f), _role_keys(f), _event_keys(f))
+
+
+OUTCOME_YEARS = 2
+
+
+def _outcome_keys(f: Features) -> frozenset:
+    if f.outcome is None or not f.area or (f.outcome[1] is None and f.outcome[2] is None):
+        return frozenset()
+    kind, lo, hi = f.outcome
+    years = range((lo if lo is not None else hi) // 12, (hi if hi is not None else lo) // 12 + 1)
+    return frozenset((f.area, kind, year) for year in years) if len(years) <= OUTCOME_YEARS else frozenset()
+
+
+def _event_keys(f: Features) -> frozenset:
+    keys = {("victim", victim) for victim in f.victims}
+    if f.months and f.area and f.months[1] - f.months[0] < EVENT_MONTHS:
+        keys |= {(f.area, harm, month) for harm in f.harms | f.broader_harms
+                 for month in range(f.months[0], f.months[1] + 1)}
+    return frozenset(keys)
+
+
+def _role_keys(f: Features) -> frozenset:
+    record = f.record
+    if f.role is None or not f.area:
+        return frozenset()
+    years = range(record.years[0], record.years[1] + 1) if record.years else \
+        (range(record.published, record.published + 1) if record.published else range(0))
+    return frozenset((f.area, record.agency, f.role, year) for year in years)
 
 
 def rule_pairs(features: list[Features], rules: int = len(BLOCKING_RULES)) -> Iterator[tuple[int, int, int]]:

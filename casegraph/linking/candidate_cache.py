@@ -55,7 +55,7 @@ def cache_path(store) -> Path:
 
 # Every module whose code decides which candidates there are and how they score.
 MATCHING_MODULES = tuple(f"casegraph.linking.{name}" for name in (
-    "records", "names", "settings", "features", "comparisons", "blocking", "results", "candidates"))
+    "records", "words", "names", "settings", "features", "comparisons", "blocking", "results", "candidates"))
 
 
 def cache_key(store) -> str:
@@ -108,7 +108,7 @@ def proposals(store, threshold: float | None = None, *, kinds: Sequence[str] | N
               limit: int | None = None, refresh: bool = False) -> list:
     """Candidates to show an analyst: not yet decided, of these kinds, best first."""
     found = load_candidates(store, threshold, refresh=refresh).candidates
-    decided = decided_pairs(store)
+    decided = decided_pairs(store) | told_as_one(store)
     chosen = [c for c in found if frozenset((c.left, c.right)) not in decided]
     if kinds:
         def of_kind(candidate_kind: str, kind: str) -> bool:  # "place" takes in "place:school"
@@ -121,6 +121,14 @@ def proposals(store, threshold: float | None = None, *, kinds: Sequence[str] | N
                                 f"{', '.join(known)}")
         chosen = [c for c in chosen if any(of_kind(c.kind, k) for k in kinds)]
     return chosen[:limit] if limit is not None else chosen
+
+
+def told_as_one(store) -> set[frozenset[str]]:
+    """Pairs of incidents a review itself says are one event (`same_as` in its file): linked as an
+    analyst's acceptance would link them, so never proposed."""
+    from casegraph.ontology import CG
+
+    return {frozenset((a.value, b.value)) for a, b in store.query(f"SELECT ?a ?b {{ ?a <{CG}sameEventAs> ?b }}")}
 
 
 def find_candidate(store, candidate_id: str):

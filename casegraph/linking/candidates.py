@@ -50,14 +50,16 @@ from casegraph.linking.features import (ALL_AREAS, Births, Features, feature_fam
 from casegraph.linking.names import GENERIC_WORDS, PERSON_FAMILIES, initial_forms, is_code_name, kind_family, name_key
 from casegraph.linking.records import LinkRecord, normalise_name
 from casegraph.linking.results import Candidate, Comparison, candidate_id
-from casegraph.linking.settings import (AGREE, ATTRIBUTES, DEFAULT_THRESHOLD, DISAGREE, EXPECTED_MATCHES, FAR_YEARS, MAX_BLOCK, MEASURED_M,
+from casegraph.linking.settings import (AGREE, ATTRIBUTES, DEFAULT_THRESHOLD, DISAGREE, EXPECTED_EVENT_MATCHES,
+                                        EXPECTED_MATCHES, FAR_YEARS, MAX_BLOCK, MEASURED_M,
                                         MISSING, NAMED_PAIRS_RECALL, NARROW_BIRTH_MONTHS, NEAR_BIRTH_MONTHS, OUTCOMES, PARTIAL, PRIOR_M,
                                         PRIOR_SHARE, PRIOR_U, PSEUDO_PAIRS, PSEUDO_RECORDS, RANDOM_PAIRS,
                                         TRAINING_SHARE, WIDE_BIRTH_YEARS, attributes_of, judged_m)
 
 # The model's own names, then those of the modules it is built from, importable from here too.
 __all__ = [
-    "DEFAULT_THRESHOLD", "Candidate", "Comparison", "blocked_pairs", "candidate_id", "find_candidates", "probability",
+    "DEFAULT_THRESHOLD", "Candidate", "Comparison", "blocked_pairs", "candidate_id", "family_model", "find_candidates",
+    "probability",
     # names
     "GENERIC_WORDS", "PERSON_FAMILIES", "is_code_name", "kind_family", "name_key", "normalise_name", "LinkRecord",
     # settings
@@ -185,6 +187,8 @@ def expected_matches(family: str, features: list[Features], named_pairs: Sequenc
     the true pairs (Splink's estimate from deterministic rules), shrunk towards EXPECTED_MATCHES
     by PSEUDO_RECORDS records (five parks say little) and never below it. For people and groups
     the judgement EXPECTED_MATCHES: their names are too often missing or shared to count by."""
+    if family == "incident":
+        return EXPECTED_EVENT_MATCHES
     if not family.startswith("place") or not features:
         return EXPECTED_MATCHES
     agreeing = 0
@@ -279,8 +283,8 @@ def find_candidates(records: Iterable[LinkRecord], *, threshold: float = DEFAULT
     return found
 
 
-def _family_candidates(family: str, features: list[Features], threshold: float, excluded,
-                       rng: random.Random) -> list[Candidate]:
+def family_model(family: str, features: list[Features], rng: random.Random) -> tuple[Model, array, array]:
+    """The family's model, and the pairs blocking proposes (as two arrays of indices into `features`)."""
     frequencies = Frequencies(features, local_names=family == "group")
     lefts, rights, named = array("i"), array("i"), []
     for i, j, rule in rule_pairs(features):
@@ -289,7 +293,12 @@ def _family_candidates(family: str, features: list[Features], threshold: float, 
         if rule < NAME_RULES:
             named.append((i, j))
     comparer = Comparer(frequencies, Births(features), joint_linked=family == "group")
-    model = Model(family, features, comparer, rng, named)
+    return Model(family, features, comparer, rng, named), lefts, rights
+
+
+def _family_candidates(family: str, features: list[Features], threshold: float, excluded,
+                       rng: random.Random) -> list[Candidate]:
+    model, lefts, rights = family_model(family, features, rng)
     evidence = array("d", (model.evidence(features[i], features[j]) for i, j in zip(lefts, rights)))
     needed = -math.inf if threshold <= 0 else (math.log2(threshold / (1 - threshold)) if threshold < 1 else math.inf)
     out = []

@@ -121,3 +121,21 @@ def record_card(store, iri: str) -> RecordCard:
     ordered = sorted(set(classes), key=lambda c: -len(vocab.superclasses.get(c, ())))
     return RecordCard(iri, review_id, title, label, tuple(vocab.label(c) for c in ordered),
                       tuple(sorted(attributes)), tuple(evidence))
+
+
+def explain_card(store, one: str, other: str, *, threshold: float | None = None):
+    """The card for any two records, proposed or not (`explain.explain_pair`), and the explanation
+    itself (blocking, verdict)."""
+    from casegraph.linking.explain import explain_pair
+    from casegraph.linking.settings import DEFAULT_THRESHOLD
+
+    found = explain_pair(store, one, other, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    try:
+        pair_history = history(store, found.candidate_id)
+    except UnknownCandidate:
+        pair_history = None
+    card = MatchCard(found.candidate_id, found.family or " / ".join(found.families), found.score, found.comparisons,
+                     found.prior_weight, found.verdict() if found.family else "", record_card(store, found.left),
+                     record_card(store, found.right), pair_history.decisions if pair_history else (),
+                     pair_history.current if pair_history else None)
+    return card, found

@@ -13,7 +13,8 @@ import math
 from casegraph.linking.features import Births, Features, Frequencies
 from casegraph.linking.names import spelling_variants
 from casegraph.linking.records import normalise_name
-from casegraph.linking.settings import AGREE, FAR_YEARS, JOINT_LINKED, NEAR_BIRTH_MONTHS
+from casegraph.ontology import short_id
+from casegraph.linking.settings import AGREE, FAR_YEARS, JOINT_LINKED, NEAR_BIRTH_MONTHS, NEAR_EVENT_MONTHS
 
 
 # -- comparing ---------------------------------------------------------------------------------
@@ -37,9 +38,10 @@ def _one_incident(a: Features, b: Features) -> bool:
 
 
 def _other_first_names(a: Features, b: Features) -> bool:
-    """The two records share only initial and surname, and spell out different first names."""
-    return (a.first_name is not None and b.first_name is not None and (a.names & b.names) <= a.initials
-            and not spelling_variants(a.first_name, b.first_name))
+    """The two records share only initial and surname, and spell out first names of which none
+    is a spelling of one of the other's."""
+    return (bool(a.first_names) and bool(b.first_names) and (a.names & b.names) <= a.initials
+            and not any(spelling_variants(x, y) for x in a.first_names for y in b.first_names))
 
 
 def _exactly(a: object, b: object):
@@ -129,9 +131,62 @@ class Comparer:
 
     @staticmethod
     def harm(a: Features, b: Features):
+        """Share a harm type; for incidents, partly when one's is broader than the other's
+        ("sexual exploitation" / "child sexual exploitation": one event coded finer by one review)."""
         if not a.harms or not b.harms or _one_incident(a, b):
             return _MISSED
-        return _DISAGREED if a.harms.isdisjoint(b.harms) else _AGREED
+        if not a.harms.isdisjoint(b.harms):
+            return _AGREED
+        compatible = not a.broader_harms.isdisjoint(b.harms) or not b.broader_harms.isdisjoint(a.harms)
+        return _PARTLY if compatible else _DISAGREED
+
+    @staticmethod
+    def when(a: Features, b: Features):
+        """Incidents: the months each may have happened in overlap (agree), are within
+        NEAR_EVENT_MONTHS (partly: one review's "spring 2016" is another's "June 2016"), or not."""
+        gap = _months_apart(a.months, b.months) if a.months and b.months else None
+        if gap is None:
+            return _MISSED
+        return _AGREED if gap <= 0 else _PARTLY if gap <= NEAR_EVENT_MONTHS else _DISAGREED
+
+    @staticmethod
+    def victim(a: Features, b: Features):
+        """Incidents harming one entity: a record both name, or records an analyst linked. Two
+        reviews' victims are otherwise different records, which says nothing, so never disagree."""
+        return _AGREED if not a.victims.isdisjoint(b.victims) else _MISSED
+
+    @staticmethod
+    def pseudonym(a: Features, b: Features):
+        """Two reviews' own pseudonyms ("Child Q", "YP1"): each review chooses its own, so agreeing
+        is nearly no evidence (its weight is small) and they are never blocked on."""
+        return _exactly(a.pseudonym, b.pseudonym)
+
+    @staticmethod
+    def role(a: Features, b: Features):
+        """A professional's role's identifying words ("cse lead"), for those known only by role."""
+        if a.role is None or b.role is None:
+            return _MISSED
+        return _AGREED if a.role == b.role else _PARTLY if not set(a.role.split()).isdisjoint(b.role.split()) \
+            else _DISAGREED
+
+    @staticmethod
+    def care(a: Features, b: Features):
+        """Looked after (in care) at some time in each review, where both say."""
+        return _exactly(a.record.looked_after, b.record.looked_after)
+
+    @staticmethod
+    def outcome(a: Features, b: Features):
+        """Agree on one outcome (died, seriously injured) at overlapping times; partly when one has no
+        date, or the dates are within NEAR_BIRTH_MONTHS; disagree on another outcome or a time far
+        apart. A death is rare among the area's records, so agreeing weighs much."""
+        if a.outcome is None or b.outcome is None:
+            return _MISSED
+        if a.outcome[0] != b.outcome[0]:
+            return _DISAGREED
+        gap = _months_apart(a.outcome[1:], b.outcome[1:])
+        if gap is None:
+            return _PARTLY
+        return _AGREED if gap <= 0 else _PARTLY if gap <= NEAR_BIRTH_MONTHS else _DISAGREED
 
     @staticmethod
     def agency(a: Features, b: Features):
@@ -155,7 +210,8 @@ class Comparer:
                 return ""
             same = mine & theirs
             if attribute == "name" and same and _other_first_names(a, b):
-                return f"{sorted(same)[0]!r}, but first names {a.first_name!r} / {b.first_name!r}"
+                return (f"{sorted(same)[0]!r}, but first names {', '.join(sorted(a.first_names))!r} / "
+                        f"{', '.join(sorted(b.first_names))!r}")
             if same and attribute == "linked" and self.joint_linked and len(same) > 1:
                 shares = self._linked_shares(a, b)
                 return "both " + ", ".join(f"{name!r} ({share:.2%})" for share, name in shares) + \
@@ -178,15 +234,36 @@ class Comparer:
             share, (role, harm, month) = self.frequencies.share((a.area, b.area), "e", same, years)
             born = f" born {_span((years[0], years[-1]))}" if years else ""
             return f"both {role} of {harm} in {_month_span((month, month))} ({share:.2%} of such records in the area{born})"
+        if attribute in ("years", "harm") and _one_incident(a, b) and \
+                (a.years and b.years if attribute == "years" else a.harms and b.harms):
+            return "stands in the incident: the shared incident counts for it, so it is not counted again"
         if attribute == "harm":
             shared = a.harms & b.harms
+            if not shared and (a.broader_harms & b.harms or b.broader_harms & a.harms):
+                return f"{', '.join(sorted(a.harms))} / {', '.join(sorted(b.harms))} (one within the other)"
             return f"both {', '.join(sorted(shared))}" if shared else ""
+        if attribute == "outcome":
+            if a.outcome is None or b.outcome is None:
+                return ""
+            return f"{_outcome_text(a.outcome)} / {_outcome_text(b.outcome)}"
         values = {"kind": (a.kind, b.kind), "gender": (a.gender, b.gender), "area": (a.area, b.area),
-                  "birth": (a.birth, b.birth), "years": (a.years, b.years),
+                  "birth": (a.birth, b.birth), "years": (a.years, b.years), "pseudonym": (a.pseudonym, b.pseudonym),
+                  "role": (a.role, b.role), "care": (a.record.looked_after, b.record.looked_after),
+                  "when": (a.months, b.months), "victim": (a.victims & b.victims or None, True),
                   "agency": (a.record.agency, b.record.agency), "relation": (a.record.relation, b.record.relation)}
         left, right = values[attribute]
         if left is None or right is None:
             return ""
+        if attribute == "area":
+            return f"{left} / {right}" + _area_sources(a, b)
+        if attribute == "when":
+            return f"{_month_span(left)} / {_month_span(right)}"
+        if attribute == "victim":
+            return "both harmed " + ", ".join(sorted(short_id(v) for v in left))
+        if attribute == "pseudonym":
+            return f"{left!r} / {right!r} (each review's own pseudonym: nearly no evidence)"
+        if attribute == "care":
+            return f"{'looked after' if left else 'not looked after'} / {'looked after' if right else 'not looked after'}"
         if attribute == "birth":
             text = f"born {_month_span(left)} / {_month_span(right)}"
             outcome, share = self.birth(a, b)
@@ -196,8 +273,33 @@ class Comparer:
         return f"{left} / {right}"
 
 
+def _months_apart(one: tuple, other: tuple) -> int | None:
+    """How many months lie between two ranges (lo, hi) with either bound possibly None (open);
+    <= 0 when they overlap; None when either has no bound at all."""
+    if all(v is None for v in one) or all(v is None for v in other):
+        return None
+    lo1, hi1 = (one[0] if one[0] is not None else one[1]), (one[1] if one[1] is not None else one[0])
+    lo2, hi2 = (other[0] if other[0] is not None else other[1]), (other[1] if other[1] is not None else other[0])
+    return max(lo1, lo2) - min(hi1, hi2)
+
+
 def _span(years: tuple[int, int]) -> str:
     return str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+
+
+def _area_sources(a: Features, b: Features) -> str:
+    """Where the areas came from, when not both from the records themselves."""
+    if a.area_source == b.area_source == "record":
+        return ""
+    words = {"record": "the record", "review": "its review", "name": "its name"}
+    return f" (from {words.get(a.area_source, '?')} / {words.get(b.area_source, '?')})"
+
+
+def _outcome_text(outcome: tuple) -> str:
+    kind, lo, hi = outcome
+    if lo is None and hi is None:
+        return kind
+    return f"{kind} {_month_span((lo if lo is not None else hi, hi if hi is not None else lo))}"
 
 
 def _month_span(months: tuple[int, int]) -> str:

@@ -16,39 +16,53 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 
-from casegraph.linking.names import initial_forms, descriptive_key, first_name, kind_family, name_key
-from casegraph.linking.records import PERSON, PLACE, PSEUDONYMOUS_KINDS, LinkRecord, normalise_name
+from casegraph.linking.names import (descriptive_key, first_names, identifying_names, initial_forms, kind_family,
+                                     name_key, pseudonym)
+from casegraph.linking.records import INCIDENT, PERSON, PLACE, LinkRecord, normalise_name
 from casegraph.linking.settings import PRIOR_SHARE, PSEUDO_RECORDS, WIDE_BIRTH_YEARS
 
 
 # -- features ----------------------------------------------------------------------------------
 
+ROLE_KINDS = frozenset({"professional", "reviewer"})  # people a role in an agency may identify
+
 class Features:
     """What one record is compared on, worked out once (slots: there may be 100,000 of them)."""
 
-    __slots__ = ("record", "review", "kind", "names", "initials", "first_name", "words", "gender", "birth", "area",
-                 "years", "harms", "linked", "linked_words", "events", "born_years")
+    __slots__ = ("record", "review", "kind", "names", "initials", "first_names", "words", "gender", "birth", "area",
+                 "area_source", "years", "harms", "linked", "linked_words", "events", "born_years", "pseudonym",
+                 "role", "outcome", "months", "victims", "broader_harms")
 
     def __init__(self, record: LinkRecord, stop: frozenset[str], areas: frozenset[str] = frozenset()):
         self.record = record
         self.review = record.review
         self.kind = record.kind
-        names = [normalise_name(n) for n in (record.aliases if record.kind in PSEUDONYMOUS_KINDS else record.names)]
+        names = identifying_names(record)  # every name and alias, each compared with all the other's
         keys = frozenset(filter(None, (name_key(n, stop) for n in names)))
         if not keys and record.root == PLACE:  # "the bus station, Ravensholt": a town has few
             keys = frozenset(filter(None, (descriptive_key(n, stop) for n in names)))
         self.words = frozenset(w for n in keys for w in n.split())
         self.initials = initial_forms(record) if record.root == PERSON else frozenset()
-        self.first_name = first_name(record) if self.initials else None
+        self.first_names = first_names(record) if self.initials else frozenset()
         self.names = keys | self.initials
+        self.pseudonym = pseudonym(record) if record.root == PERSON else None
+        # A professional known only by a role ("the CSE lead"): the role's identifying words, which
+        # with the agency, area and years may point at one person; a bare role ("the social worker") has none.
+        self.role = (name_key(self.pseudonym, stop) or None) if record.kind in ROLE_KINDS and self.pseudonym else None
+        self.outcome = record.outcome
+        self.months, self.victims = record.months, record.victims
+        # incidents: the broader codes of its harm types, so "sexual exploitation" here and "child
+        # sexual exploitation" there are compatible, if not the same
+        self.broader_harms = broader_harms(record.harm_types) if record.root == INCIDENT else frozenset()
         self.gender = record.gender if record.gender != "unknown" else None
         self.birth = record.birth_months
         self.born_years = _birth_years(self)
-        area = normalise_name(record.area) if record.area else None
+        area, self.area_source = (normalise_name(record.area), "record") if record.area else (None, None)
         if area is None and record.root == PLACE:  # "Elmwood Park in Ambervale", in another town's review
             area = _named_area(names, areas)
+            self.area_source = "name" if area else None
         if area is None and record.review_area:
-            area = normalise_name(record.review_area)
+            area, self.area_source = normalise_name(record.review_area), "review"
         self.area = area
         self.years = record.years
         self.harms = record.harm_types
@@ -57,6 +71,22 @@ class Features:
         self.linked = frozenset(filter(None, (name_key(n, stop) for n in record.places | record.people)))
         self.linked_words = frozenset(w for n in self.linked for w in n.split())
         self.events = record.events
+
+
+def broader_harms(codes: frozenset[str]) -> frozenset[str]:
+    """Every harm-type code broader than one of `codes` (their ancestors in the code list)."""
+    from casegraph.ontology import concept_iri, vocabulary
+
+    vocab = vocabulary()
+    found: set[str] = set()
+    for code in codes:
+        todo = list(vocab.broader.get(concept_iri("harm-type", code), ()))
+        while todo:
+            iri = todo.pop()
+            if iri not in found:
+                found.add(iri)
+                todo.extend(vocab.broader.get(iri, ()))
+    return frozenset(iri.rsplit("/", 1)[-1] for iri in found)
 
 
 def _named_area(names: Iterable[str], areas: frozenset[str]) -> str | None:

@@ -5,19 +5,15 @@
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 
-from casegraph.ontology import CG, RDFS, REVIEW
+from casegraph.linking.words import PSEUDONYMOUS_KINDS, identifying_labels, normalise_name
+from casegraph.ontology import CG, OWL, RDFS, REVIEW
 
-PERSON, GROUP, PLACE = "Person", "Group", "Place"
-# Kinds whose labels are the review's own pseudonyms or descriptions ("Child M", "Child M's
-# mother", "Social Worker 2", "Child M's family home"), never evidence of who or which.
-PSEUDONYMOUS_KINDS = frozenset({"young-person", "peer", "family-member", "professional", "family-home"})
+PERSON, GROUP, PLACE, INCIDENT = "Person", "Group", "Place", "Incident"
 # An age written without `age_at` held at some time before publication: assume within this many
 # years of it (reviews are usually published two to five years after the events they describe).
 YEARS_BEFORE_PUBLICATION = 5
@@ -31,8 +27,9 @@ class LinkRecord:
     and root its class root ("Person", "Group", "Place"). Names are as written. `places` holds the
     normalised names (see `normalise_name`) of the places and platforms the record is linked to,
     `people` those of the people and groups, but only names that may identify: aliases, and
-    labels except those of PSEUDONYMOUS_KINDS (published reviews give children pseudonyms of their
-    own, and call a parent "Child M's mother"). Year and month ranges are inclusive (lo, hi); a
+    labels, except that of PSEUDONYMOUS_KINDS only a full name counts (published reviews give
+    children pseudonyms of their own, and call a parent "Child M's mother"; "Sarah Jones" is her
+    name). Year and month ranges are inclusive (lo, hi); a
     month is counted as year * 12 + month - 1, so a birth given as "March 2002" is (24026, 24026)
     and "aged 14 in May 2016" is (24016, 24028): whatever the two days, born between May 2001 and
     May 2002. `events` are the incidents it was harmed or harmed someone in, dated to a month.
@@ -56,30 +53,17 @@ class LinkRecord:
     agency: str | None = None  # professionals
     relation: str | None = None  # family members, as written
     events: frozenset[tuple[str, str, int]] = frozenset()  # (role, harm type, month): see `_events`
+    outcome: tuple[str, int | None, int | None] | None = None  # (outcome kind, first month, last month)
+    months: tuple[int, int] | None = None  # incidents: the months it may have happened in
+    victims: frozenset[str] = frozenset()  # incidents: the entities harmed (a record, or its linked group's smallest IRI)
+    looked_after: bool | None = None
+    published: int | None = None  # its review's publication year
 
     @property
     def birth_years(self) -> tuple[int, int] | None:
         """The range of birth months to the year."""
         months = self.birth_months
         return None if months is None else (months[0] // 12, months[1] // 12)
-
-
-_SPACES = re.compile(r"[^0-9a-z]+")
-
-
-def normalise_name(text: str) -> str:
-    """Lower case, accents and punctuation removed, a leading "the" dropped.
-
-    >>> normalise_name("  The Bus Station, Northbridge ")
-    'bus station northbridge'
-    >>> normalise_name("Child M's café")
-    'child m s cafe'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = _SPACES.sub(" ", ascii_text.lower()).split()
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
 
 
 def _record_classes() -> dict[str, tuple[str, str, int]]:
@@ -98,7 +82,8 @@ _VALUE_PREDICATES = {  # predicate IRI -> short name used below
     CG + "ageAtEarliest": "ageAtEarliest", CG + "ageAtLatest": "ageAtLatest",
     CG + "bornEarliest": "bornEarliest", CG + "bornLatest": "bornLatest",
     CG + "harmType": "harmType", CG + "dateEarliest": "dateEarliest", CG + "dateLatest": "dateLatest",
-    CG + "publicationYear": "publicationYear",
+    CG + "publicationYear": "publicationYear", CG + "hasOutcome": "hasOutcome", CG + "outcomeKind": "outcomeKind",
+    CG + "lookedAfter": "lookedAfter",
 }
 # Incidents and context associations: every record in one is linked to every other in it.
 _MEMBERSHIP_PREDICATES = ("hasVictim", "hasPerpetrator", "involves", "occurredAt", "concernsYoungPerson",
@@ -142,6 +127,9 @@ def link_records(store) -> list[LinkRecord]:
         found = classes[class_iri]
         if iri not in kinds or found[2] > kinds[iri][2]:
             kinds[iri] = found
+    for (incident,) in store.query(f"SELECT ?r {{ ?r a <{CG}Incident> }}"):  # events are linkable too
+        kinds[incident.value] = ("incident", INCIDENT, 0)
+    linked = list(_pairs(store, f"SELECT ?a ?b {{ ?a <{OWL}sameAs>|<{CG}sameEventAs> ?b }}"))
 
     values: dict[str, dict[str, list[str]]] = defaultdict(dict)
     short = _VALUE_PREDICATES
@@ -161,7 +149,7 @@ def link_records(store) -> list[LinkRecord]:
 
     direct = [CG + p for p in _DIRECT_PREDICATES] + list(vocabulary().relationship_codes.values())
     pairs = list(_pairs(store, f"SELECT ?a ?b {{ VALUES ?p {{ {_values(direct)} }} ?a ?p ?b }}"))
-    return _assemble(kinds, values, members, pairs, roles)
+    return _assemble(kinds, values, members, pairs, roles, linked)
 
 
 class _Neighbourhood:
@@ -231,14 +219,64 @@ def _events(incidents, values, roles, iri: str) -> frozenset[tuple[str, str, int
     return frozenset(out)
 
 
-def _assemble(kinds, values, members, pairs, roles=None) -> list[LinkRecord]:
+def _outcome(values, v: dict[str, list[str]]) -> tuple[str, int | None, int | None] | None:
+    """(kind, first month, last month) of a person's outcome (died, seriously injured); months
+    None where the review gives no date, or one bound of an open one."""
+    if not v.get("hasOutcome"):
+        return None
+    w = values.get(v["hasOutcome"][0], {})
+    if not w.get("outcomeKind"):
+        return None
+    first, last = (_month(w[key][0]) if w.get(key) else None for key in ("dateEarliest", "dateLatest"))
+    return _code(w["outcomeKind"][0]), first, last
+
+
+def _entities(linked: list[tuple[str, str]]) -> dict[str, str]:
+    """Each linked record -> the smallest IRI of the records links join it to (analysts' owl:sameAs,
+    reviews' own same-event links)."""
+    group: dict[str, set[str]] = {}
+    for one, other in linked:
+        joined = group.get(one, {one}) | group.get(other, {other})
+        for iri in joined:
+            group[iri] = joined
+    return {iri: min(members) for iri, members in group.items()}
+
+
+def _incident(iri: str, review_iri: str, v: dict, members, kinds, normalised, victims: frozenset[str],
+              review) -> LinkRecord:
+    """An incident as a record to link: two reviews telling one event (its harm types, months,
+    places, the people in it, and the entities it harmed, which analysts' links make shared)."""
+    inside = [m for m in members.get(iri, ()) if m in kinds]
+    first, last = (_month(v[key][0]) if v.get(key) else None for key in ("dateEarliest", "dateLatest"))
+    months = None if first is None and last is None else \
+        (first if first is not None else last, last if last is not None else first)
+    places = [m for m in inside if kinds[m][1] == PLACE]
+    people = [m for m in inside if kinds[m][1] != PLACE]
+    return LinkRecord(
+        iri=iri, review=review_iri[len(REVIEW):], kind="incident", label=(v.get("label") or [_code(iri)])[0],
+        root=INCIDENT, review_area=review["area"][0] if "area" in review else None,
+        years=(months[0] // 12, months[1] // 12) if months else None,
+        harm_types=frozenset(map(_code, v.get("harmType", ()))),
+        places=frozenset(n for m in places for n in normalised[m]),
+        people=frozenset(n for m in people for n in normalised[m]),
+        months=months, victims=victims,
+        published=_year(review["publicationYear"][0]) if review.get("publicationYear") else None)
+
+
+def _assemble(kinds, values, members, pairs, roles=None, linked=()) -> list[LinkRecord]:
+    entity = _entities(linked)
+    victims: dict[str, list[str]] = defaultdict(list)
+    for (container, member), role in (roles or {}).items():
+        if role == "victim":
+            victims[container].append(member)
+
     incidents = {container for (container, _), role in roles.items() if role == "victim"} if roles else None
     around = _Neighbourhood(kinds, values, members, pairs, incidents)
     empty: dict[str, list[str]] = {}
     normalised: dict[str, tuple[str, ...]] = {}  # record -> the names others may know it by
     for iri, (code, _, _) in kinds.items():
         v = values.get(iri, empty)
-        labels = v.get("label", []) if code not in PSEUDONYMOUS_KINDS else []
+        labels = identifying_labels(code, v.get("label", [])) if code != "incident" else []
         normalised[iri] = tuple(filter(None, map(normalise_name, labels + v.get("alias", []) + v.get("platform", []))))
 
     def linked_names(iris) -> frozenset[str]:
@@ -252,6 +290,10 @@ def _assemble(kinds, values, members, pairs, roles=None) -> list[LinkRecord]:
         review = values.get(review_iri, empty)
         published = _year(review["publicationYear"][0]) if review.get("publicationYear") else None
         v = values.get(iri, empty)
+        if root == INCIDENT:
+            records.append(_incident(iri, review_iri, v, members, kinds, normalised,
+                                     frozenset(entity.get(m, m) for m in victims.get(iri, ())), review))
+            continue
         incidents = around.incidents.get(iri, ())
         years, harms = [], set()
         for incident in incidents:
@@ -276,8 +318,11 @@ def _assemble(kinds, values, members, pairs, roles=None) -> list[LinkRecord]:
             people=linked_names(around.people.get(iri)),
             agency=_code(v["agency"][0]) if "agency" in v else None,
             relation=v["relation"][0] if "relation" in v else None,
-            events=_events(incidents, values, roles, iri) if roles and root == PERSON else frozenset()))
+            events=_events(incidents, values, roles, iri) if roles and root == PERSON else frozenset(),
+            outcome=_outcome(values, v) if root == PERSON else None,
+            looked_after={"true": True, "false": False}.get(v["lookedAfter"][0]) if "lookedAfter" in v else None,
+            published=published))
     return records
 
 
-__all__ = ["LinkRecord", "link_records", "normalise_name"]
+__all__ = ["PSEUDONYMOUS_KINDS", "LinkRecord", "link_records", "normalise_name"]
