@@ -24,11 +24,14 @@ from casegraph.commands.common import handles_errors, store_option
 def serve(store, host, port, timeout, workers, with_decisions):
     """Answer SPARQL 1.1 queries over HTTP at /sparql, read-only, until Ctrl-C.
 
-    Any SPARQL client can query the stored reviews (GET ?query=, or POST). Results follow the
-    Accept header: JSON, XML, CSV or TSV for SELECT and ASK; Turtle, N-Triples, JSON-LD or
-    RDF/XML for CONSTRUCT and DESCRIBE. The casegraph prefixes (cg:, rdfs:, ...) are predeclared.
-    Updates, SERVICE and FROM are refused. Reviews loaded while it runs appear at once. Each
-    request is logged to stderr as one line, without the query.
+    Any SPARQL client can query the stored reviews (GET ?query=, or POST); default-graph-uri and
+    named-graph-uri choose the dataset, and GET /sparql without a query gives the service
+    description. Open the server's address in a browser for a query page with the saved
+    questions (it loads nothing from anywhere else). Results follow the Accept header: JSON, XML,
+    CSV or TSV for SELECT and ASK; Turtle, N-Triples, JSON-LD or RDF/XML for CONSTRUCT and
+    DESCRIBE. The casegraph prefixes (cg:, rdfs:, ...) are predeclared. Updates, SERVICE and FROM
+    are refused. Reviews loaded while it runs appear at once. Each request is logged to stderr as
+    one line, without the query.
 
     The analysts' decisions graph is not served unless --with-decisions. Each query runs in a
     worker process and is stopped after --timeout seconds (503: narrow the query or raise the
@@ -47,7 +50,8 @@ def serve(store, host, port, timeout, workers, with_decisions):
     def ready(server):
         decisions = "with" if with_decisions else "without"
         click.echo(f"casegraph SPARQL endpoint at {server.url} (read-only, {decisions} the analysts' decisions, "
-                   f"queries stopped after {timeout:g} s); Ctrl-C to stop", err=True)
+                   f"queries stopped after {timeout:g} s); query page at {server.url.removesuffix('/sparql')}/; "
+                   "Ctrl-C to stop", err=True)
         if not server.is_loopback:
             click.echo(f"warning: listening on {host}: other machines can read every stored review, "
                        "with no authentication", err=True)

@@ -5,12 +5,28 @@ Any SPARQL client can query the stored reviews at ``/sparql``::
     GET  /sparql?query=...
     POST /sparql   Content-Type: application/x-www-form-urlencoded   query=...
     POST /sparql   Content-Type: application/sparql-query             (the query as the body)
+    GET  /sparql                                                      (no query: the service description)
+
+A browser opening ``/`` gets a query page (`endpoint_page`: an editor, the saved questions, the
+answers as a table; it loads nothing from anywhere and queries ``/sparql`` like any client);
+other clients get a plain-text summary. ``GET /sparql`` without a query answers the SPARQL 1.1
+Service Description (`endpoint_description`), in Turtle unless Accept asks for another RDF format.
 
 The default graph is the union of the review graphs, the ontology and the analysts' links; each
 review is also a named graph (``GRAPH ?g``). The decisions graph (``DECISIONS_GRAPH``: analysts'
 names and their notes about children) is not served at all unless the server is started with
-``with_decisions``: no query sees it, ``GRAPH ?g`` does not list it, naming it gives nothing. The
-casegraph prefixes are predeclared by the engine, as in the CLI; a query's own ``PREFIX`` wins.
+``with_decisions``: no query sees it, ``GRAPH ?g`` does not list it, naming it gives nothing, the
+service description does not list it. The casegraph prefixes are predeclared by the engine, as in
+the CLI; a query's own ``PREFIX`` wins.
+
+The protocol's ``default-graph-uri`` and ``named-graph-uri`` parameters (repeatable) choose the
+dataset, as the protocol says: the default graph is then the merge of the graphs named by
+``default-graph-uri`` (empty if none), and ``GRAPH`` sees only those named by ``named-graph-uri``.
+A name that is not a graph of the store is an empty graph, and so is the decisions graph when
+it is not served. (rdflib's ``Graph(SPARQLStore(url), identifier=review_graph)`` queries one
+review this way.) ``FROM`` and ``FROM NAMED`` in the query text stay refused (400): the engine
+replaces them by the dataset it is given, so honouring them would need our own reading of the
+query, and the parameters do the same job.
 
 Results follow the ``Accept`` header. SELECT and ASK answer in SPARQL JSON (the default), SPARQL
 XML, CSV or TSV. CONSTRUCT and DESCRIBE answer in Turtle (the default), N-Triples, JSON-LD or
@@ -24,10 +40,10 @@ Refused requests:
 - Updates: ``update=`` or ``application/sparql-update`` get 403. The store is opened read-only.
 - ``SERVICE``: 400. Federated queries would make the engine call other servers, and casegraph
   makes no network calls.
-- ``FROM`` / ``FROM NAMED`` and the ``default-graph-uri`` / ``named-graph-uri`` parameters: 400.
-  The dataset is fixed, so a query naming another one would silently get other answers.
+- ``FROM`` / ``FROM NAMED``: 400 (see above), and a dataset parameter that is not an absolute IRI.
 - A ``Host`` that is not this server (DNS rebinding: a web page whose name now points here), an
-  ``Origin`` of another site, or ``Sec-Fetch-Site: cross-site``: 403. No CORS headers are sent.
+  ``Origin`` of another site, or ``Sec-Fetch-Site: cross-site``: 403, for the query page as for
+  ``/sparql``. No CORS headers are sent.
 - A request that has not fully arrived within ``read_timeout`` seconds: 408.
 
 The store is reopened whenever its files change, so reviews loaded by another process appear
@@ -52,14 +68,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 
+import pyoxigraph as ox
+
 from casegraph.errors import CasegraphError, StoreError
 from casegraph.exchange.endpoint_guard import (DeadlineReader, allowed_hosts, as_received, check_client, client_gone,
                                                escape)
 from casegraph.exchange.endpoint_pool import ClientGone, QueryPool, Unavailable, default_workers
-from casegraph.exchange.endpoint_query import GRAPH_FORMATS, SOLUTION_FORMATS, TEXT, Refused
-from casegraph.graph.store import ONTOLOGY_GRAPH, ReviewStore, default_store_path
-from casegraph.linking.decisions import DECISIONS_GRAPH
-from casegraph.ontology import PREFIXES
+from casegraph.exchange.endpoint_description import service_description
+from casegraph.exchange.endpoint_page import root_page
+from casegraph.exchange.endpoint_query import TEXT, Refused
+from casegraph.graph.store import ReviewStore, default_store_path
 
 ENDPOINT = "/sparql"
 DEFAULT_HOST = "127.0.0.1"
@@ -70,6 +88,9 @@ WRITE_TIMEOUT_SECONDS = 60.0  # a client that stops reading the answer frees its
 MAX_BODY_BYTES = 1 << 20  # a query longer than 1 MiB is a mistake
 REQUEST_QUEUE_SIZE = 1024  # connections waiting to be accepted (the kernel may cap it: somaxconn)
 MAX_CONNECTIONS = 1000  # connections handled at once; beyond, a short 503
+
+
+Answer = tuple[HTTPStatus, str, bytes, dict[str, str]]  # status, content type, body, extra headers
 
 
 class ServeError(CasegraphError):
@@ -192,23 +213,6 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt  # SIGTERM stops the server as Ctrl-C does: workers and their views go too
 
 
-def _info_page(reviews: int, with_decisions: bool) -> bytes:
-    prefixes = " ".join(f"{p}:" for p in PREFIXES)
-    decisions = (f"The analysts' decisions are served, in <{DECISIONS_GRAPH}>." if with_decisions else
-                 f"The analysts' decisions (<{DECISIONS_GRAPH}>) are not served.")
-    return (f"casegraph SPARQL 1.1 endpoint (read-only), {reviews} review(s)\n\n"
-            f"Query at {ENDPOINT}:\n"
-            f"  GET  {ENDPOINT}?query=...\n"
-            f"  POST {ENDPOINT} with application/x-www-form-urlencoded (query=...)\n"
-            f"  POST {ENDPOINT} with application/sparql-query (the query as the body)\n\n"
-            "The default graph is the union of the review graphs. Each review is also a named graph\n"
-            f"(GRAPH ?g), next to the ontology and code lists in <{ONTOLOGY_GRAPH}>.\n{decisions}\n"
-            f"Predeclared prefixes: {prefixes}\n\n"
-            "SELECT and ASK: " + ", ".join(f.accepted[0] for f in SOLUTION_FORMATS) + "\n"
-            "CONSTRUCT and DESCRIBE: " + ", ".join(f.accepted[0] for f in GRAPH_FORMATS) + "\n"
-            "(chosen by the Accept header). Updates, SERVICE and FROM are refused.\n").encode()
-
-
 class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
 
@@ -238,17 +242,29 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _not_allowed
 
-    def _get(self) -> tuple[HTTPStatus, str, bytes]:
+    def _get(self) -> Answer:
         path, params = self._url()
         if path == "/":
-            header, body = self.server.pool.run({"info": True})
-            if header["status"] != HTTPStatus.OK:
-                raise StoreError(bytes(body).decode("utf-8", "replace").strip())
-            return HTTPStatus.OK, TEXT, _info_page(header["reviews"], self.server.with_decisions)
+            info = self._info()
+            return (HTTPStatus.OK, *root_page(self.headers.get("Accept"), ENDPOINT, info["reviews"],
+                                              self.server.with_decisions))
         self._require_endpoint(path)
+        self._refuse_updates(params)
+        if "query" not in params:
+            content_type, body = service_description(self.server.url, self._info()["graphs"],
+                                                     self.headers.get("Accept"),
+                                                     with_decisions=self.server.with_decisions)
+            return HTTPStatus.OK, content_type, body, {}
         return self._query(params)
 
-    def _post(self) -> tuple[HTTPStatus, str, bytes]:
+    def _info(self) -> dict:
+        """What a worker says of the store: {"reviews": count, "graphs": [IRI, ...]}."""
+        header, body = self.server.pool.run({"info": True})
+        if header["status"] != HTTPStatus.OK:
+            raise StoreError(bytes(body).decode("utf-8", "replace").strip())
+        return header
+
+    def _post(self) -> Answer:
         path, params = self._url()
         if path == "/":
             self._refuse(HTTPStatus.METHOD_NOT_ALLOWED, f"send queries to {ENDPOINT}")
@@ -270,22 +286,24 @@ class _Handler(BaseHTTPRequestHandler):
         return self._query(params)
 
     # -- the protocol --------------------------------------------------------------------------
-    def _query(self, params: dict[str, list[str]]) -> tuple[HTTPStatus, str, bytes]:
-        if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
-            self._refuse_update()
-        if "default-graph-uri" in params or "named-graph-uri" in params:
-            self._refuse(HTTPStatus.BAD_REQUEST, "this endpoint does not accept default-graph-uri or "
-                         "named-graph-uri: the default graph is the union of all reviews, and each review "
-                         "is a named graph (use GRAPH in the query)")
+    def _query(self, params: dict[str, list[str]]) -> Answer:
+        self._refuse_updates(params)
         queries = params.get("query", [])
         if len(queries) != 1:
             self._refuse(HTTPStatus.BAD_REQUEST, f"expected exactly one query parameter, got {len(queries)}; "
                          f"see / for how to query this endpoint")
-        header, body = self.server.pool.run({"query": queries[0], "accept": self.headers.get("Accept")},
-                                            wanted=lambda: not client_gone(self.connection))
+        request = {"query": queries[0], "accept": self.headers.get("Accept")}
+        if "default-graph-uri" in params or "named-graph-uri" in params:
+            request["dataset"] = {"default": _graph_names(params, "default-graph-uri"),
+                                  "named": _graph_names(params, "named-graph-uri")}
+        header, body = self.server.pool.run(request, wanted=lambda: not client_gone(self.connection))
         if "error" in header:  # the worker's own failure, by kind only: the message may quote the query
             self.server.log(f"error: {header['error']} while answering a request")
-        return HTTPStatus(header["status"]), header["type"], body
+        return HTTPStatus(header["status"]), header["type"], body, {}
+
+    def _refuse_updates(self, params: dict[str, list[str]]) -> None:
+        if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+            self._refuse_update()
 
     def _refuse_update(self):
         self._refuse(HTTPStatus.FORBIDDEN, "this endpoint is read-only and runs no SPARQL updates; "
@@ -326,10 +344,11 @@ class _Handler(BaseHTTPRequestHandler):
                 "(or its body is shorter than its Content-Length)")
 
     # -- responses and logging -------------------------------------------------------------------
-    def _answer(self, respond: Callable[[], tuple[HTTPStatus, str, bytes]]) -> None:
+    def _answer(self, respond: Callable[[], Answer]) -> None:
+        headers: dict[str, str] = {}
         try:
             check_client(self.headers, self.connection, self.server.allowed_hosts, self.server.url)
-            status, content_type, body = respond()
+            status, content_type, body, headers = respond()
         except Refused as refusal:
             status, content_type, body = refusal.status, TEXT, f"{refusal}\n".encode()
         except ClientGone:
@@ -342,9 +361,10 @@ class _Handler(BaseHTTPRequestHandler):
             # The message may quote the query, so only the kind of error goes to the log.
             self.server.log(f"error: {type(error).__name__} while answering a request")
             status, content_type, body = HTTPStatus.INTERNAL_SERVER_ERROR, TEXT, b"internal error\n"
-        self._reply(status, content_type, body)
+        self._reply(status, content_type, body, headers)
 
-    def _reply(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
+    def _reply(self, status: HTTPStatus, content_type: str, body: bytes, headers: dict[str, str] | None = None
+               ) -> None:
         if self._responded:
             return
         self._responded, self._size = True, len(body)
@@ -361,6 +381,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("X-Content-Type-Options", "nosniff")
             if status == HTTPStatus.METHOD_NOT_ALLOWED:
                 self.send_header("Allow", "GET, HEAD, POST")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -396,6 +418,18 @@ def _parse_params(query_string: str) -> dict[str, list[str]]:
         return urllib.parse.parse_qs(query_string, keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
         raise Refused(HTTPStatus.BAD_REQUEST, "the parameters are not UTF-8 once percent-decoded") from None
+
+
+def _graph_names(params: dict[str, list[str]], name: str) -> list[str]:
+    """The graph IRIs a dataset parameter names (400 for one that is not an absolute IRI)."""
+    names = []
+    for value in params.get(name, []):
+        try:
+            names.append(ox.NamedNode(value.strip()).value)
+        except ValueError as error:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"{name}: {escape(value, 100)} is not an absolute IRI "
+                          f"({error})") from None
+    return names
 
 
 def _utf8(data: bytes) -> str:

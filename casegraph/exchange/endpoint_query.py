@@ -12,6 +12,8 @@ from casegraph.ontology import PREFIXES
 from casegraph.queries.screen import QueryRefused, screen
 
 TEXT = "text/plain; charset=utf-8"
+FROM_HINT = ("; over HTTP, the protocol's default-graph-uri and named-graph-uri parameters choose the graphs "
+             "instead")
 
 
 class Refused(CasegraphError):
@@ -110,7 +112,8 @@ def run_query(store: ox.Store, text: str, accept: str | None, **dataset) -> tupl
         screen(text)
         results = store.query(text, prefixes=PREFIXES, **dataset)
     except QueryRefused as refusal:
-        raise Refused(HTTPStatus.BAD_REQUEST, str(refusal)) from None
+        hint = FROM_HINT if "FROM" in str(refusal) else ""
+        raise Refused(HTTPStatus.BAD_REQUEST, f"{refusal}{hint}") from None
     except SyntaxError as error:
         raise Refused(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {error}") from None
     except (OSError, RuntimeError) as error:

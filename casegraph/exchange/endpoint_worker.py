@@ -162,11 +162,24 @@ class StoreView:
         graphs = [graph for graph in store.named_graphs() if graph != hidden]
         return store, {"default_graph": graphs, "named_graphs": graphs}, None
 
-    def reviews(self) -> int:
+    def graphs(self) -> list[str]:
+        """The named graphs queries can see, by IRI: the decisions graph only if served."""
         store, _ = self.current()
-        prefix = review_iri("")
-        return sum(1 for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)
-                   and graph.value.startswith(prefix))
+        return sorted(graph.value for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)
+                      and (self.decisions or graph.value != DECISIONS_GRAPH))
+
+    def dataset(self, requested: dict | None, *, fresh: bool = False) -> tuple[ox.Store, dict]:
+        """(store, dataset options) for a query; `requested` is the protocol's dataset, if the request
+        named one ({"default": [IRI, ...], "named": [IRI, ...]}). Graphs the store does not hold are
+        empty, and so is the decisions graph unless served, even in a view that still holds it."""
+        store, dataset = self.current(fresh=fresh)
+        if requested is None:
+            return store, dataset
+
+        def visible(names: list[str]) -> list[ox.NamedNode]:
+            return [ox.NamedNode(name) for name in names if self.decisions or name != DECISIONS_GRAPH]
+
+        return store, {"default_graph": visible(requested["default"]), "named_graphs": visible(requested["named"])}
 
     def close(self) -> None:
         self._store = None  # the last reference: RocksDB closes here
@@ -177,13 +190,16 @@ class StoreView:
 
 # -- answering ----------------------------------------------------------------------------------
 def answer(view: StoreView, request: dict) -> tuple[dict, bytes]:
-    """(header, body) for one request: {"query": text, "accept": header} or {"info": true}."""
+    """(header, body) for one request: {"query": text, "accept": header, "dataset": {"default": [IRI, ...],
+    "named": [IRI, ...]} or absent}, or {"info": true} (the named graphs served, and how many are reviews)."""
     try:
         if "query" not in request:
-            return {"status": HTTPStatus.OK, "reviews": view.reviews()}, b""
+            graphs = view.graphs()
+            reviews = sum(1 for graph in graphs if graph.startswith(review_iri("")))
+            return {"status": HTTPStatus.OK, "reviews": reviews, "graphs": graphs}, b""
         failure: StoreReadError | None = None
         for attempt in range(QUERY_ATTEMPTS):
-            store, dataset = view.current(fresh=attempt > 0)
+            store, dataset = view.dataset(request.get("dataset"), fresh=attempt > 0)
             try:
                 content_type, body = run_query(store, request["query"], request.get("accept"), **dataset)
             except StoreReadError as error:

@@ -23,7 +23,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from click.testing import CliRunner
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 
 from casegraph.commands.serve import serve as serve_command
@@ -33,7 +36,7 @@ from casegraph.exchange import endpoint_worker
 from casegraph.exchange.endpoint import make_server
 from casegraph.exchange.endpoint_query import StoreReadError
 from casegraph.graph.loading import load_paths
-from casegraph.graph.store import LINKS_GRAPH, ReviewStore
+from casegraph.graph.store import LINKS_GRAPH, ONTOLOGY_GRAPH, ReviewStore
 from casegraph.linking.decisions import DECISIONS_GRAPH
 from casegraph.ontology import PREFIXES
 from tests.conftest import EXAMPLES
@@ -267,14 +270,16 @@ def test_syntax_error_is_400_with_the_engines_message(server):
     ({"data": b"INSERT DATA { <a:b> <a:c> <a:d> }", "content_type": "application/sparql-update"}, 403),
     ({"path": "/sparql?update=" + urllib.parse.quote("CLEAR ALL")}, 403),
     ({"data": b"update=DROP+ALL", "content_type": "application/x-www-form-urlencoded"}, 403),
-    ({"path": "/sparql?default-graph-uri=urn:x&query=ASK%7B%7D"}, 400),
-    ({"path": "/sparql"}, 400),  # no query
+    ({"path": "/sparql?default-graph-uri=not-an-iri&query=ASK%7B%7D"}, 400),
+    ({"path": "/sparql?named-graph-uri=http://a%20b&query=ASK%7B%7D"}, 400),
+    ({"data": b"", "content_type": "application/x-www-form-urlencoded"}, 400),  # no query
     ({"data": b"ASK {}", "content_type": "text/plain"}, 415),
     ({"path": "/nothing"}, 404),
     ({"method": "PUT", "data": b"x"}, 405),
     ({"method": "OPTIONS"}, 405),  # a CORS preflight: refused, and no CORS headers
     ({"data": b"ASK {}", "content_type": "application/sparql-query", "path": "/sparql?query=ASK%7B%7D"}, 400),
-], ids=["sparql-update-body", "update-param", "update-form", "default-graph-uri", "no-query", "415", "404",
+], ids=["sparql-update-body", "update-param", "update-form", "default-graph-uri", "named-graph-uri", "no-query",
+        "415", "404",
         "405", "options", "two-queries"])
 def test_refusals(server, kwargs, status):
     answer_status, headers, _ = fetch(server, **kwargs)
@@ -303,9 +308,12 @@ def test_predeclared_prefixes_yield_to_the_querys_own(server):
     assert (status, body) == (200, "n\r\n0\r\n")
 
 
-def test_from_is_refused_rather_than_ignored(server):
-    status, _, body = fetch(server, f"SELECT * FROM <{CHILD_M}> WHERE {{ ?s ?p ?o }}")
-    assert status == 400 and "FROM" in body
+@pytest.mark.parametrize("graph", [REVIEW_30, DECISIONS_GRAPH])
+@pytest.mark.parametrize("clause", ["FROM", "FROM NAMED"])
+def test_from_is_refused_rather_than_ignored(server, clause, graph):
+    status, _, body = fetch(server, f"SELECT * {clause} <{graph}> WHERE {{ ?s ?p ?o }}")
+    assert status == 400 and "FROM" in body and "default-graph-uri" in body
+    assert not [secret for secret in SECRETS[2:] if secret in body]
 
 
 @pytest.fixture
@@ -361,10 +369,11 @@ def test_bound_to_loopback_by_default(server):
 
 
 def test_root_page_says_what_this_is(server):
-    status, headers, body = fetch(server, path="/")
+    status, headers, body = fetch(server, path="/")  # no Accept: text, for curl and scripts
     assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "SPARQL" in body and "/sparql" in body and "23 review(s)" in body
     assert f"decisions (<{DECISIONS_GRAPH}>) are not served" in body
+    assert "query page" in body and "service description" in body
 
 
 def test_one_log_line_per_request_without_the_query(server):
@@ -519,6 +528,149 @@ def test_with_decisions_the_decisions_graph_is_served(example_store):
         assert "Bloggs" in fetch(server, HIDDEN_QUERIES[0])[2]
         assert DECISIONS_GRAPH in fetch(server, HIDDEN_QUERIES[1])[2]
         assert "decisions are served" in fetch(server, path="/")[2]
+        assert DECISIONS_GRAPH in described_graphs(server)
+        dataset = urllib.parse.urlencode({"query": HIDDEN_QUERIES[0], "default-graph-uri": DECISIONS_GRAPH})
+        assert "Bloggs" in fetch(server, path=f"/sparql?{dataset}")[2]
+
+
+# -- the service description and the protocol's dataset --------------------------------------------
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+NAMED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+def described(server, accept=None, rdf_format="turtle") -> tuple[rdflib.Graph, rdflib.term.Node]:
+    """The service description (GET /sparql without a query), parsed by rdflib, and its sd:Service."""
+    status, headers, body = fetch(server, accept=accept)
+    assert status == 200, body
+    graph = rdflib.Graph().parse(data=body, format=rdf_format)
+    (service,) = graph.subjects(RDF.type, SD.Service)
+    return graph, service
+
+
+def described_graphs(server) -> set[str]:
+    graph, service = described(server)
+    dataset = graph.value(service, SD.defaultDataset)
+    return {str(graph.value(named, SD.name)) for named in graph.objects(dataset, SD.namedGraph)}
+
+
+def with_dataset(server, query, *pairs, accept="text/csv") -> str:
+    """The answer to `query` over the dataset that `pairs` of (default-graph-uri | named-graph-uri, IRI) name."""
+    status, _, body = fetch(server, path="/sparql?" + urllib.parse.urlencode([("query", query), *pairs]),
+                            accept=accept)
+    assert status == 200, body
+    return body
+
+
+def test_the_service_description(server):
+    graph, service = described(server)
+    assert graph.value(service, SD.endpoint) == rdflib.URIRef(server.url)
+    for feature in ((SD.supportedLanguage, SD.SPARQL11Query), (SD.feature, SD.UnionDefaultGraph)):
+        assert (service, *feature) in graph
+    formats = {str(iri).rpartition("/")[2] for iri in graph.objects(service, SD.resultFormat)}
+    assert formats == {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                       "Turtle", "N-Triples", "JSON-LD", "RDF_XML"}
+    assert (graph.value(graph.value(service, SD.defaultDataset), SD.defaultGraph), RDF.type, SD.Graph) in graph
+    served = {row.split(",")[0] for row in with_dataset(server, NAMED_GRAPHS).splitlines()[1:]}
+    reviews = {b["g"]["value"] for b in json.loads(fetch(server, "SELECT ?g WHERE { GRAPH ?g { ?g a cg:Review } }")[2])
+               ["results"]["bindings"]}
+    assert described_graphs(server) == served >= reviews | {LINKS_GRAPH, ONTOLOGY_GRAPH}
+    assert len(reviews) == 23 and DECISIONS_GRAPH not in served
+
+
+@pytest.mark.parametrize(("accept", "rdf_format"), [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
+    ("application/rdf+xml", "xml"), ("text/html,application/xhtml+xml,*/*;q=0.8", "turtle"),
+], ids=["turtle", "ntriples", "jsonld", "rdfxml", "browser"])
+def test_the_service_description_in_the_format_asked_for(server, accept, rdf_format):
+    graph, service = described(server, accept, rdf_format)
+    assert graph.value(service, SD.endpoint) == rdflib.URIRef(server.url)
+    assert fetch(server, accept="application/sparql-results+json")[0] == 406
+
+
+@pytest.mark.parametrize(("pairs", "query", "expected"), [
+    ([("default-graph-uri", REVIEW_30)], LABEL_OF_CHILD_M, "label\r\nChild M\r\n"),
+    ([("default-graph-uri", REVIEW_30)], f"ASK {{ <{LINKED[0]}> owl:sameAs ?other }}", "false"),
+    ([("default-graph-uri", REVIEW_30)], NAMED_GRAPHS, "g\r\n"),  # no named graph unless named
+    ([("default-graph-uri", REVIEW_30), ("default-graph-uri", LINKS_GRAPH)],
+     f"ASK {{ <{LINKED[0]}> owl:sameAs ?other . <{CHILD_M}> rdfs:label ?name }}", "true"),
+    ([("named-graph-uri", REVIEW_30)], COUNT_TRIPLES, "n\r\n0\r\n"),  # an empty default graph
+    ([("named-graph-uri", REVIEW_30), ("named-graph-uri", LINKS_GRAPH)], NAMED_GRAPHS,
+     f"g\r\n{LINKS_GRAPH}\r\n{REVIEW_30}\r\n"),
+    ([("default-graph-uri", "urn:example:nothing"), ("named-graph-uri", "urn:example:nothing")],
+     "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", "n\r\n0\r\n"),
+], ids=["default", "default-only-that-graph", "default-no-named", "two-defaults", "named", "two-named",
+        "unknown-graphs"])
+def test_default_and_named_graph_uri_choose_the_dataset(server, pairs, query, expected):
+    if query.startswith("ASK"):
+        assert json.loads(with_dataset(server, query, *pairs, accept=None))["boolean"] is (expected == "true")
+    else:
+        assert with_dataset(server, query, *pairs) == expected
+
+
+@pytest.mark.parametrize("content_type", ["application/sparql-query", "application/x-www-form-urlencoded"])
+def test_dataset_parameters_in_a_post(server, content_type):
+    pairs = [("default-graph-uri", REVIEW_30)]
+    if content_type == "application/sparql-query":
+        path, data = "/sparql?" + urllib.parse.urlencode(pairs), LABEL_OF_CHILD_M.encode()
+    else:
+        path, data = "/sparql", urllib.parse.urlencode([("query", LABEL_OF_CHILD_M), *pairs]).encode()
+    assert fetch(server, accept="text/csv", path=path, data=data, content_type=content_type)[::2] == (
+        200, "label\r\nChild M\r\n")
+
+
+def test_rdflib_sparqlstore_reads_one_review(server):
+    review = rdflib.Graph(SPARQLStore(server.url), identifier=rdflib.URIRef(REVIEW_30))
+    assert set(review.objects(rdflib.URIRef(CHILD_M), RDFS.label)) == {rdflib.Literal("Child M")}
+    in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{REVIEW_30}> {{ ?s ?p ?o }} }}"
+    assert len(review) == int(fetch(server, in_graph, "text/csv")[2].split()[1]) > 0
+    assert not list(review.triples((rdflib.URIRef(LINKED[0]), OWL.sameAs, None)))  # the links graph is not in it
+    rows = review.query(f"SELECT ?label WHERE {{ <{CHILD_M}> rdfs:label ?label }}")
+    assert [str(row[0]) for row in rows] == ["Child M"]
+
+
+HIDING_DATASETS = [
+    [("default-graph-uri", DECISIONS_GRAPH)],
+    [("named-graph-uri", DECISIONS_GRAPH)],
+    [("default-graph-uri", DECISIONS_GRAPH), ("named-graph-uri", DECISIONS_GRAPH)],
+    [("default-graph-uri", REVIEW_30), ("named-graph-uri", DECISIONS_GRAPH), ("named-graph-uri", LINKS_GRAPH)],
+]
+
+
+@pytest.mark.parametrize("pairs", HIDING_DATASETS, ids=["default", "named", "both", "among-others"])
+@pytest.mark.parametrize("query", HIDDEN_QUERIES, ids=["text", "graphs", "by-name", "construct", "describe",
+                                                       "analyst"])
+def test_naming_the_decisions_graph_gives_an_empty_graph(server, pairs, query):
+    answer = with_dataset(server, query, *pairs, accept=None)
+    assert not [secret for secret in SECRETS if secret in answer]
+
+
+@pytest.mark.parametrize("pairs", HIDING_DATASETS, ids=["default", "named", "both", "among-others"])
+def test_a_view_holding_the_decisions_graph_still_hides_it(example_store, monkeypatch, pairs):
+    """A store the server cannot write is read in place, decisions graph and all: naming it must still fail."""
+    def unwritable(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(endpoint_worker.StoreView, "_take_snapshot", unwritable)
+    view = endpoint_worker.StoreView(example_store, decisions=False)
+    dataset = {"default": [], "named": []}
+    for name, iri in pairs:
+        dataset["default" if name == "default-graph-uri" else "named"].append(iri)
+    try:
+        assert view.current()[0].contains_named_graph(ox.NamedNode(DECISIONS_GRAPH))  # it is there
+        assert DECISIONS_GRAPH not in view.graphs()
+        for query in HIDDEN_QUERIES:
+            header, body = endpoint_worker.answer(view, {"query": query, "dataset": dataset})
+            assert header["status"] == 200
+            assert not [secret for secret in SECRETS if secret in body.decode()]
+    finally:
+        view.close()
+
+
+def test_the_decisions_graph_is_not_described_nor_on_the_page(server):
+    assert DECISIONS_GRAPH not in described_graphs(server)
+    status, _, page = fetch(server, path="/", accept="text/html")
+    assert status == 200 and "Bloggs" not in page and "Quillfeather" not in page
 
 
 # 4. Many clients at once: a deep listen queue and a thread per connection.
