@@ -5,6 +5,7 @@ ground truth.
     python benchmarks/link_benchmark.py --work /tmp/link-bench            # 5800 reviews, ~102k people
     python benchmarks/link_benchmark.py --work /tmp/lb --reviews 300      # a quick run
     python benchmarks/link_benchmark.py --work /tmp/link-bench --no-splink
+    python benchmarks/link_benchmark.py --work /tmp/lb --reviews 1000 --tools splink-equal --ceiling
 
 The corpus and its store are kept in --work and reused. Both tools link the person records
 (young people and peers, unconnected adults, family members, professionals) that casegraph's
@@ -19,7 +20,28 @@ The corpus and its store are kept in --work and reused. Both tools link the pers
              splink-fixed-m  m fixed to casegraph's PRIOR_M, the name term-frequency adjusted
                              (over the whole corpus; casegraph counts per area),
              splink-em       m estimated by EM (Splink's usual workflow; two sessions, since EM
-                             cannot block on exploded arrays).
+                             cannot block on exploded arrays);
+             splink-equal    configured as casegraph is, so that casegraph's lead, if any, is earned:
+                             one Splink model per family, as casegraph has; every m the m casegraph's
+                             own Model of that family measures (training pairs and judgements,
+                             `Model.m`), not only PRIOR_M; casegraph's prior of that family; every
+                             attribute casegraph compares for that family (pseudonym, care, outcome
+                             and role too), each level one of casegraph's outcomes; the name agreeing
+                             on any shared name (term-frequency adjusted on the record's rarest
+                             name) unless casegraph's first-name rule makes it only partial (both
+                             records spell out first names none of which is a spelling of one of the
+                             other's, and share only initial and surname: `_other_first_names`, with
+                             Metaphone, NYSIIS and Jaro-Winkler >= 0.85 as `spelling_variants`);
+                             years and harm missing when the two records share an incident. What
+                             stays Splink's own: u (random sampling over the family, where casegraph
+                             samples pairs of one area), term frequencies over the whole corpus, a
+                             birth overlap weighed by two levels (same month, any overlap; agree's
+                             m split evenly) rather than by the share of records it fits, and no
+                             term-frequency adjustment of linked names and incidents;
+             splink-equal-u  splink-equal with casegraph's u too (`Model.u`, measured on pairs of
+                             one area), split between levels of one outcome (birth's two) as
+                             Splink's own sampling splits it: what is left of casegraph's lead is
+                             then the term-frequency details and the weights' ordering.
 
 Seconds are wall time inside the process: reading the records from the store, then matching.
 Peak MB is the process's maximum resident set (ru_maxrss): Python, Oxigraph and DuckDB together.
@@ -42,7 +64,7 @@ from pathlib import Path
 
 PEOPLE = ("young-person", "adult", "family-member", "professional")
 THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
-TOOLS = ("casegraph", "splink-fixed-m", "splink-em")
+TOOLS = ("casegraph", "splink-fixed-m", "splink-em", "splink-equal", "splink-equal-u")
 LOWEST = min(THRESHOLDS)
 PRECISION_GOAL = 0.9  # issue 5: recall at precision of at least this
 
@@ -89,35 +111,50 @@ def run_casegraph(work: Path) -> dict:
 
 # -- Splink --------------------------------------------------------------------------------------
 
-def _splink_rows(records) -> list[dict]:
+def _splink_rows(records, families=None) -> list[dict]:
     """One row per person record: casegraph's features (the same names, initial forms, linked
-    names, birth months and blocking keys), as Splink columns."""
-    from casegraph.linking.candidates import (BLOCKING_RULES, MAX_BLOCK, Features, keep_unique_events, stop_words,
-                                              blocking_keys, kind_family)
+    names, birth months and blocking keys, computed as `find_candidates` computes them), as Splink
+    columns."""
+    import jellyfish
 
-    stop = stop_words(records)
-    features = [Features(r, stop) for r in records if kind_family(r) in PEOPLE]
-    keep_unique_events(records, [features])
+    from casegraph.linking.candidates import BLOCKING_RULES, MAX_BLOCK, blocking_keys, feature_families, normalise_name
+
+    families = families if families is not None else feature_families(records, PEOPLE)
     rows = []
-    for f in features:
-        r, family = f.record, kind_family(f.record)
-        names, linked = sorted(f.names), sorted(f.linked)
-        row = {
-            "unique_id": r.iri, "review": r.review, "family": family, "kind": r.kind, "area": f.area,
-            "gender": f.gender, "birth_lo": f.birth[0] if f.birth else None, "birth_hi": f.birth[1] if f.birth else None,
-            "years_lo": r.years[0] if r.years else None, "years_hi": r.years[1] if r.years else None,
-            "harms": sorted(r.harm_types), "agency": r.agency, "relation": r.relation,
-            "names": names, "name": names[0] if names else None, "name_words": sorted(f.words),
-            "linked": linked, "linked_words": sorted(f.linked_words),
-            "events": sorted("|".join(map(str, event)) for event in f.events)}
-        for rule, keys in zip(BLOCKING_RULES, blocking_keys(f)):
-            row[f"keys_{rule.replace('-', '_')}"] = sorted(f"{family}|{key}" for key in keys)
-        rows.append(row)
+    for family, features in sorted(families.items()):
+        for f in features:
+            r = f.record
+            names, linked = sorted(f.names), sorted(f.linked)
+            outcome = f.outcome or (None, None, None)
+            first = sorted(f.first_names)
+            row = {
+                "unique_id": r.iri, "review": r.review, "family": family, "kind": r.kind, "area": f.area,
+                "gender": f.gender, "birth_lo": f.birth[0] if f.birth else None,
+                "birth_hi": f.birth[1] if f.birth else None,
+                "years_lo": r.years[0] if r.years else None, "years_hi": r.years[1] if r.years else None,
+                "harms": sorted(f.harms), "agency": r.agency or None,
+                "relation": normalise_name(r.relation) if r.relation else None,
+                "names": names, "name": names[0] if names else None, "name_words": sorted(f.words),
+                "initials": sorted(f.initials), "first_names": first,
+                "first_keys": sorted({f"={x}" for x in first} | {f"m:{jellyfish.metaphone(x)}" for x in first}
+                                     | {f"y:{jellyfish.nysiis(x)}" for x in first}),
+                "linked": linked, "linked_words": sorted(f.linked_words),
+                "events": sorted("|".join(map(str, event)) for event in f.events),
+                "pseudonym": f.pseudonym, "role": f.role, "role_words": sorted(f.role.split()) if f.role else [],
+                "looked_after": r.looked_after, "outcome_kind": outcome[0],
+                "outcome_lo": outcome[1] if outcome[1] is not None else outcome[2],
+                "outcome_hi": outcome[2] if outcome[2] is not None else outcome[1]}
+            for rule, keys in zip(BLOCKING_RULES, blocking_keys(f)):
+                row[f"keys_{rule.replace('-', '_')}"] = sorted(f"{family}|{key}" for key in keys)
+            rows.append(row)
     for rule in BLOCKING_RULES:  # casegraph does not block on crowded keys
         column = f"keys_{rule.replace('-', '_')}"
         sizes = Counter(k for row in rows for k in row[column])
         for row in rows:
             row[column] = [k for k in row[column] if sizes[k] <= MAX_BLOCK]
+    counts = Counter(name for row in rows for name in row["names"])  # the rarest name, for term frequencies
+    for row in rows:
+        row["rarest_name"] = min(row["names"], key=lambda n: (counts[n], n)) if row["names"] else None
     return rows
 
 
@@ -195,20 +232,125 @@ def _splink_settings(rows: list[dict], fixed_m: bool):
                            additional_columns_to_retain=["review", "kind"])
 
 
-def run_splink(work: Path, fixed_m: bool) -> dict:
+# casegraph's first-name rule (`comparisons._other_first_names`): the shared names are all initial
+# forms ("j lowe") and both records spell out first names, none a spelling of one of the other's
+# (`names.spelling_variants`: equal, the same Metaphone or NYSIIS key, or Jaro-Winkler >= 0.85).
+OTHER_FIRST_NAMES = (
+    "len(first_names_l) > 0 AND len(first_names_r) > 0"
+    " AND list_has_all(initials_l, list_intersect(names_l, names_r))"
+    " AND NOT list_has_any(first_keys_l, first_keys_r)"
+    " AND len(list_filter(first_names_l, lambda x: len(list_filter(first_names_r,"
+    " lambda y: jaro_winkler_similarity(x, y) >= 0.85)) > 0)) = 0")
+
+
+def _equal_settings(rows: list[dict], family: str, model):
+    """casegraph's comparisons of one family as Splink comparisons, every level one of casegraph's
+    outcomes (agree, partial, disagree) with the m casegraph's `model` measured, and its prior."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    from casegraph.linking.candidates import (AGREE, BLOCKING_RULES, DISAGREE, FAR_YEARS, M_FLOOR,
+                                              NARROW_BIRTH_MONTHS, NEAR_BIRTH_MONTHS, PARTIAL, probability)
+
+    def overlap(prefix: str, gap: int) -> str:
+        return f"greatest({prefix}_lo_l, {prefix}_lo_r) - least({prefix}_hi_l, {prefix}_hi_r) <= {gap}"
+
+    def share(column: str) -> str:
+        return f"len(list_intersect({column}_l, {column}_r)) > 0"
+
+    def empty(column: str) -> str:
+        return f"len({column}_l) = 0 OR len({column}_r) = 0"
+
+    def null(column: str) -> str:
+        return f"{column}_l IS NULL OR {column}_r IS NULL"
+
+    incident = f"(len(events_l) > 0 AND len(events_r) > 0 AND {share('events')})"
+    narrow = f"birth_hi_l - birth_lo_l < {NARROW_BIRTH_MONTHS} AND birth_hi_r - birth_lo_r < {NARROW_BIRTH_MONTHS}"
+    same_outcome = "outcome_kind_l = outcome_kind_r"
+    # attribute -> (missing, [(condition, outcome, share of the outcome's m, tf column)], else outcome or None)
+    plan = {
+        "name": (empty("names"), [(f"{share('names')} AND NOT ({OTHER_FIRST_NAMES})", AGREE, 1, "rarest_name"),
+                                  (f"({OTHER_FIRST_NAMES}) OR {share('name_words')}", PARTIAL, 1, None)], DISAGREE),
+        "pseudonym": (null("pseudonym"), [("pseudonym_l = pseudonym_r", AGREE, 1, None)], DISAGREE),
+        "kind": ("false", [("kind_l = kind_r", AGREE, 1, None)], PARTIAL),
+        "gender": (null("gender"), [("gender_l = gender_r", AGREE, 1, None)], DISAGREE),
+        "birth": (null("birth_lo"), [(f"{overlap('birth', 0)} AND {narrow}", AGREE, 0.5, None),
+                                     (overlap("birth", 0), AGREE, 0.5, None),
+                                     (overlap("birth", NEAR_BIRTH_MONTHS), PARTIAL, 1, None)], DISAGREE),
+        "area": (null("area"), [("area_l = area_r", AGREE, 1, None)], DISAGREE),
+        "years": (f"{null('years_lo')} OR {incident}", [(overlap("years", 0), AGREE, 1, None),
+                                                        (overlap("years", FAR_YEARS), PARTIAL, 1, None)], DISAGREE),
+        "harm": (f"{empty('harms')} OR {incident}", [(share("harms"), AGREE, 1, None)], DISAGREE),
+        "care": (null("looked_after"), [("looked_after_l = looked_after_r", AGREE, 1, None)], DISAGREE),
+        "outcome": (null("outcome_kind"), [
+            (f"{same_outcome} AND outcome_lo_l IS NOT NULL AND outcome_lo_r IS NOT NULL AND {overlap('outcome', 0)}",
+             AGREE, 1, None),
+            (f"{same_outcome} AND (outcome_lo_l IS NULL OR outcome_lo_r IS NULL OR "
+             f"{overlap('outcome', NEAR_BIRTH_MONTHS)})", PARTIAL, 1, None)], DISAGREE),
+        "linked": (empty("linked"), [(share("linked"), AGREE, 1, None), (share("linked_words"), PARTIAL, 1, None)],
+                   DISAGREE),
+        "incident": (empty("events"), [(share("events"), AGREE, 1, None)], DISAGREE),
+        "agency": (null("agency"), [("agency_l = agency_r", AGREE, 1, None)], DISAGREE),
+        "relation": (null("relation"), [("relation_l = relation_r", AGREE, 1, None)], DISAGREE),
+        "role": (null("role"), [("role_l = role_r", AGREE, 1, None), ("list_has_any(role_words_l, role_words_r)",
+                                                                       PARTIAL, 1, None)], DISAGREE),
+    }
+    comparisons, outcomes = [], []  # outcomes: each comparison's non-null levels' casegraph outcomes
+    for attribute, m in zip(model.attributes, model.m):
+        missing, conditions, otherwise = plan[attribute]
+        outcomes.append([outcome for _, outcome, _, _ in conditions] + [otherwise])
+        levels = [cll.CustomLevel(missing).configure(is_null_level=True)]
+        for sql, outcome, part, tf in conditions:
+            options = {"m_probability": max(m[outcome] * part, M_FLOOR), "label_for_charts": sql[:60]}
+            if tf:
+                options.update(tf_adjustment_column=tf, tf_adjustment_weight=1.0, disable_tf_exact_match_detection=True)
+            levels.append(cll.CustomLevel(sql).configure(**options))
+        levels.append(cll.ElseLevel().configure(m_probability=max(m[otherwise], M_FLOOR)))
+        comparisons.append(cl.CustomComparison(output_column_name=attribute, comparison_levels=levels))
+    blocking = [block_on(f"keys_{rule.replace('-', '_')}", arrays_to_explode=[f"keys_{rule.replace('-', '_')}"])
+                for rule in BLOCKING_RULES]
+    return SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
+                           blocking_rules_to_generate_predictions=blocking,
+                           probability_two_random_records_match=probability(model.prior_weight),
+                           additional_columns_to_retain=["review", "kind"]), outcomes
+
+
+def _casegraph_u(model, outcomes):
+    """Sets every level's u to casegraph's u of its outcome, split between levels of one outcome
+    as Splink's sampling split it (for splink-equal-u)."""
+    from casegraph.linking.candidates import M_FLOOR
+
+    def use(linker) -> None:
+        for comparison, levels, u in zip(linker._settings_obj.comparisons, outcomes, model.u):
+            chosen = [level for level in comparison.comparison_levels if not level.is_null_level]
+            estimated = [level.u_probability if isinstance(level.u_probability, float) else 0.0 for level in chosen]
+            for level, outcome, guess in zip(chosen, levels, estimated):
+                group = sum(e for e, o in zip(estimated, levels) if o == outcome)
+                count = levels.count(outcome)
+                level.u_probability = max(u[outcome] * (guess / group if group else 1 / count), M_FLOOR)
+    return use
+
+
+def _splink_predict(rows: list[dict], settings, estimate_m: bool, after_u=None) -> list[tuple]:
+    """Splink's pairs of `rows` (u by random sampling; m by EM when `estimate_m`), those of one
+    review kept only when casegraph's rule keeps them."""
     import duckdb
     import pyarrow as pa
     from splink import DuckDBAPI, Linker
 
-    started = time.perf_counter()
-    records = _read_records(work)
-    read = time.perf_counter()
-    rows = _splink_rows(records)
-    db = DuckDBAPI(connection=duckdb.connect())
+    connection = duckdb.connect()
+    try:  # DuckDB 2 refuses the arrow lambdas Splink 4 writes, unless told
+        connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
+    except duckdb.Error:
+        pass
+    db = DuckDBAPI(connection=connection)
     table = db.register(pa.Table.from_pylist(rows), table_name="people")
-    linker = Linker(table, _splink_settings(rows, fixed_m), log_level="ERROR")
+    linker = Linker(table, settings, log_level="ERROR")
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    if not fixed_m:  # EM sessions (Splink cannot explode arrays here), each for the attributes it does not block on
+    if after_u is not None:
+        after_u(linker)
+    if estimate_m:  # EM sessions (Splink cannot explode arrays here), each for the attributes it does not block on
         for rule in ("l.family = r.family AND l.area = r.area AND l.gender = r.gender AND l.birth_lo = r.birth_lo",
                      "l.family = r.family AND l.name = r.name"):
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -217,10 +359,37 @@ def run_splink(work: Path, fixed_m: bool) -> dict:
     relation = predictions.as_duckdbpyrelation()
     # casegraph's rule: records of one review pair only when of one kind and sharing a name
     kept = relation.filter("review_l <> review_r OR (kind_l = kind_r AND len(list_intersect(names_l, names_r)) > 0)")
-    pairs = kept.project("unique_id_l, unique_id_r, match_probability").fetchall()
+    return [(left, right, float(p)) for left, right, p in
+            kept.project("unique_id_l, unique_id_r, match_probability").fetchall()]
+
+
+def run_splink(work: Path, mode: str) -> dict:
+    """mode: "fixed-m", "em" or "equal" (see the module's docstring)."""
+    import random
+
+    from casegraph.linking.candidates import family_model, feature_families
+
+    started = time.perf_counter()
+    records = _read_records(work)
+    read = time.perf_counter()
+    if mode in ("equal", "equal-u"):  # one Splink model per family, with the m casegraph's model measures
+        families = feature_families(records, PEOPLE)
+        pairs, people = [], 0
+        for family, features in sorted(families.items()):
+            model = family_model(family, features, random.Random(0))[0]
+            rows = _splink_rows(records, {family: features})
+            people += len(rows)
+            if len(rows) > 1:
+                settings, outcomes = _equal_settings(rows, family, model)
+                pairs += _splink_predict(rows, settings, estimate_m=False,
+                                         after_u=_casegraph_u(model, outcomes) if mode == "equal-u" else None)
+    else:
+        rows = _splink_rows(records)
+        people = len(rows)
+        pairs = _splink_predict(rows, _splink_settings(rows, mode == "fixed-m"), estimate_m=mode == "em")
     done = time.perf_counter()
-    return {"read_s": read - started, "match_s": done - read, "peak_mb": _peak_mb(), "people": len(rows),
-            "pairs": [(left, right, float(p)) for left, right, p in pairs]}
+    return {"read_s": read - started, "match_s": done - read, "peak_mb": _peak_mb(), "people": people,
+            "pairs": pairs}
 
 
 # -- what the records allow -----------------------------------------------------------------------
@@ -360,12 +529,14 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=5800, help="5800 reviews give about 102,000 person records")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-splink", action="store_true")
+    parser.add_argument("--tools", default=",".join(TOOLS),
+                        help=f"the tools to run, casegraph first (default: {','.join(TOOLS)})")
     parser.add_argument("--ceiling", action="store_true", help="also show how much the records can reveal at all")
     parser.add_argument("--child", choices=TOOLS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     work = args.work
     if args.child:
-        result = run_casegraph(work) if args.child == "casegraph" else run_splink(work, args.child == "splink-fixed-m")
+        result = run_casegraph(work) if args.child == "casegraph" else run_splink(work, args.child[len("splink-"):])
         (work / f"{args.child}.json").write_text(json.dumps(result))
         return
 
@@ -378,7 +549,7 @@ def main() -> None:
     truth = read_ground_truth(work / "corpus" / "ground-truth.csv")
     kinds = read_truth_kinds(work / "corpus" / "ground-truth.csv")
     people = [iri for iri, kind in kinds.items() if kind in ("young-person", "adult", "family-member", "professional")]
-    tools = TOOLS[:1] if args.no_splink else TOOLS
+    tools = TOOLS[:1] if args.no_splink else ["casegraph"] + [t for t in args.tools.split(",") if t in TOOLS[1:]]
     results = {tool: _child(tool, work) for tool in tools}
 
     print(f"\ncorpus: {args.reviews} generated reviews (seed {args.seed}), {results['casegraph']['people']:,} "

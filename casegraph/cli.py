@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from casegraph.commands import backup, codes, link, link_explain, migrate, patterns, push, query, reviews, serve, viz
+from casegraph.commands import (backup, codes, link, link_clusters, link_explain, migrate, patterns, push, query, reviews,
+                                serve, viz)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -31,6 +32,7 @@ for command in (reviews.load, reviews.validate, reviews.list_reviews, reviews.sh
                 viz.viz, viz.chart, push.push, serve.serve, backup.backup, backup.restore):
     main.add_command(command)
 link.link.add_command(link_explain.explain)
+link_clusters.register_cluster_commands(link.link)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from casegraph.commands.common import FORMAT_CHOICES, format_option, handles_errors, interactive, store_option
+from casegraph.linking.learning import INFORMATIVE_THRESHOLD, ORDERS
 from casegraph.linking.settings import DEFAULT_THRESHOLD
 from casegraph.ontology import short_id
 
@@ -26,6 +27,11 @@ def _decision_options(func):
     func = click.option("--note", default="", help="Why: kept with the decision.")(func)
     func = store_option(func)
     return click.argument("candidate_id", metavar="ID")(func)
+
+
+_FORCE = click.option("--force", is_flag=True,
+                      help="Decide even if it contradicts a decision in force (A=B and B=C accepted, A=C "
+                           "rejected); `link check` lists contradictions.")
 
 
 @click.group()
@@ -44,39 +50,57 @@ def link():
       casegraph link show cc9a713b37d
       casegraph link accept cc9a713b37d --note "same car and address in both reviews"
       casegraph link list
+      casegraph link explain scr-49-2013/christine scr-30-2016/child-m
+      casegraph link clusters
+      casegraph link accept-cluster k710285cc89 --note "his real name in all three"
     """
 
 
 @link.command("candidates")
 @store_option
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help=f"Lowest score shown (default: {DEFAULT_THRESHOLD}, the matcher's default threshold).")
+              help=f"Lowest score shown (default: {DEFAULT_THRESHOLD}, the matcher's default threshold; "
+                   f"{INFORMATIVE_THRESHOLD} with --order informative).")
 @click.option("--kind", "kinds", multiple=True,
               help="Only candidates of this kind (repeatable): young-person, adult, group, place (every "
                    "place:...), place:school, ... as in the kind column.")
-@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many, best first.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many, the first in --order.")
+@click.option("--learn", is_flag=True,
+              help="Score with m re-estimated from the decisions in force: accepted pairs show how one "
+                   "entity's two records compare. Computed again after each decision.")
+@click.option("--order", type=click.Choice(ORDERS), default="score", show_default=True,
+              help="score: best first. informative: first the undecided pairs whose answer would teach the "
+                   "model most (score nearest 0.5), drawn from scores down to the lower threshold.")
 @click.option("--refresh", is_flag=True, help="Compute again even if the cached candidates are up to date.")
 @format_option
 @handles_errors
-def candidates(store, threshold, kinds, limit, refresh, fmt):
-    """List candidate matches not yet decided, best first.
+def candidates(store, threshold, kinds, limit, learn, order, refresh, fmt):
+    """List candidate matches not yet decided, best first (or the most informative first).
 
     Candidates are computed from every stored review and cached in the store (STORE/linking/),
     so `show`, `accept` and `reject` find them by id without computing again; they are computed
     again when the reviews change. --format json gives each attribute's comparison too.
+
+    With --learn the model learns from the analysts' decisions (as Splink estimates m from
+    labelled pairs): decide some pairs, list again with --learn, and the scores reflect them.
+    With --order informative the pairs most worth deciding come first, so fewer decisions teach
+    the model more (uncertainty sampling, as dedupe asks).
 
     \b
     Examples:
       casegraph link candidates
       casegraph link candidates --kind adult --threshold 0.8 --limit 10
       casegraph link candidates --format json > candidates.json
+      casegraph link candidates --order informative --limit 20
+      casegraph link accept cc9a713b37d && casegraph link candidates --learn --order informative --limit 20
     """
     from casegraph.graph.store import ReviewStore
     from casegraph.linking.candidate_cache import proposals
     from casegraph.output import is_structured, render, render_records
 
     with ReviewStore.open(store) as opened:
-        found = proposals(opened, threshold, kinds=list(kinds) or None, limit=limit, refresh=refresh)
+        found = proposals(opened, threshold, kinds=list(kinds) or None, limit=limit, refresh=refresh, learn=learn,
+                          order=order)
     if is_structured(fmt):
         import dataclasses
 
@@ -205,7 +229,7 @@ def _status(decision) -> str:
     return f"{decision.verdict} by {decision.analyst} at {decision.when}{note}"
 
 
-def _decide(verb: str, candidate_id: str, store, note: str, analyst: str | None) -> None:
+def _decide(verb: str, candidate_id: str, store, note: str, analyst: str | None, force: bool = False) -> None:
     from casegraph.graph.store import ReviewStore
     from casegraph.linking import decisions
     from casegraph.linking.candidate_cache import decidable
@@ -213,7 +237,8 @@ def _decide(verb: str, candidate_id: str, store, note: str, analyst: str | None)
     with ReviewStore.open(store, write=True) as opened:
         decide = getattr(decisions, verb)
         target = candidate_id if verb == "undo" else decidable(opened, candidate_id)
-        change = decide(opened, target, analyst=analyst, note=note)
+        options = {"force": force} if verb != "undo" else {}
+        change = decide(opened, target, analyst=analyst, note=note, **options)
     click.echo(describe(change))
 
 
@@ -242,7 +267,8 @@ def describe(change) -> str:
 
 @link.command("accept")
 @_decision_options
-def accept(candidate_id, store, note, analyst):
+@_FORCE
+def accept(candidate_id, store, note, analyst, force):
     """Accept a candidate: its two records are one entity (linked with owl:sameAs).
 
     A pair another analyst rejected may be accepted: the later decision is current and both are
@@ -253,19 +279,20 @@ def accept(candidate_id, store, note, analyst):
       casegraph link accept cc9a713b37d --note "same alias and address"
       casegraph link accept cc9a713b37d --analyst "J. Smith"
     """
-    _decide("accept", candidate_id, store, note, analyst)
+    _decide("accept", candidate_id, store, note, analyst, force)
 
 
 @link.command("reject")
 @_decision_options
-def reject(candidate_id, store, note, analyst):
+@_FORCE
+def reject(candidate_id, store, note, analyst, force):
     """Reject a candidate: its two records are not one entity, and the pair is not proposed again.
 
     \b
     Examples:
       casegraph link reject cc9a713b37d --note "different ages in the same year"
     """
-    _decide("reject", candidate_id, store, note, analyst)
+    _decide("reject", candidate_id, store, note, analyst, force)
 
 
 @link.command("undo")

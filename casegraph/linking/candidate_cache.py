@@ -7,6 +7,13 @@ reviews say (the catalog of loaded reviews and the linking code), not by the sto
 decision (which changes the files) does not throw the cache away. The cache holds every candidate above its threshold,
 decided or not; the decided ones (read from `decisions`) are filtered out when proposing.
 
+Learning from the decisions (`learn=True`, `casegraph link candidates --learn`) scores with m
+re-estimated from the decisions in force (see `learning`), so those candidates depend on the
+decisions too: they are cached apart, in ``candidates-learned.json``, keyed by the reviews, the
+code and the decisions used, and computed again after any decision. The plain cache is never
+keyed on decisions, so deciding stays quick; an id listed by a learning listing is still found
+(`find_candidate`) while the reviews and code it was computed from are unchanged.
+
 `compute_candidates` is the one place the matcher is called (tests replace it to fix its output).
 """
 from __future__ import annotations
@@ -22,10 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casegraph.errors import StoreError
-from casegraph.linking.decisions import DecisionError, UnknownCandidate, decided_pairs, histories, history_for_id, xsd_datetime
+from casegraph.linking.decisions import (DecisionError, UnknownCandidate, current_decisions, decided_pairs, histories,
+                                        history_for_id, xsd_datetime)
 
 CACHE_DIR = "linking"
 CACHE_FILE = "candidates.json"
+LEARNED_FILE = "candidates-learned.json"  # candidates learned from the decisions
 CACHE_VERSION = 1
 
 
@@ -41,26 +50,41 @@ class CandidateSet:
         return {c.id: c for c in self.candidates}
 
 
-def compute_candidates(store, threshold: float) -> list:
-    """Records of every stored review, matched (the one place the matcher is called)."""
+def compute_candidates(store, threshold: float, labelled: Sequence | None = None) -> list:
+    """Records of every stored review, matched (the one place the matcher is called); with
+    `labelled` ((IRI, IRI, is one entity) of decided pairs), learning m from them."""
     from casegraph.linking.candidates import find_candidates
     from casegraph.linking.records import link_records
 
-    return find_candidates(link_records(store), threshold=threshold)
+    return find_candidates(link_records(store), threshold=threshold, labelled=labelled or ())
 
 
-def cache_path(store) -> Path:
-    return Path(store.path) / CACHE_DIR / CACHE_FILE
+def cache_path(store, learned: bool = False) -> Path:
+    return Path(store.path) / CACHE_DIR / (LEARNED_FILE if learned else CACHE_FILE)
+
+
+def labels_in_force(store) -> list:
+    """The decisions in force as labels for learning: (left, right, accepted?)."""
+    from casegraph.linking.learning import labels_from_decisions
+
+    return labels_from_decisions(current_decisions(store))
 
 
 # Every module whose code decides which candidates there are and how they score.
 MATCHING_MODULES = tuple(f"casegraph.linking.{name}" for name in (
-    "records", "words", "names", "settings", "features", "comparisons", "blocking", "results", "candidates"))
+    "records", "words", "names", "settings", "features", "comparisons", "blocking", "results", "learning",
+    "candidates"))
 
 
-def cache_key(store) -> str:
+def cache_key(store, labelled: Sequence | None = None) -> str:
     """What the candidates depend on: the stored reviews (as the catalog records each load) and
-    the linking code. Decisions and links are not part of it."""
+    the linking code. Decisions and links are not part of it, unless the candidates were learned
+    from `labelled` pairs (see `labels_in_force`): then those labels are."""
+    if labelled is not None:
+        from casegraph.linking.learning import labels_key
+
+        text = json.dumps({"reviews-and-code": cache_key(store), "labels": labels_key(labelled)})
+        return hashlib.sha256(text.encode()).hexdigest()
     from casegraph.graph.store import CATALOG_FILE
 
     try:
@@ -82,16 +106,20 @@ def cache_key(store) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def load_candidates(store, threshold: float | None = None, *, refresh: bool = False) -> CandidateSet:
+def load_candidates(store, threshold: float | None = None, *, refresh: bool = False,
+                    learn: bool = False) -> CandidateSet:
     """The candidates at or above `threshold` (default: the matcher's), from the cache when it
-    still matches the stored reviews and was computed at that threshold or a lower one."""
+    still matches the stored reviews and was computed at that threshold or a lower one. With
+    `learn`, scored by a model that learns from the decisions in force (cached apart, keyed on
+    those decisions too)."""
     from casegraph.linking.candidates import DEFAULT_THRESHOLD
 
     threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
     if not 0.0 <= threshold <= 1.0:
         raise DecisionError(f"threshold {threshold} is outside 0..1; scores run from 0 (no match) to 1")
-    key = cache_key(store)
-    cache = _Cache.read(store)
+    labels = labels_in_force(store) if learn else None
+    key = cache_key(store, labels)
+    cache = _Cache.read(store, learned=learn)
     if not refresh and cache.fresh(key) and cache.threshold <= threshold:
         candidates = cache.candidates(threshold)
         if candidates is not None:
@@ -99,15 +127,25 @@ def load_candidates(store, threshold: float | None = None, *, refresh: bool = Fa
     # Compute at the lowest threshold asked for so far (or the default), so ids an analyst has
     # seen stay findable, and a later listing at the default needs no second run.
     lowest = min([threshold, DEFAULT_THRESHOLD] + ([cache.threshold] if cache.threshold is not None else []))
-    candidates = sorted(compute_candidates(store, lowest), key=lambda c: (-c.score, c.id))
-    _Cache.write(store, key, lowest, candidates)
+    computed = compute_candidates(store, lowest, labels) if learn else compute_candidates(store, lowest)
+    candidates = sorted(computed, key=lambda c: (-c.score, c.id))
+    _Cache.write(store, key, lowest, candidates, base=cache_key(store) if learn else None)
     return CandidateSet(tuple(c for c in candidates if c.score >= threshold), threshold, True)
 
 
 def proposals(store, threshold: float | None = None, *, kinds: Sequence[str] | None = None,
-              limit: int | None = None, refresh: bool = False) -> list:
-    """Candidates to show an analyst: not yet decided, of these kinds, best first."""
-    found = load_candidates(store, threshold, refresh=refresh).candidates
+              limit: int | None = None, refresh: bool = False, learn: bool = False, order: str = "score") -> list:
+    """Candidates to show an analyst: not yet decided, of these kinds, best first (order "score")
+    or those whose answer would teach the model most first (order "informative", drawn down to
+    `learning.INFORMATIVE_THRESHOLD` unless a threshold is given). learn: score with m learned
+    from the decisions in force (`load_candidates`)."""
+    from casegraph.linking.learning import INFORMATIVE_THRESHOLD, ORDERS, informative_order
+
+    if order not in ORDERS:
+        raise DecisionError(f"no order {order!r}; choose one of {', '.join(ORDERS)}")
+    if threshold is None and order == "informative":
+        threshold = INFORMATIVE_THRESHOLD
+    found = load_candidates(store, threshold, refresh=refresh, learn=learn).candidates
     decided = decided_pairs(store) | told_as_one(store)
     chosen = [c for c in found if frozenset((c.left, c.right)) not in decided]
     if kinds:
@@ -120,6 +158,8 @@ def proposals(store, threshold: float | None = None, *, kinds: Sequence[str] | N
             raise DecisionError(f"no candidates of kind {', '.join(map(repr, unknown))}; the kinds found are "
                                 f"{', '.join(known)}")
         chosen = [c for c in chosen if any(of_kind(c.kind, k) for k in kinds)]
+    if order == "informative":
+        chosen = informative_order(chosen)
     return chosen[:limit] if limit is not None else chosen
 
 
@@ -135,12 +175,18 @@ def find_candidate(store, candidate_id: str):
     """The cached (or freshly computed) candidate with this id; UnknownCandidate if none.
 
     Only the candidate asked for is decoded from a fresh cache, so deciding stays quick however
-    many candidates there are."""
+    many candidates there are. A candidate only a learning listing (`--learn`) proposed is found
+    in its cache while the reviews and code are unchanged, whatever was decided since."""
+    key = cache_key(store)
     cache = _Cache.read(store)
-    if cache.fresh(cache_key(store)):
-        candidate = cache.find(candidate_id)
-        if candidate is not None:
+    fresh = cache.fresh(key)
+    if fresh and (candidate := cache.find(candidate_id)) is not None:
+        return candidate
+    learned = _Cache.read(store, learned=True)
+    if learned.data.get("base") == key and learned.fresh(learned.data.get("key")):
+        if (candidate := learned.find(candidate_id)) is not None:
             return candidate
+    if fresh:
         ids, threshold = cache.ids(), cache.threshold
     else:
         found = load_candidates(store, cache.threshold)
@@ -172,9 +218,9 @@ class _Cache:
     data: dict
 
     @classmethod
-    def read(cls, store) -> _Cache:
+    def read(cls, store, learned: bool = False) -> _Cache:
         try:
-            data = json.loads(cache_path(store).read_text(encoding="utf-8"))
+            data = json.loads(cache_path(store, learned).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}  # missing or unreadable: compute again
         return cls(data if isinstance(data, dict) else {})
@@ -207,10 +253,13 @@ class _Cache:
         return None
 
     @staticmethod
-    def write(store, key: str, threshold: float, candidates: list) -> None:
-        target = cache_path(store)
+    def write(store, key: str, threshold: float, candidates: list, base: str | None = None) -> None:
+        """base: for candidates learned from decisions, the key of the reviews and code alone."""
+        target = cache_path(store, learned=base is not None)
         data = {"version": CACHE_VERSION, "key": key, "threshold": threshold,
                 "computed_at": xsd_datetime(), "candidates": [_candidate_to_json(c) for c in candidates]}
+        if base is not None:
+            data["base"] = base
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_suffix(f".{os.getpid()}.tmp")

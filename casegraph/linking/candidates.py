@@ -18,6 +18,9 @@ Where the numbers come from (nothing here reads any ground truth):
   fitted by expectation maximisation: on pseudonymous records it finds clusters such as "same
   area and same school" rather than "same person", and calls them matches (tried: precision
   fell to 2%).
+* labels: pairs analysts accepted (`labelled`) add their outcomes to every attribute's m, the
+  name's and the area's too, on the footing of the training pairs; rejected ones only leave the
+  training pairs (see `casegraph.linking.learning`).
 * u: measured on each family's records, from pairs in different reviews (all pairs of a small
   family, a random sample of a large one), shrunk towards `PRIOR_U` so a handful of records does
   not make an outcome look impossible. For every attribute but area itself the pairs are drawn
@@ -47,6 +50,7 @@ from casegraph.linking.blocking import BLOCKING_RULES, NAME_RULES, rule_pairs, b
 from casegraph.linking.comparisons import birth_cohort, Comparer
 from casegraph.linking.features import (ALL_AREAS, Births, Features, feature_families, Frequencies, keep_unique_events,
                                         stop_words)
+from casegraph.linking.learning import combined_m, family_labels, outcome_counts
 from casegraph.linking.names import GENERIC_WORDS, PERSON_FAMILIES, initial_forms, is_code_name, kind_family, name_key
 from casegraph.linking.records import LinkRecord, normalise_name
 from casegraph.linking.results import Candidate, Comparison, candidate_id
@@ -79,7 +83,9 @@ class Model:
     """The weights of one family: log2(m/u) per attribute and outcome, and the prior."""
 
     def __init__(self, family: str, features: list[Features], comparer: Comparer, rng: random.Random,
-                 named_pairs: Sequence[tuple[int, int]] = ()):
+                 named_pairs: Sequence[tuple[int, int]] = (), labelled: Sequence[tuple[int, int, bool]] = ()):
+        """labelled: pairs of indices into `features` an analyst decided, with True for one entity
+        (accepted); they re-estimate m as `casegraph.linking.learning` tells."""
         self.family = family
         self.comparer = comparer
         self.attributes = attributes_of(family)
@@ -88,11 +94,12 @@ class Model:
         # training pairs that measure m and to score every pair.
         self.prior_weight = _prior_weight(len(features), expected_matches(family, features, named_pairs))
         self.u = self._measure_u(features, rng)
-        self.m = self._measure_m(features, named_pairs)
+        self.m = self._measure_m(features, named_pairs, labelled)
         self.weights = [ordered_weights(ms, us) for ms, us in zip(self.m, self.u)]
         self._plan = [(function, weights, m[AGREE]) for function, weights, m in zip(self.functions, self.weights, self.m)]
 
-    def _measure_m(self, features: list[Features], named_pairs: Sequence[tuple[int, int]]) -> list[tuple]:
+    def _measure_m(self, features: list[Features], named_pairs: Sequence[tuple[int, int]],
+                   labelled: Sequence[tuple[int, int, bool]] = ()) -> list[tuple]:
         """m of the attributes in MEASURED_M, measured on training pairs: records of different
         reviews in one area sharing a name carried by at most TRAINING_SHARE of the records (a
         handle, a full name). This is how Splink trains m from a blocking rule: an attribute's m
@@ -104,10 +111,32 @@ class Model:
         one full name): each is one with the probability its prior, name and area give, and the
         others are taken to look like random pairs of the area (u), so their outcomes are taken
         out of the counts before they are read as m. Shrunk towards PRIOR_M by PSEUDO_PAIRS, so
-        few training pairs change little."""
+        few training pairs change little.
+
+        `labelled` pairs (decided by analysts) leave the training pairs; the accepted ones' outcomes
+        are counted for every attribute, the name and the area too (`learning.combined_m`)."""
         priors = [judged_m(self.family, a) for a in self.attributes]
-        if "name" not in self.attributes:
-            return priors
+        labels = {(min(i, j), max(i, j)): same for i, j, same in labelled}
+        accepted = [(features[i], features[j]) for (i, j), same in labels.items() if same]
+        training = self._training_pairs(features, named_pairs, labels) if "name" in self.attributes else []
+        rows = []
+        for attribute, function, prior_m, u in zip(self.attributes, self.functions, priors, self.u):
+            counts = [0.0, 0.0, 0.0]
+            if attribute in MEASURED_M and training:
+                others = 0.0
+                for a, b, p in training:
+                    outcome = function(a, b)[0]
+                    if outcome != MISSING:
+                        counts[outcome] += 1
+                        others += 1 - p
+                counts = [max(count - others * u[outcome], 0.0) for outcome, count in enumerate(counts)]
+            rows.append(combined_m(prior_m, counts, outcome_counts(function, accepted), PSEUDO_PAIRS))
+        return rows
+
+    def _training_pairs(self, features: list[Features], named_pairs: Sequence[tuple[int, int]],
+                        labels: dict) -> list[tuple[Features, Features, float]]:
+        """The training pairs (see `_measure_m`), each with the probability it is one entity;
+        pairs an analyst decided are left out (their labels count instead)."""
         name, m_name = self.comparer.name, judged_m(self.family, "name")[AGREE]
         prior = self.prior_weight
         if "area" in self.attributes:
@@ -116,25 +145,11 @@ class Model:
         training = []
         for i, j in named_pairs:
             a, b = features[i], features[j]
-            if a.review != b.review and a.area == b.area:
+            if a.review != b.review and a.area == b.area and (min(i, j), max(i, j)) not in labels:
                 outcome, share = name(a, b)
                 if outcome == AGREE and share <= TRAINING_SHARE:
                     training.append((a, b, probability(prior + math.log2(m_name / share))))
-        rows = []
-        for attribute, function, prior_m, u in zip(self.attributes, self.functions, priors, self.u):
-            if attribute not in MEASURED_M or not training:
-                rows.append(prior_m)
-                continue
-            counts, others = [0.0, 0.0, 0.0], 0.0
-            for a, b, p in training:
-                outcome = function(a, b)[0]
-                if outcome != MISSING:
-                    counts[outcome] += 1
-                    others += 1 - p
-            counts = [max(count - others * u[outcome], 0.0) for outcome, count in enumerate(counts)]
-            total = sum(counts)
-            rows.append(tuple((count + PSEUDO_PAIRS * p) / (total + PSEUDO_PAIRS) for count, p in zip(counts, prior_m)))
-        return rows
+        return training
 
     def _measure_u(self, features: list[Features], rng: random.Random) -> list[list[float]]:
         """Outcome shares among pairs of records from different reviews (all pairs of a small
@@ -267,24 +282,30 @@ def probability(weight: float) -> float:
 
 def find_candidates(records: Iterable[LinkRecord], *, threshold: float = DEFAULT_THRESHOLD,
                     exclude: Collection[frozenset[str]] = (), kinds: Collection[str] | None = None,
-                    seed: int = 0) -> list[Candidate]:
+                    seed: int = 0, labelled: Iterable[tuple[str, str, bool]] = ()) -> list[Candidate]:
     """Pairs of records that may be one entity, with match probability >= threshold, best first.
 
     exclude: pairs (frozensets of two IRIs) already decided, never proposed again. kinds: record
     kinds ("peer", "park") or families ("young-person", "adult", "group", "place",
     "place:public-space") to compare; default all. seed: for the random pairs that measure u.
+    labelled: (IRI, IRI, is one entity) of pairs analysts decided, which re-estimate m (see
+    `casegraph.linking.learning`; `learning.labels_from_decisions` makes them from decisions).
     """
     families = feature_families(list(records), kinds)
     excluded = {frozenset(pair) for pair in exclude}
+    labels = family_labels(families, labelled)
     found: list[Candidate] = []
     for family in sorted(families):
-        found += _family_candidates(family, families[family], threshold, excluded, random.Random(seed))
+        found += _family_candidates(family, families[family], threshold, excluded, random.Random(seed),
+                                    labels.get(family, ()))
     found.sort(key=lambda c: (-c.score, c.id))
     return found
 
 
-def family_model(family: str, features: list[Features], rng: random.Random) -> tuple[Model, array, array]:
-    """The family's model, and the pairs blocking proposes (as two arrays of indices into `features`)."""
+def family_model(family: str, features: list[Features], rng: random.Random,
+                 labelled: Sequence[tuple[int, int, bool]] = ()) -> tuple[Model, array, array]:
+    """The family's model (learning from `labelled` pairs of indices into `features`), and the
+    pairs blocking proposes (as two arrays of indices into `features`)."""
     frequencies = Frequencies(features, local_names=family == "group")
     lefts, rights, named = array("i"), array("i"), []
     for i, j, rule in rule_pairs(features):
@@ -293,12 +314,12 @@ def family_model(family: str, features: list[Features], rng: random.Random) -> t
         if rule < NAME_RULES:
             named.append((i, j))
     comparer = Comparer(frequencies, Births(features), joint_linked=family == "group")
-    return Model(family, features, comparer, rng, named), lefts, rights
+    return Model(family, features, comparer, rng, named, labelled), lefts, rights
 
 
 def _family_candidates(family: str, features: list[Features], threshold: float, excluded,
-                       rng: random.Random) -> list[Candidate]:
-    model, lefts, rights = family_model(family, features, rng)
+                       rng: random.Random, labelled: Sequence[tuple[int, int, bool]] = ()) -> list[Candidate]:
+    model, lefts, rights = family_model(family, features, rng, labelled)
     evidence = array("d", (model.evidence(features[i], features[j]) for i, j in zip(lefts, rights)))
     needed = -math.inf if threshold <= 0 else (math.log2(threshold / (1 - threshold)) if threshold < 1 else math.inf)
     out = []

@@ -17,6 +17,10 @@ Rules, so that bad input changes nothing:
 - undo reverts the pair's latest decision still in force and restores the state before it
   (undoing a rejection that overrode an acceptance brings the acceptance and its link back);
   it is itself recorded, as a decision with the verdict "undone";
+- an acceptance or rejection that would contradict the decisions in force (accepted A=B and B=C
+  while A=C is rejected: see `closure`) is refused with ContradictionError unless forced;
+- decisions made together (a whole cluster: `cluster_decisions`) are written in one update with
+  `record`, each `prov:wasGeneratedBy` the batch's activity, and undone together;
 - a review removed from the store keeps its decisions and links; `current_decisions` reports the
   records that are no longer stored, so an analyst can see them, and reloading the review makes
   them whole again.
@@ -29,13 +33,13 @@ decisions is built by `cards`; both import from here, never the other way round,
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from casegraph.errors import CasegraphError, StoreError, UnknownName
+from casegraph.errors import StoreError, UnknownName
+from casegraph.linking.closure import ContradictionError, in_force, new_contradictions
+from casegraph.linking.deciding import DecisionError, default_analyst, xsd_datetime
 from casegraph.ontology import CG, OWL, RDF, RDFS, REVIEW, XSD
 
 DECISIONS_GRAPH = "https://w3id.org/casegraph/decisions"
@@ -45,10 +49,6 @@ PROV = "http://www.w3.org/ns/prov#"
 ACCEPTED, REJECTED, UNDONE = "accepted", "rejected", "undone"
 VERDICTS = (ACCEPTED, REJECTED, UNDONE)
 _NOUNS = {ACCEPTED: "acceptance", REJECTED: "rejection", UNDONE: "undo"}
-
-
-class DecisionError(CasegraphError):
-    """A decision that cannot be recorded; nothing was changed."""
 
 
 class UnknownCandidate(DecisionError, UnknownName):
@@ -79,6 +79,7 @@ class Decision:
     explanation: str = ""  # the candidate's comparisons when decided, summarised
     supersedes: str | None = None  # the pair's previous decision
     undoes: str | None = None  # for an undo: the decision it reverted
+    batch: str | None = None  # the activity (prov:wasGeneratedBy) of decisions made together
 
     @property
     def pair(self) -> frozenset[str]:
@@ -136,32 +137,10 @@ def noun(verdict: str) -> str:
     return _NOUNS[verdict]
 
 
-# -- who and when ---------------------------------------------------------------------------------
-
-def default_analyst() -> str:
-    """$CASEGRAPH_ANALYST, else the operating-system user name."""
-    if name := os.environ.get("CASEGRAPH_ANALYST", "").strip():
-        return name
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user database entry (some containers)
-        return "unknown"
-
-
-def xsd_datetime(when: dt.datetime | None = None) -> str:
-    """`when` (default: now) as a canonical UTC xsd:dateTime, as the store gives it back; the one
-    clock of decisions and the candidate cache."""
-    when = when or dt.datetime.now(dt.timezone.utc)
-    if when.tzinfo is None:
-        raise DecisionError(f"decision time {when.isoformat()} has no time zone; give an aware datetime (UTC)")
-    text = when.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
-    return text.rstrip("0").rstrip(".") + "Z"  # canonical xsd:dateTime, as the store gives it back
-
-
 # -- reading the history --------------------------------------------------------------------------
 
 _HISTORY_QUERY = f"""
-SELECT ?d ?cid ?left ?right ?verdict ?analyst ?time ?note ?score ?explanation ?previous ?undoes
+SELECT ?d ?cid ?left ?right ?verdict ?analyst ?time ?note ?score ?explanation ?previous ?undoes ?batch
 WHERE {{
   GRAPH <{DECISIONS_GRAPH}> {{
     ?d a cg:LinkDecision ; cg:candidateId ?cid ; cg:leftRecord ?left ; cg:rightRecord ?right ;
@@ -171,7 +150,7 @@ WHERE {{
     OPTIONAL {{ ?d cg:score ?score }}
     OPTIONAL {{ ?d cg:explanation ?explanation }}
     OPTIONAL {{ ?d <{PROV}wasRevisionOf> ?previous }}
-    OPTIONAL {{ ?d cg:undoes ?undoes }}
+    OPTIONAL {{ ?d cg:undoes ?undoes }} OPTIONAL {{ ?d <{PROV}wasGeneratedBy> ?batch }}
   }}
 }}"""
 
@@ -181,9 +160,9 @@ def decisions(store) -> list[Decision]:
     found = []
     for row in store.query(_HISTORY_QUERY):
         value = [term.value if term is not None else None for term in row]
-        d, cid, left, right, verdict, analyst, time, note, score, explanation, previous, undoes = value
+        d, cid, left, right, verdict, analyst, time, note, score, explanation, previous, undoes, batch = value
         found.append(Decision(d, cid, left, right, verdict, analyst, time, note or "",
-                              float(score) if score is not None else None, explanation or "", previous, undoes))
+                              float(score) if score is not None else None, explanation or "", previous, undoes, batch))
     ordered = []
     for history in _group(found).values():
         ordered.extend(history.decisions)
@@ -288,47 +267,60 @@ def explanation_summary(candidate) -> str:
     return "; ".join(f"{c.attribute} {c.outcome} {c.weight:+.2f}" for c in candidate.comparisons)
 
 
-def accept(store, candidate, *, analyst: str | None = None, note: str = "", when: dt.datetime | None = None) -> Change:
+def accept(store, candidate, *, analyst: str | None = None, note: str = "", when: dt.datetime | None = None,
+           force: bool = False) -> Change:
     """Record that the two records of `candidate` are one entity, and link them with owl:sameAs.
 
     `candidate` is a Candidate (anything with id, left, right, score and comparisons) or the id
-    of a pair decided before; `candidate_cache.decidable` gives either for any id.
+    of a pair decided before; `candidate_cache.decidable` gives either for any id. force: record
+    it even if it contradicts a rejection in force (ContradictionError otherwise).
     """
-    return _decide(store, ACCEPTED, candidate, analyst, note, when)
+    return record(store, [plan(store, ACCEPTED, candidate, analyst=analyst, note=note, when=when, force=force)])[0]
 
 
-def reject(store, candidate, *, analyst: str | None = None, note: str = "", when: dt.datetime | None = None) -> Change:
+def reject(store, candidate, *, analyst: str | None = None, note: str = "", when: dt.datetime | None = None,
+           force: bool = False) -> Change:
     """Record that the two records of `candidate` are not one entity: the pair is not proposed again."""
-    return _decide(store, REJECTED, candidate, analyst, note, when)
+    return record(store, [plan(store, REJECTED, candidate, analyst=analyst, note=note, when=when, force=force)])[0]
 
 
 def undo(store, candidate_id: str, *, analyst: str | None = None, note: str = "",
          when: dt.datetime | None = None) -> Change:
     """Revert the pair's latest decision in force, restoring the state before it; recorded too."""
+    return record(store, [plan_undo(store, candidate_id, analyst=analyst, note=note, when=when)])[0]
+
+
+def plan_undo(store, candidate_id: str, *, analyst: str | None = None, note: str = "", when: dt.datetime | None = None,
+              batch: str | None = None, all_histories: dict | None = None) -> tuple:
+    """The undo `undo` would record, as (decision, before, after), without writing it."""
     _require_writable(store)
-    pair_history = history_for_id(histories(store), candidate_id)
+    pair_history = history_for_id(histories(store) if all_histories is None else all_histories, candidate_id)
     if pair_history is None:
         raise NothingToUndo(f"candidate {candidate_id!r} has no decision to undo; nothing changed "
                             "(see casegraph link list)")
-    in_force = pair_history.in_force
-    if not in_force:
+    in_force_ = pair_history.in_force
+    if not in_force_:
         last = pair_history.latest
         raise NothingToUndo(f"candidate {candidate_id!r} has no decision in force to undo (its last decision, "
                             f"{last.analyst}'s {noun(last.verdict)} at {last.when}, left it undecided); "
                             "nothing changed")
-    target = in_force[-1]
-    after = in_force[-2] if len(in_force) > 1 else None
+    target = in_force_[-1]
+    after = in_force_[-2] if len(in_force_) > 1 else None
     decision = Decision(
         _decision_iri(candidate_id, len(pair_history.decisions) + 1), candidate_id, target.left, target.right, UNDONE,
         _analyst(analyst), xsd_datetime(when), note, target.score, target.explanation,
-        pair_history.latest.iri, target.iri)
-    return _record(store, decision, target, after)
+        pair_history.latest.iri, target.iri, batch)
+    return decision, target, after
 
 
-def _decide(store, verdict: str, candidate, analyst: str | None, note: str, when: dt.datetime | None) -> Change:
+def plan(store, verdict: str, candidate, *, analyst: str | None = None, note: str = "",
+         when: dt.datetime | None = None, force: bool = False, batch: str | None = None,
+         all_histories: dict | None = None) -> tuple:
+    """The acceptance or rejection `accept` or `reject` would record, as (decision, before, after),
+    without writing it; refused as they refuse it."""
     _require_writable(store)
     analyst = _analyst(analyst)
-    all_histories = histories(store)
+    all_histories = histories(store) if all_histories is None else all_histories
     if isinstance(candidate, str):
         pair_history = history_for_id(all_histories, candidate)
         if pair_history is None:
@@ -347,8 +339,12 @@ def _decide(store, verdict: str, candidate, analyst: str | None, note: str, when
     decision = Decision(
         _decision_iri(target.candidate_id, number), target.candidate_id, target.left, target.right, verdict, analyst,
         xsd_datetime(when), note, target.score, target.explanation,
-        pair_history.latest.iri if pair_history else None)
-    return _record(store, decision, before, decision)
+        pair_history.latest.iri if pair_history else None, None, batch)
+    if not force and (found := new_contradictions(in_force(all_histories), {decision.pair: decision})):
+        raise ContradictionError(f"{noun(verdict)} of {target.candidate_id} would contradict the decisions in "
+                                 f"force: {found[0].describe()}; nothing changed (undo one of them first, or "
+                                 "force it)")
+    return decision, before, decision
 
 
 def _check_may_override(before: Decision, verdict: str, analyst: str, candidate_id: str) -> None:
@@ -388,23 +384,29 @@ def _decision_iri(candidate_id: str, number: int) -> str:
     return f"{DECISION_BASE}{quote(candidate_id, safe='')}/{number}"
 
 
-def _record(store, decision: Decision, before: Decision | None, after: Decision | None) -> Change:
-    """Write the decision and bring the pair's owl:sameAs link in line with the state after it,
-    in one SPARQL update (one transaction): both happen or neither."""
+def record(store, planned: list, extra: str = "") -> list[Change]:
+    """Write planned decisions ((decision, before, after) from `plan` or `plan_undo`, each on its
+    own pair) and `extra` triples for the decisions graph, and bring each pair's owl:sameAs link in
+    line with the state after it, in one SPARQL update (one transaction): all happen or none."""
     import pyoxigraph as ox
 
     from casegraph.graph.store import LINKS_GRAPH
 
-    linked_before = before is not None and before.verdict == ACCEPTED
-    linked_after = after is not None and after.verdict == ACCEPTED
-    operations = [f"INSERT DATA {{ GRAPH <{DECISIONS_GRAPH}> {{\n{_triples(decision)}\n}} }}"]
-    link = f"{ox.NamedNode(decision.left)} {ox.NamedNode(OWL + 'sameAs')} {ox.NamedNode(decision.right)} ."
-    if linked_before and not linked_after:
-        operations.append(f"DELETE DATA {{ GRAPH <{LINKS_GRAPH}> {{ {link} }} }}")
-    if linked_after and not linked_before:
-        operations.append(f"INSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{ {link} }} }}")
-    store.update(" ;\n".join(operations), reviews_untouched=True)  # only the decisions and links graphs
-    return Change(decision, before, after, linked_after and not linked_before, linked_before and not linked_after)
+    operations, changes = [f"INSERT DATA {{ GRAPH <{DECISIONS_GRAPH}> {{\n{extra}\n}} }}"] if extra else [], []
+    for decision, before, after in planned:
+        linked_before = before is not None and before.verdict == ACCEPTED
+        linked_after = after is not None and after.verdict == ACCEPTED
+        operations.append(f"INSERT DATA {{ GRAPH <{DECISIONS_GRAPH}> {{\n{_triples(decision)}\n}} }}")
+        link = f"{ox.NamedNode(decision.left)} {ox.NamedNode(OWL + 'sameAs')} {ox.NamedNode(decision.right)} ."
+        if linked_before and not linked_after:
+            operations.append(f"DELETE DATA {{ GRAPH <{LINKS_GRAPH}> {{ {link} }} }}")
+        if linked_after and not linked_before:
+            operations.append(f"INSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{ {link} }} }}")
+        changes.append(Change(decision, before, after, linked_after and not linked_before,
+                              linked_before and not linked_after))
+    if operations:
+        store.update(" ;\n".join(operations), reviews_untouched=True)  # only the decisions and links graphs
+    return changes
 
 
 def _triples(decision: Decision) -> str:
@@ -435,5 +437,7 @@ def _triples(decision: Decision) -> str:
         triples.append((node, ox.NamedNode(PROV + "wasRevisionOf"), ox.NamedNode(decision.supersedes)))
     if decision.undoes:
         triples.append((node, ox.NamedNode(CG + "undoes"), ox.NamedNode(decision.undoes)))
+    if decision.batch:
+        triples.append((node, ox.NamedNode(PROV + "wasGeneratedBy"), ox.NamedNode(decision.batch)))
     return "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
 

@@ -119,3 +119,31 @@ def test_an_event_a_review_says_is_told_elsewhere_is_linked_not_proposed(tmp_pat
     assert found.family == "incident"
     proposed = json.loads(run(store, "link", "candidates", "--threshold", "0", "--format", "json"))
     assert found.candidate_id not in {c["id"] for c in proposed}
+
+
+def test_a_cluster_is_accepted_in_one_step_and_undone_in_one_step(store):
+    clusters = json.loads(run(store, "link", "clusters", "--format", "json"))
+    boy = next(c for c in clusters if len(c["records"]) == 3)
+    assert {r["iri"].rsplit("/review/", 1)[1] for r in boy["records"]} == {
+        "cspr-a-2020/child-c", "scr-b-2021/jaden", "thm-e-2023/peer-jm"}
+    run(store, "link", "accept-cluster", boy["id"], "--note", "one boy: his name in all three")
+    accepted = json.loads(run(store, "link", "list", "--format", "json"))
+    assert len(accepted) == 3 and {d["verdict"] for d in accepted} == {"accepted"}
+    assert len(pattern(store, "timeline", "--person", "thm-e-2023/peer-jm")) == 2  # the stabbing, told twice
+    run(store, "link", "undo-cluster", boy["id"])
+    assert json.loads(run(store, "link", "list", "--format", "json")) == []
+
+
+def test_a_contradicting_decision_is_refused_unless_forced(store):
+    found = candidates(store)
+    pairs = [found[frozenset(p)]["id"] for p in (("cspr-a-2020/child-c", "scr-b-2021/jaden"),
+                                                 ("scr-b-2021/jaden", "thm-e-2023/peer-jm"),
+                                                 ("cspr-a-2020/child-c", "thm-e-2023/peer-jm"))]
+    run(store, "link", "accept", pairs[0])
+    run(store, "link", "accept", pairs[1])
+    refused = CliRunner().invoke(main, ["link", "reject", pairs[2], "--store", str(store)])
+    assert refused.exit_code == 3 and "contradict" in refused.output
+    assert len(json.loads(run(store, "link", "list", "--format", "json"))) == 2
+    run(store, "link", "reject", pairs[2], "--force", "--note", "different boys after all?")
+    checked = CliRunner().invoke(main, ["link", "check", "--store", str(store)])
+    assert checked.exit_code == 1 and pairs[2] in checked.output
