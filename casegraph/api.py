@@ -181,12 +181,23 @@ class Casegraph:
 
     # -- linking -------------------------------------------------------------------------------
     def candidates(self, *, threshold: float | None = None, kinds: list[str] | None = None,
-                   limit: int | None = None) -> list:
-        """Candidate matches not yet decided, best first (`link candidates`): each has id, left,
-        right, kind, score and the comparisons behind it."""
+                   limit: int | None = None, learn: bool = False, order: str = "score") -> list:
+        """Candidate matches not yet decided (`link candidates`), best first or, with
+        `order="informative"`, those whose answer would teach the model most first; `learn`
+        re-estimates the model from the decisions in force. Each has id, left, right, kind, score
+        and the comparisons behind it."""
         from casegraph.linking.candidate_cache import proposals
 
-        return proposals(self._reading(), threshold, kinds=kinds, limit=limit)
+        return proposals(self._reading(), threshold, kinds=kinds, limit=limit, learn=learn, order=order)
+
+    def explain(self, one: str, other: str, *, threshold: float | None = None):
+        """Why two records are, or are not, a candidate (`link explain`): blocking, every
+        comparison and weight, the score and the verdict."""
+        from casegraph.linking.explain import explain_pair
+        from casegraph.linking.settings import DEFAULT_THRESHOLD
+
+        return explain_pair(self._reading(), one, other,
+                            threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
 
     def decide(self, candidate_id: str, verdict: str, *, note: str = "", analyst: str | None = None):
         """Accept, reject or undo a candidate (`link accept|reject|undo`); returns the Change."""

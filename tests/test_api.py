@@ -130,3 +130,10 @@ def test_decide_accepts_and_undoes_a_candidate(tmp_path):
         assert cg.decisions() == []
         with pytest.raises(QueryError, match="accept, reject or undo"):
             cg.decide(candidate.id, "merge")
+
+
+def test_explain_and_informative_candidates(cg):
+    found = cg.explain("scr-49-2013/christine", "scr-30-2016/child-m")
+    assert found.family == "young-person" and found.verdict()
+    informative = cg.candidates(order="informative", limit=5)
+    assert all(0.1 <= c.score for c in informative)
