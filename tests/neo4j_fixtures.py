@@ -9,6 +9,7 @@ Community edition has one database, so tests that write empty it before and afte
 """
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -78,21 +79,44 @@ def load_view(paths: list[Path], store_path: Path):
         return build_view(store.review_quads())
 
 
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _neo4j_value(value: object) -> object:
+    from neo4j.time import Date
+
+    if isinstance(value, list):
+        return [_neo4j_value(item) for item in value]
+    return Date.from_native(value) if isinstance(value, datetime.date) else value
+
+
 def stored_graph(driver) -> tuple[dict, set]:
-    """Everything in the database: {iri: (labels, properties)} and {(type, start, end, properties)}."""
+    """Everything in the database: {iri: (labels, properties)} and {(type, start, end, properties)}
+    (relationship properties as sorted (name, value) pairs, lists as tuples)."""
     records, _, _ = driver.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS properties")
     nodes = {r["properties"]["iri"]: (frozenset(r["labels"]), r["properties"]) for r in records}
     assert len(nodes) == len(records), "two nodes with the same iri"
     records, _, _ = driver.execute_query("MATCH (a)-[r]->(b) RETURN type(r) AS type, a.iri AS start, b.iri AS end, "
                                          "properties(r) AS properties")
-    relationships = {(r["type"], r["start"], r["end"], tuple(sorted(r["properties"].items()))) for r in records}
+    relationships = {(r["type"], r["start"], r["end"], tuple(sorted((k, _hashable(v)) for k, v in
+                                                                    r["properties"].items()))) for r in records}
     assert len(relationships) == len(records), "a relationship written twice"
     return nodes, relationships
 
 
 def view_graph(view) -> tuple[dict, set]:
-    """The view in stored_graph's shape: what Neo4j should hold after pushing it."""
-    nodes = {iri: (frozenset(n.labels), n.properties) for iri, n in view.nodes.items()}
-    relationships = {(r.type, r.start, r.end, () if r.review is None else (("review", r.review),))
-                     for r in view.relationships}
+    """The view in stored_graph's shape: what Neo4j should hold after pushing it (dates with an
+    EpochDay twin as Neo4j dates, a relationship record's properties on its relationship)."""
+    def stored(properties: dict) -> dict:
+        from casegraph.graph.view import typed_dates
+
+        return {k: _neo4j_value(v) for k, v in typed_dates(properties).items()}
+
+    nodes = {iri: (frozenset(n.labels), stored(n.properties)) for iri, n in view.nodes.items()}
+    relationships = set()
+    for r in view.relationships:
+        properties = {**r.properties, **({} if r.review is None else {"review": r.review})}
+        relationships.add((r.type, r.start, r.end, tuple(sorted((k, _hashable(v)) for k, v in
+                                                                stored(properties).items()))))
     return nodes, relationships

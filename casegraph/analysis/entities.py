@@ -41,7 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from casegraph.errors import QueryError
+from casegraph.errors import QueryError, UnknownName
 from casegraph.ontology import record_iri, short_id
 
 if TYPE_CHECKING:  # networkx and the view (pyoxigraph) are imported only when a graph is built
@@ -55,6 +55,10 @@ TIES = ("KNOWS", "FRIEND_OF", "INTIMATE_PARTNER_OF", "RELATIVE_OF", "ASSOCIATE_O
 
 class PatternError(QueryError):
     """A pattern report that cannot be run: an unknown person, measure or option."""
+
+
+class UnknownRecord(PatternError, UnknownName):
+    """No record by that name or id (a usage error: exit 2)."""
 
 
 # -- the entity graph -----------------------------------------------------------------------------
@@ -99,8 +103,7 @@ def entity_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph
     import networkx as nx
 
     linked = identities(view) if merged else {}
-    records = {iri: node for iri, node in sorted(view.nodes.items())
-               if "Record" in node.labels and "Relationship" not in node.labels}
+    records = {iri: node for iri, node in sorted(view.nodes.items()) if "Record" in node.labels}
     entity_of = {iri: linked.get(iri, iri) for iri in records}
     graph = nx.MultiDiGraph(merged=merged, entity_of=entity_of)
     for iri, node in records.items():  # sorted: the entity's own record comes first
@@ -219,7 +222,7 @@ def resolve(source: PropertyGraph | nx.MultiDiGraph, text: str, *, labels: Seque
     >>> resolve(graph, "r-1/ammy")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    casegraph.analysis.entities.PatternError: no person 'r-1/ammy' in the stored reviews; did you mean 'r-1/amy'? ...
+    casegraph.analysis.entities.UnknownRecord: no person 'r-1/ammy' in the stored reviews; did you mean 'r-1/amy'? ...
     """
     graph = as_entity_graph(source, merged)
     text = text.strip()
@@ -234,5 +237,5 @@ def resolve(source: PropertyGraph | nx.MultiDiGraph, text: str, *, labels: Seque
     candidates = {short_id(r): r for r, e in entity_of.items() if has_label(graph, e, *labels)}
     close = difflib.get_close_matches(short_id(iri), list(candidates), n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else "."
-    raise PatternError(f"no {what} {text!r} in the stored reviews{hint} Give a record IRI or review-id/item-id.")
+    raise UnknownRecord(f"no {what} {text!r} in the stored reviews{hint} Give a record IRI or review-id/item-id.")
 

@@ -11,18 +11,22 @@ Files written to the directory, each data file after its own header file:
   and ``.csv``): one pair per key label, so each file has the columns of one kind of node
   (records share ``label``, ``review`` ...). Columns: ``iri:ID`` (also stored as the ``iri``
   property), ``:LABEL`` (all the node's labels, ``;``-separated) and one typed column per
-  property: ``name`` (string), ``name:long``, ``name:double``, ``name:boolean``, and
-  ``name:string[]``, ``name:long[]``, ``name:double[]``, ``name:boolean[]`` for lists. Not
+  property: ``name`` (string), ``name:long``, ``name:double``, ``name:boolean``, ``name:date``
+  (the view's dates with an ``EpochDay`` twin, as neo4j_push stores them), and ``name:string[]``,
+  ``name:long[]``, ``name:double[]``, ``name:boolean[]``, ``name:date[]`` for lists. Not
   ``int`` and ``float``: to neo4j-admin those are Java's 32-bit types, and though it widens
   single values it stores ``float[]`` lists as 32-bit floats (0.1 comes back 0.10000000149...,
   1e-300 as 0.0). A node without the property leaves its cell empty (no property); empty
   strings are written quoted, so they stay empty strings.
 - ``relationships`` (``.header.csv`` and ``.csv``): ``:START_ID``, ``:END_ID``, ``:TYPE``,
-  ``review`` (empty for the analysts' ``SAME_AS`` links, which have none).
+  ``review`` (empty for the analysts' ``SAME_AS`` links, which have none), then the typed columns
+  of the relationship records' properties (``iri``, ``identifier``, ``kind``, ``evidenceQuote``
+  ...), empty on other relationships.
 
-A column holds one type. Where nodes disagree, integers in a double column are written as doubles
-and a single value in a list column as a one-element list; any other mix (a string here, a
-number there) is an error naming the property. List elements are separated by the array
+A column holds one type. Where nodes disagree, integers in a double column are written as doubles,
+a single value in a list column as a one-element list, and dates in a column that also holds
+text (a partial date) as ISO text; any other mix (a string here, a number there) is an error
+naming the property. List elements are separated by the array
 delimiter (``;`` by default, neo4j-admin's own default); an element containing it is an error
 that says to choose another (pass the same one to import_command). Strings are always
 quoted (RFC 4180, ``""`` for a quote), so commas, quotes and newlines in values are safe.
@@ -30,20 +34,22 @@ quoted (RFC 4180, ``""`` for a quote), so commas, quotes and newlines in values 
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import math
 import re
 import shlex
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from casegraph.graph.view import PropertyGraph, values
-from casegraph.exchange.neo4j_push import KEY_LABELS, LABEL_PATTERN, TYPE_PATTERN, key_label
+from casegraph.graph.view import PropertyGraph, typed_dates, values
+from casegraph.exchange.neo4j_push import KEY_LABELS, LABEL_PATTERN, TYPE_PATTERN, key_label, relationship_identity
 from casegraph.graph.cypher.neo4j import Neo4jError
 
 ARRAY_DELIMITER = ";"
 PROPERTY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 HEADER_SUFFIX = ".header.csv"
-_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}  # 64-bit, as Cypher and neo4j_push store them
+_TYPES = {bool: "boolean", int: "long", float: "double", str: "string",  # 64-bit, as Cypher and neo4j_push store them
+          _dt.date: "date"}
 
 
 def write_neo4j_csv(view: PropertyGraph, directory: Path | str, *, array_delimiter: str = ARRAY_DELIMITER
@@ -73,7 +79,7 @@ def write_neo4j_csv(view: PropertyGraph, directory: Path | str, *, array_delimit
     for key in KEY_LABELS:
         if key in groups:
             paths += _write_nodes(directory / f"nodes-{key}", groups[key], array_delimiter)
-    paths += _write_relationships(directory / "relationships", view.relationships)
+    paths += _write_relationships(directory / "relationships", view.relationships, array_delimiter)
     return paths
 
 
@@ -112,31 +118,41 @@ def import_command(paths: list[Path], *, database: str = "neo4j", array_delimite
 
 # -- nodes -------------------------------------------------------------------------------------
 def _write_nodes(stem: Path, nodes: list, delimiter: str) -> list[Path]:
-    columns = _columns(stem.name, nodes)
-    header = ["iri:ID", ":LABEL"] + [name + ("" if kind == "string" else f":{kind}") for name, kind in columns]
+    typed = [(node.iri, typed_dates(node.properties)) for node in nodes]
+    columns = _columns(f"{stem.name} nodes", "node", typed, skip=("iri",))
 
     def rows() -> Iterator[str]:
-        for node in nodes:
+        for node, (_, properties) in zip(nodes, typed):
             for label in node.labels:
                 if not LABEL_PATTERN.fullmatch(label):
                     raise Neo4jError(f"node {node.iri} has the label {label!r}, not a name from the ontology")
             cells = [_quoted(node.iri), _quoted(delimiter.join(sorted(node.labels)))]
-            for name, kind in columns:
-                value = node.properties.get(name)
-                what = f"node {node.iri} property {name!r}"
-                cells.append("" if value is None else _cell(value, kind, delimiter, what))
-            yield ",".join(cells)
+            yield ",".join(cells + _cells(columns, properties, delimiter, f"node {node.iri}"))
 
-    return _write(stem, header, rows())
+    return _write(stem, ["iri:ID", ":LABEL"] + _header(columns), rows())
 
 
-def _columns(group: str, nodes: list) -> list[tuple[str, str]]:
-    """(property, neo4j-admin type) for every property of the nodes but iri, sorted by name."""
-    seen: dict[str, dict[str, str]] = {}  # property -> {type: an iri that has it}
-    for node in nodes:
-        for name, value in node.properties.items():
-            if name != "iri":
-                seen.setdefault(name, {}).setdefault(_kind(value, node.iri, name), node.iri)
+def _header(columns: list[tuple[str, str]]) -> list[str]:
+    return [name + ("" if kind == "string" else f":{kind}") for name, kind in columns]
+
+
+def _cells(columns: list[tuple[str, str]], properties: dict, delimiter: str, what: str) -> list[str]:
+    cells = []
+    for name, kind in columns:
+        value = properties.get(name)
+        cells.append("" if value is None else _cell(value, kind, delimiter, f"{what} property {name!r}"))
+    return cells
+
+
+def _columns(group: str, noun: str, items: list[tuple[str, dict]], skip: tuple[str, ...] = ()
+             ) -> list[tuple[str, str]]:
+    """(property, neo4j-admin type) for every property of the items, (name, properties) pairs,
+    but those skipped, sorted by name; group and noun ("node") name them in errors."""
+    seen: dict[str, dict[str, str]] = {}  # property -> {type: an item that has it}
+    for what, properties in items:
+        for name, value in properties.items():
+            if name not in skip:
+                seen.setdefault(name, {}).setdefault(_kind(value, f"{noun} {what}", name), what)
     columns = []
     for name, kinds in sorted(seen.items()):
         if not PROPERTY_PATTERN.fullmatch(name):
@@ -151,13 +167,13 @@ def _kind(value: object, iri: str, name: str) -> str:
         if kinds == {"long", "double"}:
             kinds = {"double"}
         if len(kinds) != 1 or None in kinds:
-            raise Neo4jError(f"node {iri} property {name!r} mixes value types ({value!r}), which Neo4j cannot "
+            raise Neo4jError(f"{iri} property {name!r} mixes value types ({value!r}), which Neo4j cannot "
                              "store in one list; fix the review")
         return kinds.pop() + "[]"
     kind = _TYPES.get(type(value))
     if kind is None:
-        raise Neo4jError(f"node {iri} property {name!r} has a {type(value).__name__} value, not a string, "
-                         "number or boolean")
+        raise Neo4jError(f"{iri} property {name!r} has a {type(value).__name__} value, not a string, "
+                         "number, boolean or date")
     return kind
 
 
@@ -168,35 +184,38 @@ def _unify(group: str, name: str, kinds: dict[str, str]) -> str:
     bases = {kind.removesuffix("[]") for kind in names}
     if bases == {"long", "double"}:
         bases = {"double"}
+    if bases == {"date", "string"}:
+        bases = {"string"}  # a partial date beside full ones: all as text
     if len(bases) > 1:
         examples = "; ".join(f"{kind} on {iri}" for kind, iri in sorted(kinds.items()))
-        raise Neo4jError(f"property {name!r} of {group} nodes has values of different types ({examples}); "
+        raise Neo4jError(f"property {name!r} of {group} has values of different types ({examples}); "
                          "a CSV column holds one type: make them agree in the reviews")
     return bases.pop() + ("[]" if is_list else "")
 
 
 # -- relationships -----------------------------------------------------------------------------
-def _write_relationships(stem: Path, relationships: list) -> list[Path]:
+def _write_relationships(stem: Path, relationships: list, delimiter: str) -> list[Path]:
+    unique = list({relationship_identity(r): r for r in reversed(relationships)}.values())[::-1]  # as MERGE does
+    typed = [(f"{r.type} from {r.start}", typed_dates(r.properties)) for r in unique]
+    columns = _columns("relationships", "relationship", typed, skip=("review",))
+
     def rows() -> Iterator[str]:
-        seen = set()
-        for r in relationships:
-            if (r.type, r.start, r.end) in seen:
-                continue  # MERGE in push_view would make one of them too
-            seen.add((r.type, r.start, r.end))
+        for r, (what, properties) in zip(unique, typed):
             if not TYPE_PATTERN.fullmatch(r.type):
                 raise Neo4jError(f"relationship type {r.type!r} (from {r.start}) is not a name from the ontology")
             review = "" if r.review is None else _quoted(r.review)
-            yield ",".join([_quoted(r.start), _quoted(r.end), _quoted(r.type), review])
+            cells = [_quoted(r.start), _quoted(r.end), _quoted(r.type), review]
+            yield ",".join(cells + _cells(columns, properties, delimiter, f"relationship {what}"))
 
-    return _write(stem, [":START_ID", ":END_ID", ":TYPE", "review"], rows())
+    return _write(stem, [":START_ID", ":END_ID", ":TYPE", "review"] + _header(columns), rows())
 
 
 # -- cells -------------------------------------------------------------------------------------
 def _cell(value: object, kind: str, delimiter: str, what: str) -> str:
     if not kind.endswith("[]"):
-        return _quoted(value) if kind == "string" else _scalar(value, kind)
+        return _quoted(value) if kind in ("string", "date") else _scalar(value, kind)
     items = values(value)
-    texts = [str(item) if kind == "string[]" else _scalar(item, kind[:-2]) for item in items]
+    texts = [str(item) if kind in ("string[]", "date[]") else _scalar(item, kind[:-2]) for item in items]
     for text in texts:
         if delimiter in text:
             raise Neo4jError(f"{what}: the list element {text!r} contains the array delimiter {delimiter!r}; "

@@ -8,11 +8,18 @@ as Neo4jError), a progress callback, a report of what changed. What goes over th
    and an index on ``review``, so every MERGE and MATCH below is an index lookup.
 2. Nodes, grouped by exact label set, ``batch_size`` rows per write transaction:
    ``UNWIND $rows AS row MERGE (n:Key {iri: row.iri}) SET n = row.props SET n:Other:...``.
-3. Relationships, grouped by type and the key labels of both ends, the same way.
+3. Relationships, grouped by type and the key labels of both ends, the same way. A relationship
+   record's relationship (one with an ``iri``, see casegraph.graph.view) is merged on that iri
+   too, so two records of one relationship stay two relationships.
+
+Values go as the view holds them, but for dates: each date with an ``<name>EpochDay`` twin is sent
+as a ``datetime.date`` and stored as a Neo4j ``date`` (``stored_properties``); the twins go too,
+so saved Cypher that does date arithmetic on them runs unchanged on both engines. A partial
+date (no twin) stays text.
 4. Replacement: for each review in the view, what Neo4j holds for it (nodes whose ``review``
    is that review, relationships leaving them whose ``review`` is one of the view's reviews)
    is read back in batches, and whatever the view no longer has is removed: nodes (DETACH
-   DELETE), relationships, labels. Analysts' ``SAME_AS`` links (no ``review``) between nodes
+   DELETE; also the ``Relationship`` record nodes older views had), relationships, labels. Analysts' ``SAME_AS`` links (no ``review``) between nodes
    of the view's reviews are removed when the view no longer has them; codes (``Concept``
    nodes) are shared by all reviews and never removed.
 
@@ -103,19 +110,31 @@ def key_label(node: Node) -> str:
     return keys[0]
 
 
-def _storable(node: Node) -> dict[str, object]:
-    """The node's properties as Neo4j stores them: lists of one type (ints and floats make floats)."""
-    properties = node.properties
-    for name, value in node.properties.items():
+def stored_properties(properties: dict[str, object], what: str) -> dict[str, object]:
+    """Properties as Neo4j stores them: dates with an EpochDay twin as `datetime.date`, lists of
+    one type (ints and floats make floats); `what` names the node or relationship in errors.
+
+    >>> stored_properties({"dateEarliest": "2015-01-31", "dateEarliestEpochDay": 16466, "ages": [14, 15.5]}, "x")
+    {'dateEarliest': datetime.date(2015, 1, 31), 'dateEarliestEpochDay': 16466, 'ages': [14.0, 15.5]}
+    """
+    from casegraph.graph.view import typed_dates
+
+    given = properties
+    properties = typed_dates(properties)
+    for name, value in given.items():
         if isinstance(value, list):
             kinds = {type(item) for item in value}
             if kinds == {int, float}:
-                properties = properties if properties is not node.properties else dict(properties)
+                properties = properties if properties is not given else dict(properties)
                 properties[name] = [float(item) for item in value]
             elif len(kinds) > 1:
-                raise Neo4jError(f"node {node.iri} property {name!r} mixes {sorted(k.__name__ for k in kinds)} "
+                raise Neo4jError(f"{what} property {name!r} mixes {sorted(k.__name__ for k in kinds)} "
                                  f"values ({value!r}), which Neo4j cannot store in one list; fix the review")
     return properties
+
+
+def _storable(node: Node) -> dict[str, object]:
+    return stored_properties(node.properties, f"node {node.iri}")
 
 
 # -- pushing -----------------------------------------------------------------------------------
@@ -171,8 +190,9 @@ def push_view_naively(driver: neo4j.Driver, view: PropertyGraph, database: str |
                 report.nodes_written += 1
                 report.nodes_created += counters.nodes_created
             for r in _unique(view.relationships):
-                query = _merge_relationship(r.type, key_label(view.nodes[r.start]), key_label(view.nodes[r.end]), "$")
-                counters = session.run(query, start=r.start, end=r.end,
+                query = _merge_relationship(r.type, key_label(view.nodes[r.start]), key_label(view.nodes[r.end]), "$",
+                                            keyed="iri" in r.properties)
+                counters = session.run(query, start=r.start, end=r.end, iri=r.properties.get("iri"),
                                        props=_relationship_props(r)).consume().counters
                 report.relationships_written += 1
                 report.relationships_created += counters.relationships_created
@@ -204,19 +224,29 @@ def _merge_node(labels: Iterable[str], value: str = "row.") -> str:
     return query + (f" SET n{others}" if others else "")
 
 
-def _merge_relationship(type_: str, start_key: str, end_key: str, value: str = "row.") -> str:
+def _merge_relationship(type_: str, start_key: str, end_key: str, value: str = "row.", *, keyed: bool = False) -> str:
+    """MERGE one relationship between two nodes; keyed: on its iri too (a relationship record's)."""
+    key = f" {{iri: {value}iri}}" if keyed else ""
     return (f"MATCH (a:{cypher_name(start_key)} {{iri: {value}start}}) "
             f"MATCH (b:{cypher_name(end_key)} {{iri: {value}end}}) "
-            f"MERGE (a)-[r:{cypher_name(type_, TYPE_PATTERN)}]->(b) SET r = {value}props")
+            f"MERGE (a)-[r:{cypher_name(type_, TYPE_PATTERN)}{key}]->(b) SET r = {value}props")
 
 
 def _relationship_props(relationship) -> dict[str, object]:
-    return {} if relationship.review is None else {"review": relationship.review}
+    properties = dict(relationship.properties)
+    if relationship.review is not None:
+        properties["review"] = relationship.review
+    return stored_properties(properties, f"{relationship.type} relationship from {relationship.start}")
+
+
+def relationship_identity(relationship) -> tuple:
+    """What tells two relationships apart in Neo4j: type, ends and, for a relationship record's, its iri."""
+    return relationship.type, relationship.start, relationship.end, relationship.properties.get("iri")
 
 
 def _unique(relationships):
-    """One relationship per (type, start, end): MERGE would make one of them anyway."""
-    return list({(r.type, r.start, r.end): r for r in reversed(relationships)}.values())[::-1]
+    """One relationship per identity: MERGE would make one of them anyway."""
+    return list({relationship_identity(r): r for r in reversed(relationships)}.values())[::-1]
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -233,13 +263,16 @@ class _Plan:
             key_label(nodes[0])
             rows = [{"iri": n.iri, "props": _storable(n)} for n in nodes]
             self.nodes.append(("UNWIND $rows AS row " + _merge_node(labels), rows))
-        groups: dict[tuple[str, str, str], list[dict]] = {}
+        groups: dict[tuple[str, str, str, bool], list[dict]] = {}
         for r in _unique(view.relationships):
-            key = (r.type, key_label(view.nodes[r.start]), key_label(view.nodes[r.end]))
-            groups.setdefault(key, []).append({"start": r.start, "end": r.end, "props": _relationship_props(r)})
+            keyed = "iri" in r.properties
+            key = (r.type, key_label(view.nodes[r.start]), key_label(view.nodes[r.end]), keyed)
+            row = {"start": r.start, "end": r.end, "props": _relationship_props(r)}
+            groups.setdefault(key, []).append({**row, "iri": r.properties["iri"]} if keyed else row)
         self.relationships: list[tuple[str, str, list[dict]]] = [  # (type, query, rows)
-            (type_, f"UNWIND $rows AS row {_merge_relationship(type_, start, end)} RETURN count(r) AS written", rows)
-            for (type_, start, end), rows in sorted(groups.items())]
+            (type_, f"UNWIND $rows AS row {_merge_relationship(type_, start, end, keyed=keyed)} "
+                    "RETURN count(r) AS written", rows)
+            for (type_, start, end, keyed), rows in sorted(groups.items())]
 
 
 class _Writer:
@@ -295,7 +328,7 @@ _HELD_NODES = "MATCH (n:{key}) WHERE n.review IN $chunk RETURN elementId(n) AS i
 _HELD_RELATIONSHIPS = (
     "MATCH (a:{key})-[r]->(b) WHERE a.review IN $chunk "
     f"AND (r.review IN $reviews OR (r.review IS NULL AND type(r) = '{LINK_TYPE}' AND b.review IN $reviews)) "
-    "RETURN elementId(r) AS id, type(r) AS type, a.iri AS start, b.iri AS end")
+    "RETURN elementId(r) AS id, type(r) AS type, a.iri AS start, b.iri AS end, r.iri AS iri")
 # Each deletion re-checks what it read (iri, type, ends), so an element id reused in between is never hit.
 _DELETE_NODES = "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.id AND n.iri = row.iri DETACH DELETE n"
 _DELETE_RELATIONSHIPS = ("UNWIND $rows AS row MATCH (a)-[r]->(b) WHERE elementId(r) = row.id "
@@ -312,7 +345,7 @@ def _remove_stale(session, view: PropertyGraph, writer: _Writer) -> None:
     """
     reviews = sorted({n.properties["review"] for n in view.nodes.values() if "review" in n.properties})
     wanted_nodes = {(key_label(n), iri) for iri, n in view.nodes.items()}
-    wanted_relationships = {(r.type, r.start, r.end) for r in view.relationships}
+    wanted_relationships = {relationship_identity(r) for r in view.relationships}
     for chunk in _chunks(reviews, REVIEWS_PER_READ):
         stale_nodes, stale_labels = [], {}
         stale_relationships = []
@@ -327,7 +360,7 @@ def _remove_stale(session, view: PropertyGraph, writer: _Writer) -> None:
             held = session.execute_read(_read, _HELD_RELATIONSHIPS.format(key=cypher_name(key)),
                                         chunk=chunk, reviews=reviews)
             stale_relationships += [row for row in held
-                                    if (row["type"], row["start"], row["end"]) not in wanted_relationships]
+                                    if (row["type"], row["start"], row["end"], row["iri"]) not in wanted_relationships]
         total = len(stale_relationships) + len(stale_nodes) + sum(map(len, stale_labels.values()))
         done = 0
         for batch in _chunks(stale_relationships, writer.batch_size):

@@ -9,21 +9,39 @@ Rules (names follow Neo4j conventions and come only from the ontology):
   coding-framework node it counts under), `HARM_CODING` and `SAFETY_CODING` (a context type to
   its framework node for harm and for safety), from the annotation properties `cg:framedAs`,
   `cg:harmCoding` and `cg:safetyCoding`; these, like `BROADER`, carry no `review`;
-- a relationship for every ontology object property, `rdf:subject`/`rdf:object` of a
-  relationship record, and analysts' `owl:sameAs` links; its type is the property's name in
-  UPPER_SNAKE (`hasVictim` -> `HAS_VICTIM`);
+- a relationship for every ontology object property and analysts' `owl:sameAs` links; its type
+  is the property's name in UPPER_SNAKE (`hasVictim` -> `HAS_VICTIM`);
 - node properties from literals, in camelCase (`rdfs:label` -> `label`), and for each date
   (xsd:date) also `<name>EpochDay`, its day number since 1970-01-01 (`dateEarliestEpochDay`), so
   date arithmetic is integer arithmetic on every engine; repeated values become
-  lists; every node and relationship keeps the `review` it came from; every node has its `iri`;
+  lists; every node and relationship keeps the `review` it came from; every node has its `iri`.
+  Dates stay ISO text here (`"2015-01-31"`); `typed_dates` turns those with a twin into
+  `datetime.date` for Neo4j, which stores them as `date` values (a partial or odd date has no
+  twin and stays text);
+- every code a record points to is also a plain property beside its `Concept` relationship,
+  holding the code (the Concept's `code`, its skos:notation), named after the property:
+  one value when the property can hold only one (owl:FunctionalProperty, or `sh:maxCount 1`
+  in every shape that constrains it), as `gender: "male"` or `responseKind: "referral"`;
+  otherwise a list under the plural name, as `harmTypes: ["sexual-exploitation"]`
+  (`code_property_name`; a name ending in a preposition, `codedAs`, stays as it is);
 - a record whose classes carry a code (the `kind` of a person, group, place or context in the
   review files: `skos:notation` on the ontology class) has `kinds`, the codes of all those
   classes, most specific first (a park: `["park", "public-space"]`), `kind`, the code of its
-  most specific one (`park`), and `kindLabel`, that class's label (`park`, `housing estate`).
+  most specific one (`park`), and `kindLabel`, that class's label (`park`, `housing estate`);
+- a relationship record (a class below rdf:Statement: cg:Relationship, with `rdf:subject`,
+  `rdf:predicate` and `rdf:object`) is no node but the direct relationship between its two
+  people (`(:Person)-[:FRIEND_OF]->(:Person)`), which carries the record's properties: its
+  `iri`, `identifier`, `description`, codes (`codedAs`), `recordLabels` (the labels its node
+  would have had: `["Record", "Relationship"]`), `kind` and `kindLabel` (the notation and label
+  of the property: `friend`), and for each other record it points to (its `Evidence`) that
+  record's `iri` under the property's name (`evidence`) and its properties prefixed with it
+  (`evidenceQuote`, `evidencePage`); the Evidence node stays. Two records of the same
+  relationship are two relationships. The RDF keeps the record as it is.
 """
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,11 +50,13 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from casegraph.ontology import CG, OWL, RDF, RDFS, REVIEW, XSD, Vocabulary, vocabulary
+from casegraph.ontology import ONTOLOGY_FILE, SHAPES_FILE
 
 if TYPE_CHECKING:
     from casegraph.graph.store import ReviewStore
 
 RDF_TYPE = RDF + "type"
+STATEMENT = RDF + "Statement"  # records of this class (cg:Relationship) become the relationship they state
 EXTRA_RELATIONSHIPS = {RDF + "subject": "SUBJECT", RDF + "object": "OBJECT", OWL + "sameAs": "SAME_AS"}
 LITERAL_NAMES = {RDFS + "label": "label", RDF + "predicate": "predicate"}
 _NUMBERS = {XSD + "decimal": float, XSD + "double": float, XSD + "float": float, XSD + "integer": int,
@@ -61,6 +81,49 @@ def property_name(property_iri: str) -> str:
     return LITERAL_NAMES.get(property_iri) or local_name(property_iri)
 
 
+_PREPOSITION = re.compile(r"[a-z](?:As|At|By|For|From|In|Of|On|To|With)$")
+
+
+def plural(name: str) -> str:
+    """The plural of a camelCase property name, for a list of codes.
+
+    >>> [plural(n) for n in ("harmType", "agency", "recommendationTheme", "codedAs", "match")]
+    ['harmTypes', 'agencies', 'recommendationThemes', 'codedAs', 'matches']
+    """
+    if _PREPOSITION.search(name):
+        return name
+    if re.search(r"[^aeiou]y$", name):
+        return name[:-1] + "ies"
+    if re.search(r"(?:s|x|z|ch|sh)$", name):
+        return name + "es"
+    return name + "s"
+
+
+@functools.cache
+def single_valued_properties() -> frozenset[str]:
+    """Properties that hold one value: owl:FunctionalProperty in the ontology, or given
+    `sh:maxCount 1` by every shape that constrains them."""
+    store = ox.Store()
+    for path in (ONTOLOGY_FILE, SHAPES_FILE):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    query = (f"SELECT DISTINCT ?p {{ {{ ?p a <{OWL}FunctionalProperty> }} UNION "
+             "{ ?shape <http://www.w3.org/ns/shacl#path> ?p . FILTER(isIRI(?p)) "
+             "FILTER NOT EXISTS { ?other <http://www.w3.org/ns/shacl#path> ?p . "
+             "FILTER NOT EXISTS { ?other <http://www.w3.org/ns/shacl#maxCount> 1 } } } }")
+    return frozenset(row[0].value for row in store.query(query))
+
+
+def code_property_name(property_iri: str) -> str:
+    """The node property holding the codes a property points to: its name if it holds one value,
+    else the plural.
+
+    >>> code_property_name(CG + "gender"), code_property_name(CG + "harmType")
+    ('gender', 'harmTypes')
+    """
+    name = property_name(property_iri)
+    return name if property_iri in single_valued_properties() else plural(name)
+
+
 @dataclass
 class Node:
     iri: str
@@ -74,6 +137,8 @@ class Relationship:
     start: str  # node iri
     end: str
     review: str | None
+    # a relationship record's properties (not `review`, which is above); not part of equality
+    properties: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -130,6 +195,28 @@ def epoch_day(text: str) -> int | None:
 _EPOCH = _dt.date(1970, 1, 1)
 
 
+def typed_dates(properties: dict[str, object]) -> dict[str, object]:
+    """The properties with each date that has an `<name>EpochDay` twin as a `datetime.date`
+    (a list of them as a list): what Neo4j stores as `date` values. Anything else, a partial date
+    among them, stays as it is; the dict given is not changed.
+
+    >>> typed_dates({"dateEarliest": "2015-01-31", "dateEarliestEpochDay": 16466, "dateText": "2015"})
+    {'dateEarliest': datetime.date(2015, 1, 31), 'dateEarliestEpochDay': 16466, 'dateText': '2015'}
+    """
+    typed = properties
+    for name, value in properties.items():
+        if name + "EpochDay" not in properties:
+            continue
+        try:
+            dates = [_dt.date.fromisoformat(text[:10]) for text in values(value)]
+        except (TypeError, ValueError):
+            continue
+        if typed is properties:
+            typed = dict(properties)
+        typed[name] = dates if isinstance(value, list) else dates[0]
+    return typed
+
+
 def _review_of(graph: ox.NamedNode | ox.DefaultGraph) -> str | None:
     name = getattr(graph, "value", "")
     return name[len(REVIEW):] if name.startswith(REVIEW) else None
@@ -158,6 +245,9 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
     nodes: dict[str, Node] = {}
     relationships: list[Relationship] = []
     pending_literals: list[tuple[str, str, object, str | None]] = []
+    statements: set[str] = set()  # relationship records (rdf:Statement), folded into relationships below
+    predicates: dict[str, str] = {}  # a statement's rdf:predicate
+    code_lists: set[str] = set()  # code properties that hold a list, even of one code
 
     def node(iri: str) -> Node:
         found = nodes.get(iri)
@@ -178,14 +268,22 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
                 target.labels.update(local_name(c) for c in classes[obj.value] if c.startswith(CG))
                 if review is not None:
                     target.properties["review"] = review
+                if STATEMENT in classes[obj.value]:
+                    statements.add(subject)
         elif isinstance(obj, ox.Literal):
             pending_literals.append((subject, property_name(predicate), literal_value(obj), review))
             if obj.datatype.value == XSD + "date" and (day := epoch_day(obj.value)) is not None:
                 pending_literals.append((subject, property_name(predicate) + "EpochDay", day, review))
         elif predicate == RDF + "predicate":
             pending_literals.append((subject, "predicate", local_name(obj.value), review))
+            predicates[subject] = obj.value
         elif predicate in relationship_properties:
             relationships.append(Relationship(relationship_type(predicate), subject, obj.value, review))
+            if obj.value in vocab.concepts and subject not in vocab.concepts:
+                name = code_property_name(predicate)
+                pending_literals.append((subject, name, vocab.concepts[obj.value][1], review))
+                if predicate not in single_valued_properties():
+                    code_lists.add(name)
     for subject, name, value, _review in pending_literals:
         if subject not in nodes:
             continue  # only typed resources become nodes
@@ -194,7 +292,7 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
             existing = properties[name]
             properties[name] = sorted(values(existing) + [value], key=str)
         else:
-            properties[name] = value
+            properties[name] = [value] if name in code_lists else value
     relationships = [r for r in relationships if r.start in nodes and (r.end in nodes or r.end in vocab.concepts)]
     for concept in vocab.concepts:  # every code, used or not: a count of zero is an answer too
         node(concept)
@@ -204,7 +302,69 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
     for iri, found in nodes.items():
         _add_kinds(found, class_codes, vocab)
         found.properties["iri"] = iri
-    return PropertyGraph(nodes, relationships)
+    return PropertyGraph(nodes, _fold_statements(nodes, relationships, statements, predicates, vocab))
+
+
+def _fold_statements(nodes: dict[str, Node], relationships: list[Relationship], statements: set[str],
+                     predicates: dict[str, str], vocab: Vocabulary) -> list[Relationship]:
+    """Each relationship record made the relationship it states, carrying its properties; the
+    record's node and its own relationships removed from `nodes` and the list returned. A record
+    without both people or its property stays a node."""
+    kinds = {iri: code for code, iri in vocab.relationship_codes.items()}
+    leaving: dict[str, list[Relationship]] = {}
+    for r in relationships:
+        if r.start in statements:
+            leaving.setdefault(r.start, []).append(r)
+    position = {(r.type, r.start, r.end, r.review): i for i, r in enumerate(relationships)}
+    folded_into: set[int] = set()
+    added: list[Relationship] = []
+    for record in sorted(statements):
+        ends = {r.type: r.end for r in leaving.get(record, ()) if r.type in ("SUBJECT", "OBJECT")}
+        predicate, node = predicates.get(record), nodes[record]
+        if predicate is None or len(ends) != 2 or not all(end in nodes for end in ends.values()):
+            continue
+        properties = {k: v for k, v in node.properties.items() if k not in ("review", "predicate")}
+        properties["recordLabels"] = sorted(node.labels)
+        if predicate in kinds:
+            properties.update(kind=kinds[predicate], kindLabel=vocab.label(predicate))
+        for r in leaving[record]:
+            if r.type in ("SUBJECT", "OBJECT") or r.end in vocab.concepts:
+                continue  # the ends, and the codes (already properties)
+            name = _camel(r.type)
+            _add_value(properties, name, r.end)
+            for key, value in nodes[r.end].properties.items():
+                if key not in ("iri", "review"):
+                    for item in values(value):
+                        _add_value(properties, name + key[0].upper() + key[1:], item)
+        review = node.properties.get("review")
+        key = (relationship_type(predicate), ends["SUBJECT"], ends["OBJECT"], review)
+        relationship = Relationship(*key, properties=properties)
+        at = position.get(key)
+        if at is not None and at not in folded_into:
+            relationships[at] = relationship
+            folded_into.add(at)
+        else:  # a second record of one relationship, or a record without its direct triple
+            added.append(relationship)
+        del nodes[record]
+    gone = statements - nodes.keys()
+    return [r for r in relationships + added if r.start not in gone and r.end not in gone]
+
+
+def _camel(type_name: str) -> str:
+    """
+    >>> _camel("EVIDENCE"), _camel("HAS_VICTIM")
+    ('evidence', 'hasVictim')
+    """
+    first, *rest = type_name.lower().split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
+def _add_value(properties: dict[str, object], name: str, value: object) -> None:
+    """Set a property, making a sorted list of it when it is set again."""
+    if name in properties:
+        properties[name] = sorted(values(properties[name]) + [value], key=str)
+    else:
+        properties[name] = value
 
 
 def _add_kinds(node: Node, class_codes: dict[str, str], vocab: Vocabulary) -> None:

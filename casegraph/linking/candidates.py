@@ -48,7 +48,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from casegraph.linking.blocking import BLOCKING_RULES, NAME_RULES, rule_pairs, blocked_pairs, blocking_keys
 from casegraph.linking.comparisons import birth_cohort, Comparer
-from casegraph.linking.features import (ALL_AREAS, Births, Features, feature_families, Frequencies, keep_unique_events,
+from casegraph.linking.features import (ALL_AREAS, Births, Features, carried, feature_families, Frequencies, keep_unique_events,
                                         stop_words)
 from casegraph.linking.learning import combined_m, family_labels, outcome_counts
 from casegraph.linking.names import GENERIC_WORDS, PERSON_FAMILIES, initial_forms, is_code_name, kind_family, name_key
@@ -97,6 +97,10 @@ class Model:
         self.m = self._measure_m(features, named_pairs, labelled)
         self.weights = [ordered_weights(ms, us) for ms, us in zip(self.m, self.u)]
         self._plan = [(function, weights, m[AGREE]) for function, weights, m in zip(self.functions, self.weights, self.m)]
+        # Attributes fewer than two of the family's records carry are missing for every pair: not
+        # compared at all, so a corpus without outcomes or roles pays nothing for them.
+        self._scored = [step for attribute, step in zip(self.attributes, self._plan)
+                        if carried(attribute, features) >= 2]
 
     def _measure_m(self, features: list[Features], named_pairs: Sequence[tuple[int, int]],
                    labelled: Sequence[tuple[int, int, bool]] = ()) -> list[tuple]:
@@ -171,7 +175,7 @@ class Model:
     def evidence(self, a: Features, b: Features) -> float:
         """The sum of the comparisons' weights (without the prior)."""
         total = 0.0
-        for function, weights, m_agree in self._plan:
+        for function, weights, m_agree in self._scored:
             outcome, share = function(a, b)
             if outcome != MISSING:
                 total += weights[outcome] if share is None else _adjusted(m_agree, share, weights)

@@ -73,6 +73,27 @@ class Features:
         self.events = record.events
 
 
+# What a record must carry for an attribute to compare it at all (absent: always missing).
+_CARRIES = {"pseudonym": lambda f: f.pseudonym, "care": lambda f: f.record.looked_after is not None,
+            "outcome": lambda f: f.outcome, "role": lambda f: f.role, "when": lambda f: f.months,
+            "victim": lambda f: f.victims}
+
+
+def carried(attribute: str, features: list[Features]) -> int:
+    """How many of the records carry what `attribute` compares (up to 2: enough to know it counts);
+    attributes every record may carry count as 2."""
+    test = _CARRIES.get(attribute)
+    if test is None:
+        return 2
+    found = 0
+    for f in features:
+        if test(f):
+            found += 1
+            if found >= 2:
+                break
+    return found
+
+
 def broader_harms(codes: frozenset[str]) -> frozenset[str]:
     """Every harm-type code broader than one of `codes` (their ancestors in the code list)."""
     from casegraph.ontology import concept_iri, vocabulary

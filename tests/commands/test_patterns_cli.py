@@ -88,9 +88,9 @@ def test_csv_keeps_full_iris_and_empty_cells(store):
         [f"{R}pat-a-2018/park", "Riverside Park", "park", "", "2", "3", "2", "pat-a-2018; pat-b-2019"]]
 
 
-def test_unknown_person_names_it_with_a_close_match_and_exits_3(store):
+def test_unknown_person_names_it_with_a_close_match_and_exits_2(store):
     result = run(store, "timeline", "--person", "pat-a-2018/amie")
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert result.output.strip() == ("error: no person 'pat-a-2018/amie' in the stored reviews; did you mean "
                                      "'pat-a-2018/amy'? Give a record IRI or review-id/item-id.")
 

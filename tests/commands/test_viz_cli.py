@@ -53,7 +53,7 @@ def test_raw_ignores_links(store, tmp_path):
 
 @pytest.mark.parametrize("args, code, message", [
     (["--review", "scr-30"], 2, "error: no review 'scr-30' in the stored reviews; did you mean 'scr-30-2016'?"),
-    (["--person", "nobody"], 3, "error: no person 'nobody' in the stored reviews"),
+    (["--person", "nobody"], 2, "error: no person 'nobody' in the stored reviews"),
     (["--raw", "--cross-review"], 3, "nothing to draw: the view of entities recorded in two or more reviews, and "
                                      "their neighbours is empty; no records are linked across reviews yet"),
     (["--review", "link-a-2019", "--cross-review"], 2, "choose one view, not --review and --cross-review"),

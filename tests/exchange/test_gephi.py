@@ -180,7 +180,7 @@ def test_export_command_review_restriction_and_errors(store, tmp_path):
     both = run(store, "gexf", "--review", "scr-1-2016", "--cross-review", str(tmp_path / "x.gexf"))
     assert both.exit_code == 2 and "choose one view, not --review and --cross-review" in both.output
     unknown = run(store, "gexf", "--person", "nobody", str(tmp_path / "y.gexf"))
-    assert unknown.exit_code == 3 and "no person 'nobody'" in unknown.output
+    assert unknown.exit_code == 2 and "no person 'nobody'" in unknown.output
     assert not (tmp_path / "y.gexf").exists()
 
 

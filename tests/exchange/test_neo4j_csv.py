@@ -26,7 +26,8 @@ from casegraph.exchange.neo4j_csv import import_command, write_neo4j_csv
 from casegraph.graph.view import Node, PropertyGraph, Relationship
 from casegraph.graph.cypher.neo4j import Neo4jError
 from tests.conftest import EXAMPLES, MINIMAL, ROOT
-from tests.neo4j_fixtures import load_view, skip_or_fail, stored_graph, view_graph
+from tests.neo4j_fixtures import stored_graph, view_graph
+from tests.neo4j_fixtures import load_view, skip_or_fail
 
 LAUNCHER = ROOT / "tests" / "servers" / "neo4j" / "target"
 JAVA_OPTS = ["-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"]
@@ -41,7 +42,24 @@ def examples(tmp_path_factory) -> PropertyGraph:
 
 def read_back(paths: list[Path], delimiter: str = ";") -> tuple[dict, set]:
     """The files as view_graph's shape, read with Python's csv module and the header's types."""
-    convert = {"string": str, "long": int, "double": float, "boolean": lambda text: text == "true"}
+    from neo4j.time import Date
+
+    convert = {"string": str, "long": int, "double": float, "boolean": lambda text: text == "true",
+               "date": Date.from_iso_format}
+
+    def typed(columns: list[str], cells: list[str]) -> dict:
+        properties = {}
+        for column, cell in zip(columns, cells):
+            if cell == "":
+                continue  # no property (the examples have no empty strings)
+            name, _, kind = column.partition(":")
+            kind = kind or "string"
+            if kind.endswith("[]"):
+                properties[name] = [convert[kind[:-2]](item) for item in cell.split(delimiter)]
+            else:
+                properties[name] = convert[kind](cell)
+        return properties
+
     nodes, relationships = {}, set()
     for header_path in [p for p in paths if p.name.endswith(".header.csv")]:
         data_path = header_path.with_name(header_path.name.removesuffix(".header.csv") + ".csv")
@@ -52,19 +70,12 @@ def read_back(paths: list[Path], delimiter: str = ";") -> tuple[dict, set]:
         for row in rows:
             assert len(row) == len(header), (data_path.name, row)
             if header[0] == ":START_ID":
-                start, end, type_, review = row
-                relationships.add((type_, start, end, (("review", review),) if review else ()))
+                start, end, type_ = row[:3]
+                properties = typed(header[3:], row[3:])
+                relationships.add((type_, start, end, tuple(sorted(
+                    (k, tuple(v) if isinstance(v, list) else v) for k, v in properties.items()))))
                 continue
-            properties = {"iri": row[0]}
-            for column, cell in zip(header[2:], row[2:]):
-                if cell == "":
-                    continue  # no property (the examples have no empty strings)
-                name, _, kind = column.partition(":")
-                kind = kind or "string"
-                if kind.endswith("[]"):
-                    properties[name] = [convert[kind[:-2]](item) for item in cell.split(delimiter)]
-                else:
-                    properties[name] = convert[kind](cell)
+            properties = {"iri": row[0], **typed(header[2:], row[2:])}
             assert row[0] not in nodes
             nodes[row[0]] = (frozenset(row[1].split(delimiter)), properties)
     return nodes, relationships
@@ -83,7 +94,10 @@ def test_the_files_read_back_to_the_view(tmp_path, examples):
     assert {"ageMin:double", "ageApproximate:boolean", "label", "review"} <= set(header)
     review_header = (tmp_path / "csv" / "nodes-Review.header.csv").read_text(encoding="utf-8")
     assert "publicationYear:long" in review_header
-    assert (tmp_path / "csv" / "relationships.header.csv").read_text() == ":START_ID,:END_ID,:TYPE,review\n"
+    assert {"dateEarliest:date", "dateEarliestEpochDay:long", "dateText", "harmTypes:string[]", "gender"} <= set(header)
+    relationships_header = (tmp_path / "csv" / "relationships.header.csv").read_text().strip().split(",")
+    assert relationships_header[:4] == [":START_ID", ":END_ID", ":TYPE", "review"]  # then the records' properties
+    assert {"iri", "identifier", "kind", "recordLabels:string[]", "evidenceQuote"} <= set(relationships_header)
 
 
 AWKWARD = "https://example.org/awkward"
@@ -97,15 +111,20 @@ def awkward() -> PropertyGraph:
             "iri": AWKWARD, "review": "r", "label": 'He said "hi", then; left\nnext line',
             "note": ["x, y", 'say "z"'], "ageMin": 14.0, "flag": True, "place": "Zoë's café ✓", "empty": "",
             "years": [2014, 2**40], "scores": [0.1, -1e-300], "checks": [True, False], "big": 2**53 + 1,
-            "tiny": 5e-324}),
+            "tiny": 5e-324, "bornEarliest": "2001-02-03", "bornEarliestEpochDay": 11356}),
          CODE: Node(CODE, {"Concept"}, {"iri": CODE, "code": "x"})},
-        [Relationship("CODED_AS", AWKWARD, CODE, "r"), Relationship("SAME_AS", CODE, AWKWARD, None)])
+        [Relationship("CODED_AS", AWKWARD, CODE, "r"), Relationship("SAME_AS", CODE, AWKWARD, None)]
+        + [Relationship("FRIEND_OF", AWKWARD, AWKWARD, "r", {  # two relationship records of one relationship
+            "iri": f"{AWKWARD}/rel-{n}", "recordLabels": ["Record", "Relationship"], "kind": "friend",
+            "evidenceQuote": f'"quoted", line {n}', "dateEarliest": ["2015-01-31", "2016-02-29"],
+            "dateEarliestEpochDay": [16466, 16860]}) for n in (1, 2)])
 
 
 def test_awkward_values_survive_and_columns_get_one_type(tmp_path):
     view = awkward()
     b = "https://example.org/b"
-    view.nodes[b] = Node(b, {"Record"}, {"iri": b, "review": "r", "note": "single", "ageMin": 14, "scores": [1, 2.5]})
+    view.nodes[b] = Node(b, {"Record"}, {"iri": b, "review": "r", "note": "single", "ageMin": 14, "scores": [1, 2.5],
+                                         "bornEarliest": "2001"})
     view.relationships += [Relationship("KNOWS", AWKWARD, b, "r"), Relationship("KNOWS", AWKWARD, b, "r")]
     paths = write_neo4j_csv(view, tmp_path)
     nodes, relationships = read_back(paths)
@@ -117,7 +136,11 @@ def test_awkward_values_survive_and_columns_get_one_type(tmp_path):
     (line,) = [line for line in (tmp_path / "nodes-Record.csv").read_text(encoding="utf-8").split("\n")
                if line.startswith(f'"{AWKWARD}"')]
     assert ',"",' in line  # an empty string is written quoted, so it stays a string (a missing one is bare)
-    assert len(relationships) == 3  # the repeated KNOWS once, as MERGE would
+    assert len(relationships) == 5  # the repeated KNOWS once, as MERGE would; the two records twice
+    (record,) = [p for t, _, _, p in relationships if ("iri", f"{AWKWARD}/rel-1") in p]
+    assert dict(record)["evidenceQuote"] == '"quoted", line 1'
+    assert [str(d) for d in dict(record)["dateEarliest"]] == ["2015-01-31", "2016-02-29"]
+    assert str(a["bornEarliest"]) == "2001-02-03" and b["bornEarliest"] == "2001"  # a partial date: text column
     assert ("SAME_AS", CODE, AWKWARD, ()) in relationships
     assert "--multiline-fields=true" in import_command(paths)  # the label spans two lines
 

@@ -5,6 +5,7 @@ empty database.
 """
 from __future__ import annotations
 
+import datetime
 import math
 import socket
 from collections import Counter
@@ -233,6 +234,62 @@ def test_the_naive_baseline_writes_the_same_graph(empty_neo4j, minimal):
     assert report.relationships_created == len(set(minimal.relationships)) and report.batches == 0
     assert stored_graph(empty_neo4j) == view_graph(minimal)
     assert not push_view(empty_neo4j, minimal).changed
+
+
+# -- the model a Neo4j user expects -------------------------------------------------------------
+def test_dates_are_neo4j_dates_and_codes_plain_properties(empty_neo4j, examples, settings):
+    from neo4j.time import Date
+
+    from casegraph.graph.cypher.neo4j import Neo4jCypher
+
+    push_view(empty_neo4j, examples)
+    records, _, _ = empty_neo4j.execute_query(
+        "MATCH (i:Incident {iri: $iri}) RETURN i.dateEarliest AS date, i.dateEarliestEpochDay AS day, "
+        "i.dateText AS text, i.harmTypes AS harm", iri=BASE + "inc-1")
+    (row,) = records
+    assert isinstance(row["date"], Date) and row["date"] == datetime.date(2015, 1, 1)
+    assert (row["day"], row["text"], row["harm"]) == (16436, "early 2015", ["sexual-exploitation"])
+    assert count(empty_neo4j, "MATCH (n) WHERE n.dateEarliest IS :: STRING NOT NULL RETURN count(n)") == 0
+    assert count(empty_neo4j, f"MATCH (p:Person {{gender: 'female', iri: '{BASE}child-t'}}) RETURN count(p)") == 1
+    assert count(empty_neo4j, f"MATCH (:Person {{iri: '{BASE}child-t'}})-[:GENDER]->(:Concept {{code: 'female'}}) "
+                              "RETURN count(*)") == 1  # the Concept relationship stays
+    assert count(empty_neo4j, "MATCH (r:ProfessionalResponse) WHERE r.agency IS :: STRING NOT NULL AND "
+                              "r.responseKind IS :: STRING NOT NULL RETURN count(r)") == count(
+        empty_neo4j, "MATCH (r:ProfessionalResponse) RETURN count(r)")
+    with Neo4jCypher(settings) as engine:  # casegraph's engine gives ISO text, as the embedded one does
+        result = engine.run("MATCH (i:Incident {iri: $iri}) RETURN i.dateEarliest, i", {"iri": BASE + "inc-1"})
+    assert result.rows[0][0] == "2015-01-01" and result.rows[0][1]["properties"]["dateLatest"] == "2015-04-30"
+
+
+def test_a_relationship_record_is_one_relationship_with_its_properties(empty_neo4j, examples):
+    push_view(empty_neo4j, examples)
+    assert count(empty_neo4j, "MATCH (n:Relationship) RETURN count(n)") == 0
+    assert count(empty_neo4j, "MATCH ()-[r:SUBJECT|OBJECT]->() RETURN count(r)") == 0
+    records, _, _ = empty_neo4j.execute_query(
+        "MATCH (a {iri: $a})-[r]->(b {iri: $b}) RETURN type(r) AS type, properties(r) AS properties",
+        a=BASE + "child-t", b=BASE + "peer-b")
+    assert [(r["type"], r["properties"]) for r in records] == [("FRIEND_OF", {
+        "iri": BASE + "rel-1", "identifier": "rel-1", "kind": "friend", "kindLabel": "friend of",
+        "recordLabels": ["Record", "Relationship"], "review": "test-review-2016"})]
+
+
+def test_replacing_a_review_removes_its_relationship_records_and_old_record_nodes(empty_neo4j, tmp_path):
+    store = tmp_path / "store"
+    push_view(empty_neo4j, load_view([MINIMAL], store))
+    # what a push of the earlier view left: the record as a node beside the relationship
+    empty_neo4j.execute_query("CREATE (:Record:Relationship {iri: $iri, review: 'test-review-2016'})",
+                              iri=BASE + "rel-old")
+    rel = "relationships:\n  - id: rel-1\n    from: child-t\n    to: peer-b\n    kind: friend\n"
+    twice = rel + rel[len("relationships:\n"):].replace("rel-1", "rel-2")
+    doubled = load_view([edited_minimal(tmp_path / "twice", (rel, twice))], store)
+    report = push_view(empty_neo4j, doubled)
+    assert report.nodes_removed == 1 and stored_graph(empty_neo4j) == view_graph(doubled)
+    assert count(empty_neo4j, "MATCH ()-[r:FRIEND_OF]->() RETURN count(r)") == 2  # two records, two relationships
+    assert not push_view(empty_neo4j, doubled).changed
+
+    report = push_view(empty_neo4j, load_view([edited_minimal(tmp_path / "none", (rel, ""))], store))
+    assert report.relationships_removed == 2
+    assert count(empty_neo4j, "MATCH ()-[r:FRIEND_OF]->() RETURN count(r)") == 0
 
 
 # -- values stay values ------------------------------------------------------------------------

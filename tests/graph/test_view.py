@@ -1,12 +1,14 @@
 """The property-graph view: labels, relationship types and properties named from the ontology."""
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 
 from casegraph.graph.store import ReviewStore
-from casegraph.graph.view import build_view
+from casegraph.graph.view import (build_view, code_property_name, property_name, relationship_type, typed_dates,
+                                  values)
 from casegraph.graph.loading import load_paths
 from casegraph.ontology import CG, vocabulary
 from casegraph.queries.sparql import run_update
@@ -51,11 +53,81 @@ def test_evidence_is_reachable(view):
 
 
 def test_relationship_records_and_links(view):
-    relationship = view.nodes[BASE + "rel-1"]
-    assert relationship.properties["predicate"] == "friendOf"
-    assert any(r.type == "FRIEND_OF" and r.start == BASE + "child-t" for r in view.relationships)
+    (friends,) = [r for r in view.relationships if r.type == "FRIEND_OF" and r.start == BASE + "child-t"]
+    assert (friends.end, friends.review) == (BASE + "peer-b", "test-review-2016")
     same = [r for r in view.relationships if r.type == "SAME_AS"]
     assert [(r.start, r.review) for r in same] == [(BASE + "mr-a", None)]
+
+
+def test_a_relationship_record_is_one_relationship_carrying_its_properties(view):
+    assert BASE + "rel-1" not in view.nodes
+    assert not [n for n in view.nodes.values() if "Relationship" in n.labels]
+    assert not [r for r in view.relationships if r.type in ("SUBJECT", "OBJECT")]
+    assert not [r for r in view.relationships if BASE + "rel-1" in (r.start, r.end)]
+    (friends,) = [r for r in view.relationships if r.type == "FRIEND_OF" and r.start == BASE + "child-t"]
+    assert friends.properties == {"iri": BASE + "rel-1", "identifier": "rel-1", "kind": "friend",
+                                  "kindLabel": "friend of", "recordLabels": ["Record", "Relationship"]}
+    # its evidence: the Evidence node stays, named by iri and its excerpt carried along
+    record = "https://w3id.org/casegraph/review/scr-49-2013/rel-ex"
+    (ex,) = [r for r in view.relationships if r.properties.get("iri") == record]
+    assert ex.type == "INTIMATE_PARTNER_OF" and ex.review == "scr-49-2013"
+    assert ex.properties["evidence"] == record + "#evidence" and record + "#evidence" in view.nodes
+    assert ex.properties["evidenceQuote"] == view.nodes[record + "#evidence"].properties["quote"]
+    assert {"evidencePage", "evidenceNote", "evidenceParaphrase"} <= ex.properties.keys()
+
+
+def test_two_records_of_one_relationship_are_two_relationships(tmp_path):
+    text = MINIMAL.read_text(encoding="utf-8")
+    again = "  - id: rel-1\n    from: child-t\n    to: peer-b\n    kind: friend\n"
+    assert again in text
+    edited = tmp_path / "minimal.yaml"
+    edited.write_text(text.replace(again, again + again.replace("rel-1", "rel-2")), encoding="utf-8")
+    load_paths([edited], tmp_path / "store")
+    with ReviewStore.open(tmp_path / "store") as store:
+        view = build_view(store.review_quads())
+    friends = [r for r in view.relationships if r.type == "FRIEND_OF"]
+    assert sorted(r.properties["identifier"] for r in friends) == ["rel-1", "rel-2"]
+    assert {(r.start, r.end) for r in friends} == {(BASE + "child-t", BASE + "peer-b")}
+
+
+def test_codes_are_plain_properties_beside_their_concept_relationships(view):
+    child, incident = view.nodes[BASE + "child-t"], view.nodes[BASE + "inc-1"]
+    assert child.properties["gender"] == "female"
+    assert ("GENDER", BASE + "child-t", "https://w3id.org/casegraph/code/gender/female") in {
+        (r.type, r.start, r.end) for r in view.relationships}  # the Concept relationship stays
+    assert incident.properties["harmTypes"] == ["sexual-exploitation"]  # a list, even of one
+    review = view.nodes["https://w3id.org/casegraph/review/test-review-2016"].properties
+    assert review["harmTypes"] == ["peer-on-peer-abuse", "sexual-exploitation"] and review["reviewKind"] == "scr"
+    response = view.nodes[BASE + "resp-1"].properties
+    assert (response["agency"], response["responseKind"], response["targetLevel"]) == (
+        "childrens-social-care", "assessment", "individual")
+    # every code relationship of a record has its property, holding the Concept's code
+    name_of = {relationship_type(p): code_property_name(p) for p in vocabulary().object_properties}
+    coded = [r for r in view.relationships if r.review is not None and "Concept" in view.nodes[r.end].labels]
+    assert len(coded) > 100
+    for r in coded:
+        assert view.nodes[r.end].properties["code"] in values(view.nodes[r.start].properties[name_of[r.type]]), r
+
+
+def test_code_property_names_come_from_the_ontology_and_clash_with_nothing():
+    vocab = vocabulary()
+    names = {code_property_name(p) for p in vocab.object_properties}
+    assert {code_property_name(CG + p) for p in ("gender", "agency", "responseKind", "challengeTopic")} == {
+        "gender", "agency", "responseKind", "challengeTopic"}  # one value: functional, or maxCount 1
+    assert [code_property_name(CG + p) for p in ("harmType", "recommendationTheme", "codedAs")] == [
+        "harmTypes", "recommendationThemes", "codedAs"]
+    assert not names & {property_name(p) for p in vocab.datatype_properties}
+    assert not names & {"kind", "kinds", "kindLabel", "label", "iri", "review", "code", "scheme", "recordLabels"}
+
+
+def test_full_dates_become_dates_for_neo4j_and_partial_ones_stay_text(view):
+    incident = typed_dates(view.nodes[BASE + "inc-1"].properties)
+    assert incident["dateEarliest"] == datetime.date(2015, 1, 1) and incident["dateText"] == "early 2015"
+    assert incident["dateEarliestEpochDay"] == 16436  # the twin stays, for arithmetic on any engine
+    assert view.nodes[BASE + "inc-1"].properties["dateEarliest"] == "2015-01-01"  # the view itself keeps text
+    odd = {"dateEarliest": "2015", "dateLatest": ["2015-01-01", "2015-02-01"], "dateLatestEpochDay": [1, 2],
+           "bornEarliest": ["2015-01-01", "2015"], "bornEarliestEpochDay": [16436]}
+    assert typed_dates(odd) == {**odd, "dateLatest": [datetime.date(2015, 1, 1), datetime.date(2015, 2, 1)]}
 
 
 def test_names_follow_neo4j_conventions_and_come_from_the_ontology(view):

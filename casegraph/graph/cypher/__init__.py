@@ -52,9 +52,10 @@ def plain_relationship(type_name: str, properties) -> dict:
     return {"type": type_name, "properties": {k: plain(v) for k, v in properties.items()}}
 
 
-def plain(value: object, graph_object: Callable[[object], dict | None] = lambda value: None) -> object:
-    """Lists and maps walked; an engine's node, relationship or path turned into a dict by
-    `graph_object` (which returns None for anything else)."""
+def plain(value: object, graph_object: Callable[[object], object | None] = lambda value: None) -> object:
+    """Lists and maps walked; an engine's node, relationship or path turned into a dict, and any
+    other value of its own types (a Neo4j date) into a plain one, by `graph_object` (which returns
+    None for anything else)."""
     converted = graph_object(value)
     if converted is not None:
         return converted

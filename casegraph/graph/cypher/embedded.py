@@ -33,7 +33,7 @@ from casegraph.graph.view import PropertyGraph, view_of_store
 
 GRAPH_NAME = "casegraph"
 FINGERPRINT_KEY = "casegraph:view-fingerprint"
-VIEW_VERSION = "3"  # bump when the view's rules change, so cached views are rebuilt
+VIEW_VERSION = "4"  # bump when the view's rules change, so cached views are rebuilt
 BATCH_ROWS = 5000
 STARTUP_SECONDS = 60.0
 
@@ -199,15 +199,16 @@ def load_view(graph, view: PropertyGraph, progress: Progress | None = None) -> N
                 progress("building the Cypher view", done, total)
     by_type: dict[str, list[dict]] = defaultdict(list)
     for relationship in view.relationships:
-        row = {"s": ids[relationship.start], "e": ids[relationship.end]}
+        properties = dict(relationship.properties)
         if relationship.review is not None:
-            row["review"] = relationship.review
-        by_type[relationship.type].append(row)
+            properties["review"] = relationship.review
+        by_type[relationship.type].append({"s": ids[relationship.start], "e": ids[relationship.end],
+                                           "props": properties})
     for type_name, rows in sorted(by_type.items()):
         # Projecting the ids first lets FalkorDB seek nodes by id instead of scanning them all.
-        statement = (f"UNWIND $rows AS row WITH row.s AS start, row.e AS end, row.review AS review "
+        statement = (f"UNWIND $rows AS row WITH row.s AS start, row.e AS end, row.props AS props "
                      f"MATCH (s) WHERE id(s) = start MATCH (e) WHERE id(e) = end "
-                     f"CREATE (s)-[r:{_quote(type_name)}]->(e) SET r.review = review")
+                     f"CREATE (s)-[r:{_quote(type_name)}]->(e) SET r = props")
         for start in range(0, len(rows), BATCH_ROWS):
             graph.query(statement, {"rows": rows[start:start + BATCH_ROWS]})
             done += len(rows[start:start + BATCH_ROWS])

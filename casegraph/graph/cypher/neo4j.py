@@ -3,6 +3,10 @@ connection (settings, login, one-line errors) that the push shares.
 
 Read-only runs go through a READ transaction, which the server itself refuses to write in;
 `allow_update` uses a WRITE transaction.
+
+The push stores the view's dates as Neo4j `date` values; rows come back with them as ISO text
+(`"2015-01-31"`), as the embedded engine gives them, so a query's rows compare across engines.
+A date read with the driver itself is a `neo4j.time.Date`.
 """
 from __future__ import annotations
 
@@ -184,14 +188,17 @@ class Neo4jCypher(CypherEngine):
         self.driver.close()
 
 
-def _graph_object(value: object) -> dict | None:
+def _graph_object(value: object) -> dict | str | None:
     from neo4j.graph import Node, Path, Relationship
+    from neo4j.time import Date, DateTime, Time
 
     if isinstance(value, Node):
-        return plain_node(value.labels, dict(value))
+        return plain_node(value.labels, {k: plain(v, _graph_object) for k, v in value.items()})
     if isinstance(value, Relationship):
-        return plain_relationship(value.type, dict(value))
+        return plain_relationship(value.type, {k: plain(v, _graph_object) for k, v in value.items()})
     if isinstance(value, Path):
         return {"nodes": [_graph_object(n) for n in value.nodes],
                 "relationships": [_graph_object(r) for r in value.relationships]}
+    if isinstance(value, (Date, DateTime, Time)):
+        return value.iso_format()
     return None
