@@ -13,9 +13,7 @@ import pytest
 from casegraph.exchange.endpoint_page import safe_json
 from casegraph.queries import saved_queries
 from tests.exchange import test_endpoint
-from tests.viz import conftest as viz
 
-browser = viz.browser  # the viz tests' headless Chromium, shared
 example_store = test_endpoint.example_store  # the examples, with a decisions graph that must stay hidden
 SCREENSHOT = Path(os.environ.get("CASEGRAPH_QUERY_PAGE_SCREENSHOT", "/tmp/query-page.png"))
 

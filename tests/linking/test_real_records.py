@@ -38,6 +38,19 @@ def pattern(store, kind, *args) -> list[dict]:
     return json.loads(run(store, "patterns", kind, *args, "--format", "json"))
 
 
+def saved_counts(store) -> dict[str, tuple[int, int]]:
+    """Serious youth violence incidents (harm-types) and incidents at the linked park
+    (places-with-incidents-in-several-reviews), in each language."""
+    counts = {}
+    for engine in ("sparql", "cypher"):
+        harm = json.loads(run(store, "query", "run", "harm-types", "--engine", engine, "--format", "json"))
+        places = json.loads(run(store, "query", "run", "places-with-incidents-in-several-reviews", "--engine", engine,
+                                "--format", "json"))
+        violence = next(r["incidents"] for r in harm if r["harmType"].endswith("/serious-youth-violence"))
+        counts[engine] = (int(violence), sum(int(p["incidents"]) for p in places))
+    return counts
+
+
 def test_an_alias_agrees_with_the_name_another_review_gives(store):
     boy = candidates(store)[frozenset(("cspr-a-2020/child-c", "scr-b-2021/jaden"))]
     name = next(c for c in boy["comparisons"] if c["attribute"] == "name")
@@ -64,7 +77,9 @@ def test_one_event_told_twice_is_proposed_and_once_accepted_counts_once(store):
     assert len(pattern(store, "timeline", "--person", "cspr-a-2020/child-c")) == 2
     assert len(pattern(store, "missed-links")) == 1
     assert [p["incidents"] for p in pattern(store, "shared-places")] == [2]
+    assert saved_counts(store) == {"sparql": (2, 2), "cypher": (2, 2)}
     run(store, "link", "accept", event["id"])
+    assert saved_counts(store) == {"sparql": (1, 1), "cypher": (1, 1)}  # one event, in every saved question
     timeline = pattern(store, "timeline", "--person", "cspr-a-2020/child-c")
     assert len(timeline) == 1 and timeline[0]["review"] == "cspr-a-2020; scr-b-2021"
     assert pattern(store, "missed-links") == []

@@ -3,7 +3,6 @@ their analysts' links (Mr X, X and Adult X one adult across three reviews; Flat 
 on Hill Road one place; Cara in two reviews), and a review whose names carry markup."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from casegraph.graph.view import build_view
 from casegraph.graph.loading import load_paths
 from casegraph.queries.sparql import run_update
 from tests.conftest import DATA, EXAMPLES
-from tests.neo4j_fixtures import skip_or_fail
 
 LINKS = DATA / "links"
 HOSTILE = DATA / "viz" / "hostile-2022.yaml"
@@ -37,24 +35,6 @@ def corpus_path(tmp_path_factory) -> Path:
 def corpus_view(corpus_path):
     with ReviewStore.open(corpus_path) as store:
         return build_view(store.review_quads())
-
-
-CHROMIUM = Path(os.environ.get("CASEGRAPH_TEST_CHROMIUM", "/usr/bin/chromium"))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium (Debian's, driven by Playwright); a skip locally, a failure under CI=true."""
-    if not CHROMIUM.exists():
-        skip_or_fail(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CASEGRAPH_TEST_CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("the playwright package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 class OpenedPage:

@@ -10,7 +10,11 @@ OPTIONAL MATCH (top)-[up:BROADER]->(:Concept)
 WITH code, top, count(up) AS above
 WHERE above = 0
 OPTIONAL MATCH (subject)-[:HARM_TYPE]->(code)
+// An event told in several reviews (incidents joined by SAME_AS or SAME_EVENT_AS, either
+// direction, any number of steps) counts once, as the smallest IRI among its tellings.
+OPTIONAL MATCH (subject:Incident)-[:SAME_AS|SAME_EVENT_AS*0..]-(telling:Incident)
+WITH code, top, subject, min(telling.iri) AS event
 RETURN code.iri AS harmType, code.label AS label, top.iri AS table3Type, top.label AS table3Label,
        count(DISTINCT CASE WHEN 'Review' IN labels(subject) THEN subject.iri END) AS reviews,
-       count(DISTINCT CASE WHEN 'Incident' IN labels(subject) THEN subject.iri END) AS incidents
+       count(DISTINCT event) AS incidents
 ORDER BY table3Label, reviews DESC, label

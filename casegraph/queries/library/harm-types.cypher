@@ -11,7 +11,11 @@ WITH top, count(up) AS above
 WHERE above = 0
 OPTIONAL MATCH (code:Concept)-[:BROADER*0..]->(top)
 OPTIONAL MATCH (subject)-[:HARM_TYPE]->(code)
+// An event told in several reviews (incidents joined by SAME_AS or SAME_EVENT_AS, either
+// direction, any number of steps) counts once, as the smallest IRI among its tellings.
+OPTIONAL MATCH (subject:Incident)-[:SAME_AS|SAME_EVENT_AS*0..]-(telling:Incident)
+WITH top, subject, min(telling.iri) AS event
 RETURN top.iri AS harmType, top.label AS label,
        count(DISTINCT CASE WHEN 'Review' IN labels(subject) THEN subject.iri END) AS reviews,
-       count(DISTINCT CASE WHEN 'Incident' IN labels(subject) THEN subject.iri END) AS incidents
+       count(DISTINCT event) AS incidents
 ORDER BY reviews DESC, incidents DESC, label

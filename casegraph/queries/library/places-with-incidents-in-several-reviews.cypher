@@ -9,9 +9,11 @@
 // a subquery; the entity's node is found again by its iri (indexed on :Record).
 MATCH (incident)-[at:OCCURRED_AT]->(record)
 OPTIONAL MATCH (record)-[:SAME_AS*0..]-(linked:Place)
-WITH at.review AS review, incident, record, min(linked.iri) AS entity
+// an event told in several reviews (incidents joined by SAME_AS or SAME_EVENT_AS) counts once
+OPTIONAL MATCH (incident)-[:SAME_AS|SAME_EVENT_AS*0..]-(telling:Incident)
+WITH at.review AS review, incident, record, min(linked.iri) AS entity, min(telling.iri) AS event
 WITH coalesce(entity, record.iri) AS place, count(DISTINCT review) AS reviews,
-     count(DISTINCT incident) AS incidents, count(DISTINCT record) AS records
+     count(DISTINCT event) AS incidents, count(DISTINCT record) AS records
 WHERE reviews >= 2
 OPTIONAL MATCH (named:Record {iri: place})
 RETURN place, named.label AS name, reviews, incidents, records
