@@ -80,19 +80,9 @@ def identities(view: PropertyGraph) -> dict[str, str]:
 def smallest_in_group(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Each item of the pairs -> the smallest item of the group the pairs join it to, any number of
     steps away (union-find with path halving)."""
-    parent: dict[str, str] = {}
+    from casegraph.linking.closure import components
 
-    def root(item: str) -> str:
-        parent.setdefault(item, item)
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    for one, other in pairs:
-        first, second = sorted((root(one), root(other)))
-        parent[second] = first  # the smaller item is always the root
-    return {item: root(item) for item in parent}
+    return components(pairs)
 
 
 def entity_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph:

@@ -72,7 +72,7 @@ def labels_in_force(store) -> list:
 
 # Every module whose code decides which candidates there are and how they score.
 MATCHING_MODULES = tuple(f"casegraph.linking.{name}" for name in (
-    "records", "words", "names", "settings", "features", "comparisons", "blocking", "results", "learning",
+    "records", "closure", "words", "names", "settings", "features", "comparisons", "blocking", "results", "learning",
     "candidates"))
 
 

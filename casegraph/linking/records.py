@@ -231,17 +231,6 @@ def _outcome(values, v: dict[str, list[str]]) -> tuple[str, int | None, int | No
     return _code(w["outcomeKind"][0]), first, last
 
 
-def _entities(linked: list[tuple[str, str]]) -> dict[str, str]:
-    """Each linked record -> the smallest IRI of the records links join it to (analysts' owl:sameAs,
-    reviews' own same-event links)."""
-    group: dict[str, set[str]] = {}
-    for one, other in linked:
-        joined = group.get(one, {one}) | group.get(other, {other})
-        for iri in joined:
-            group[iri] = joined
-    return {iri: min(members) for iri, members in group.items()}
-
-
 def _incident(iri: str, review_iri: str, v: dict, members, kinds, normalised, victims: frozenset[str],
               review) -> LinkRecord:
     """An incident as a record to link: two reviews telling one event (its harm types, months,
@@ -264,7 +253,9 @@ def _incident(iri: str, review_iri: str, v: dict, members, kinds, normalised, vi
 
 
 def _assemble(kinds, values, members, pairs, roles=None, linked=()) -> list[LinkRecord]:
-    entity = _entities(linked)
+    from casegraph.linking.closure import components
+
+    entity = components(linked)  # each linked record -> the smallest IRI links join it to
     victims: dict[str, list[str]] = defaultdict(list)
     for (container, member), role in (roles or {}).items():
         if role == "victim":
