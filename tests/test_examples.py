@@ -69,7 +69,7 @@ def format_paths(prefix: str, section: fields.Section) -> Iterator[str]:
 
 def all_format_paths() -> set[str]:
     found = set(format_paths("review", fields.REVIEW))
-    for section in fields.ITEM_SECTIONS:
+    for section in fields.sections_for(VERSION):
         found |= set(format_paths(section.name, section))
     return found
 
@@ -86,12 +86,15 @@ def used_paths(prefix: str, value: object) -> Iterator[str]:
             yield from used_paths(path, entry)
 
 
+CODED = ROOT / "tests" / "data" / "qda" / "coded"  # what `casegraph import qdpx --out` writes: coding fields
+
+
 def used_in_examples() -> set[str]:
     used: set[str] = set()
-    for path in FILES:
+    for path in FILES + sorted(CODED.glob("*.yaml")):
         data = parsed(path)
         used |= set(used_paths("review", data["review"]))
-        for section in fields.ITEM_SECTIONS:
+        for section in fields.sections_for(VERSION):
             used |= set(used_paths(section.name, data.get(section.name) or []))
     return used
 

@@ -12,25 +12,18 @@ import re
 
 from casegraph.errors import Problem
 from casegraph.loaders.dates import DateError, parse_age, parse_partial_date
-from casegraph.loaders.fields import (FORMAT_MARKER, FORMAT_VERSION, FORMAT_VERSIONS, ITEM_SECTIONS, PEOPLE, REVIEW,
-                                      REVIEWER, YOUNG_PERSON, Field)
+from casegraph.loaders.fields import (DOCUMENTS, FORMAT_MARKER, FORMAT_VERSION, FORMAT_VERSIONS, PEOPLE, REVIEW,
+                                      REVIEWER, YOUNG_PERSON, Field, sections_for)
+from casegraph.loaders.coding_checks import check_excerpts
 from casegraph.loaders.schema import EXTERNAL_REF_PATTERN, review_schema
-from casegraph.loaders.yaml_reader import excerpt, line_of
+from casegraph.loaders.yaml_reader import LONGEST_NAME, excerpt, format_path, line_of, short_id
 
 SINGULAR = {"people": "person", "groups": "group", "places": "place", "relationships": "relationship",
             "incidents": "incident", "contexts": "context", "responses": "response",
-            "challenges": "challenge", "recommendations": "recommendation"}
+            "challenges": "challenge", "recommendations": "recommendation", "qda_codes": "project code",
+            "documents": "document", "excerpts": "excerpt"}
 MAX_PROBLEMS = 100  # per file: the first hundred say what is wrong; more only take time to find
 MAX_SUGGESTED = 1_000  # "did you mean" looks among at most this many names
-LONGEST_NAME = 64  # an id, code or field name longer than this gets no "did you mean" and is shown cut
-
-
-def format_path(path) -> str:
-    text = ""
-    for step in path:
-        step = step if isinstance(step, int) else _short_id(str(step))
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
 
 
 @functools.cache
@@ -253,7 +246,7 @@ def index_ids(data: dict) -> tuple[dict[str, tuple[str, int]], list[Problem]]:
     """Map each local id to (section, position), reporting duplicates."""
     index: dict[str, tuple[str, int]] = {}
     problems = []
-    for section in ITEM_SECTIONS:
+    for section in sections_for(format_version(data) or 1):
         for position, item in enumerate(data.get(section.name) or ()):
             local_id = item["id"]
             if local_id in index:
@@ -274,14 +267,15 @@ def check_references(data: dict, index: dict[str, tuple[str, int]], version: int
     known: dict[tuple[str, ...], list[str]] = {}  # ids in each set of target sections, listed once
     checks = _Checks(data, index, known, version)
     problems += checks.fields(REVIEW.fields_for(version), ("review",), data["review"])
-    for section in ITEM_SECTIONS:
+    for section in sections_for(version):
         fields = section.fields_for(version)
         for position, item in enumerate(data.get(section.name) or ()):
             problems += checks.fields(fields, (section.name, position), item)
             if len(problems) > MAX_PROBLEMS:
                 return problems
     people = data.get(PEOPLE.name) or ()
-    if not any(person.get("role") == YOUNG_PERSON for person in people):
+    # A review brought in from QDA software may be its documents and their coding alone.
+    if not any(person.get("role") == YOUNG_PERSON for person in people) and not data.get(DOCUMENTS.name):
         problems.append(Problem("people", "a review must describe at least one person with role "
                                           f"{YOUNG_PERSON!r} (the subject of the review)",
                                 line_of(data, ("people",))))
@@ -358,7 +352,7 @@ def _reference_problem(data: dict, targets: tuple[str, ...], ref: str, index, fi
             known[targets] = sorted(i for i, (s, _) in index.items() if s in targets)
         ids = known[targets]
         hint = _did_you_mean(ref, ids)
-        listing = f"; known ids there: {', '.join(map(_short_id, ids[:20]))}{' ...' if len(ids) > 20 else ''}" \
+        listing = f"; known ids there: {', '.join(map(short_id, ids[:20]))}{' ...' if len(ids) > 20 else ''}" \
             if ids else f"; this file has no {wanted}"
         return f"{excerpt(ref)} is not the id of any item in {wanted}{hint}{listing}"
     section, position = index[ref]
@@ -369,10 +363,6 @@ def _reference_problem(data: dict, targets: tuple[str, ...], ref: str, index, fi
         return f"{excerpt(ref)} has role {data[section][position].get('role')!r}; {field_name} must refer to a " \
                f"person with role {wanted_role!r}"
     return None
-
-
-def _short_id(local_id: str) -> str:
-    return local_id if len(local_id) <= LONGEST_NAME else f"{local_id[:LONGEST_NAME]}..."
 
 
 def _article(noun: str) -> str:
@@ -392,6 +382,7 @@ def check_review_data(data: object) -> tuple[dict[str, tuple[str, int]], list[Pr
     if len(problems) <= MAX_PROBLEMS:
         problems += check_references(data, index, version)  # type: ignore[arg-type]
         problems += _check_publication(data)  # type: ignore[arg-type]
+        problems += check_excerpts(data)  # type: ignore[arg-type]
     return index, _capped(problems)
 
 

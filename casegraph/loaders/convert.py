@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from casegraph.loaders.dates import parse_age, parse_partial_date
-from casegraph.loaders.fields import (CASE_CLOSURE, EVIDENCE, FAMILY_MEMBER, FORMAT_MARKER, FORMAT_VERSIONS,
-                                      ITEM_SECTIONS, PEOPLE, REVIEW, YOUNG_PERSON, Field, Section)
+from casegraph.loaders.fields import (CASE_CLOSURE, CODING_LINKS, EVIDENCE, EXCERPTS, FAMILY_MEMBER, FORMAT_MARKER,
+                                      FORMAT_VERSIONS, PEOPLE, QDA_CODES, REVIEW, STANDS_FOR_LISTS, YOUNG_PERSON,
+                                      Field, Section, sections_for)
 from casegraph.ontology import RDF, XSD, Vocabulary, concept_iri, expand, review_iri, vocabulary
 
 DATE_PREFIX = {"when": "date", "born": "born", "age_at": "ageAt", "commissioned": "commissioned",
@@ -109,7 +110,9 @@ class _Builder:
                 self._add_age(subject, value)
             elif kind == "evidence":
                 self._add_evidence(subject, value)
-            # id, class and relationship fields are written by convert_review itself
+            elif kind == "code-ref":
+                quads.append(Quad(subject, _p("standsFor"), _node(casegraph_term(value, self.vocab)), graph))
+            # id, class, relationship and text-file fields are written by convert_review itself, or not at all
 
     def _add_details(self, subject, predicate, field: Field, value, nodes: dict[str, ox.NamedNode]) -> None:
         """Each nested mapping becomes a node of its own, <subject>/<slug>-<n> (n counts from 1 in the
@@ -174,6 +177,31 @@ class _Builder:
             self.add(subject, coded_as, _node(concept))
 
 
+def casegraph_term(code_ref: str, vocab: Vocabulary) -> str:
+    """The IRI of a `list/code` (`framework/harm-peers`; `Person/young-person` is a class)."""
+    list_id, _, code = code_ref.partition("/")
+    return vocab.class_codes[list_id][code] if list_id in vocab.class_codes else concept_iri(list_id, code)
+
+
+def _add_coding(builder: _Builder, data: dict, nodes: dict[str, ox.NamedNode]) -> None:
+    """An excerpt stands for what its project codes stand for: `stands_for: harm-type/...` on a code
+    gives each excerpt coded with it that harm type, so the saved questions count it."""
+    codes = {code["id"]: code for code in data.get(QDA_CODES.name) or ()}
+    if codes:  # the project's codebook, as a concept scheme of the review's own (below "_", as details are)
+        scheme = _node(f"{builder.base}/_codebook")
+        builder.add(scheme, _node(RDF + "type"), _p("skos:ConceptScheme"))
+        builder.add(scheme, _p("rdfs:label"), ox.Literal(data["review"].get("project") or "codebook"))
+        for code_id, code in codes.items():
+            builder.add(nodes[code_id], _p("skos:inScheme"), scheme)
+            builder.add(nodes[code_id], _p("skos:prefLabel"), ox.Literal(code.get("name", code_id)))
+    for item in data.get(EXCERPTS.name) or ():
+        for coding in item["codings"]:
+            target = codes[coding["code"]].get("stands_for")
+            if target:
+                list_id = target.partition("/")[0]
+                builder.add(nodes[item["id"]], _p(STANDS_FOR_LISTS[list_id]), _node(casegraph_term(target, builder.vocab)))
+
+
 def _item_class(section: Section, item: dict, vocab: Vocabulary) -> str:
     if section.rdf_class:
         if section.name == "responses" and item["kind"] == CASE_CLOSURE:
@@ -201,21 +229,23 @@ def convert_review(data: dict, vocab: Vocabulary | None = None) -> tuple[str, li
     review = data["review"]
     builder = _Builder(review["id"], vocab, FORMAT_VERSIONS[data[FORMAT_MARKER]])
     review_node = builder.graph
-    nodes = {item["id"]: builder.item_node(item["id"])
-             for section in ITEM_SECTIONS for item in data.get(section.name) or ()}
+    sections = sections_for(builder.version)
+    nodes = {item["id"]: builder.item_node(item["id"]) for section in sections for item in data.get(section.name) or ()}
     builder.add_types(review_node, expand(REVIEW.rdf_class))
     builder.add(review_node, _p("identifier"), ox.Literal(review["id"]))
     builder.add_fields(review_node, REVIEW, review, nodes)
     describes = _p("describes")
     identifier = _p("identifier")
     label = _p("rdfs:label")
-    for section in ITEM_SECTIONS:
+    for section in sections:
+        # Coding (project codes, documents, excerpts) is how the review was read, not what it describes.
+        link = _p(CODING_LINKS[section.name]) if section.name in CODING_LINKS else describes
         for item in data.get(section.name) or ():
             node = nodes[item["id"]]
-            builder.add(review_node, describes, node)
+            builder.add(review_node, link, node)
             builder.add_types(node, _item_class(section, item, vocab))
             builder.add(node, identifier, ox.Literal(item["id"]))
-            if section.name != "relationships" and "name" not in item:
+            if section.name not in ("relationships", "excerpts") and "name" not in item:
                 builder.add(node, label, ox.Literal(item["id"]))
             builder.add_fields(node, section, item, nodes)
             builder.add_codings(node, _derived_codings(section, item, vocab))
@@ -224,6 +254,7 @@ def convert_review(data: dict, vocab: Vocabulary | None = None) -> tuple[str, li
                 builder.add(node, _node(RDF + "predicate"), predicate)
                 builder.add(nodes[item["from"]], predicate, nodes[item["to"]])
     builder.add_family_ties(data.get(PEOPLE.name) or [], nodes)
+    _add_coding(builder, data, nodes)
     # Once each: a membership written on both the person and the group, a code given twice or also
     # derived, is one triple, and the count reported must be the count stored.
     return review["id"], list(dict.fromkeys(builder.quads))

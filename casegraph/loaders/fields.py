@@ -22,7 +22,8 @@ class Field:
     """One key of a review item.
 
     kind: text | texts | id | year | count | bool | page | date | age | code | codes | class |
-          relationship | ref | refs | stays | external-refs | evidence | item | items
+          relationship | ref | refs | stays | external-refs | evidence | item | items |
+          code-ref (a code of any list, as list/code) | text-file (read by the loader into `text`)
     predicate: local name in the cg: namespace (or "rdfs:label"); None when the field is
                turned into RDF specially (id, class, relationship, date, age, evidence).
     scheme: the SKOS concept scheme of a code(s) field, or the class root of a class field.
@@ -71,6 +72,7 @@ class Section:
     fields: tuple[Field, ...]
     rdf_class: str | None = None  # fixed class; None when a class field decides it
     description: str = ""
+    since: int = 1  # the first format version that has the section
 
     def field(self, name: str, version: int = CURRENT) -> Field:
         return next(f for f in self.fields if f.name == name and f.in_version(version))
@@ -133,6 +135,21 @@ COHORT = Section("cohort", (
     _EVIDENCE), rdf_class="Cohort", description="a thematic review's cohort")
 DETAILS: tuple[Section, ...] = (PLACEMENT, MISSING_EPISODE, EXCLUSION, OUTCOME, HARM_ROLE, STAY, COHORT)
 
+VARIABLE = Section("variable", (
+    Field("name", "text", "variableName", required=True, description="the variable as the QDA project names it"),
+    Field("value", "text", "variableValue", required=True, description="its value, as written"),
+), rdf_class="VariableValue", description="an attribute a QDA project's case carries (NVivo's classification attribute)")
+CODING = Section("coding", (
+    Field("code", "ref", "qdaCode", required=True, targets=("qda_codes",), description="the project code applied"),
+    Field("by", "text", "codedBy", description="who applied it (the QDA project's user)"),
+    Field("at", "text", "codedAt", description="when, as the project records it (xsd:dateTime)"),
+    Field("guid", "text", "qdaGuid", description="the coding's GUID in the QDA project"),
+), rdf_class="Coding", description="one project code applied to a passage, by whom and when")
+_GUID = _v2("guid", "text", "qdaGuid", description="its GUID in the QDA project it came from")
+_VARIABLES = _v2("variables", "items", "hasVariable", detail=VARIABLE, slug="variable",
+                 description="other attributes the QDA project's case gives, kept as written")
+CODING_DETAILS: tuple[Section, ...] = (VARIABLE, CODING)  # details of imported coding
+
 REVIEW = Section("review", (
     Field("id", "id", required=True, description="review id; becomes the review's IRI and graph name"),
     Field("title", "text", "rdfs:label", required=True),
@@ -154,7 +171,8 @@ REVIEW = Section("review", (
     Field("synthetic", "bool", "synthetic", description="true for generated, not real, data"),
     Field("source", "text", "sourceCitation", description="citation of where the coding comes from"),
     Field("summary", "text", "summary"),
-    _CODES, _EVIDENCE,
+    _v2("project", "text", "qdaProject", description="the QDA project it was coded in (REFI-QDA import)"),
+    _GUID, _VARIABLES, _CODES, _EVIDENCE,
 ), rdf_class="Review")
 
 PEOPLE = Section("people", _common() + (
@@ -192,6 +210,7 @@ PEOPLE = Section("people", _common() + (
         detail_predicate="hasAttendance",
         description="place id, or a list of place ids or {place, when}: a school, then alternative provision"),
     Field("member_of", "refs", "memberOf", targets=("groups",)),
+    _GUID, _VARIABLES,
 ) + _TAIL)
 
 GROUPS = Section("groups", _common() + (
@@ -258,7 +277,53 @@ RECOMMENDATIONS = Section("recommendations", _common() + (
 
 ITEM_SECTIONS: tuple[Section, ...] = (PEOPLE, GROUPS, PLACES, RELATIONSHIPS, INCIDENTS, CONTEXTS,
                                       RESPONSES, CHALLENGES, RECOMMENDATIONS)
+
+# ---- Coding brought in from QDA software (REFI-QDA): the project's own codes, the review's text
+# and the passages coded in it. Not records: they are how the review was coded, not what it says
+# happened, so they are linked from the review by their own predicates (`link`) and never
+# described, drawn or linked across reviews as people and places are.
+QDA_CODES = Section("qda_codes", _common() + (
+    Field("parent", "ref", "skos:broader", targets=("qda_codes",), description="the code it sits under"),
+    Field("stands_for", "code-ref", description="the casegraph code it stands for, as list/code "
+                                                "(framework/harm-peers, harm-type/sexual-exploitation)"),
+    Field("color", "text", "color", description='"#rrggbb" as the project gives it'),
+    Field("codable", "bool", "codable", description="false for a code used only to group others"),
+    Field("description", "text", "skos:definition"), _GUID,
+), rdf_class="ProjectCode", since=2,
+    description="a code of the QDA project's own codebook, kept whole whether or not it maps")
+DOCUMENTS = Section("documents", _common() + (
+    Field("kind", "text", "documentKind", required=True, description="text or pdf (or picture, audio, video)"),
+    Field("text_file", "text-file", description="the document's plain text, a UTF-8 file beside this one; excerpt "
+                                           "offsets count characters in it"),
+    Field("text", "text", "plainText", description="the plain text itself, in place of text_file"),
+    Field("description", "text", "description"), _GUID,
+    Field("added", "text", "addedAt", description="when it was added to the QDA project (xsd:dateTime)"),
+), rdf_class="SourceDocument", since=2,
+    description="a document the review's text is in, as the QDA project holds it")
+EXCERPTS = Section("excerpts", (
+    Field("id", "id", required=True, description="local id, unique in the file"),
+    Field("document", "ref", "inDocument", required=True, targets=("documents",)),
+    Field("start", "count", "startOffset", required=True, description="first character, counting from 0"),
+    Field("end", "count", "endOffset", required=True, description="the character after the last"),
+    Field("quote", "text", "quote", required=True, description="the document's text from start to end, exactly"),
+    Field("codings", "items", "hasCoding", detail=CODING, slug="coding", min_items=1),
+    Field("about", "refs", "about", targets=("people",), description="the people (QDA cases) it is about"),
+    Field("name", "text", "rdfs:label"), Field("note", "text", "note"), _GUID,
+), rdf_class="CodedExcerpt", since=2,
+    description="a coded passage: evidence at character offsets into a document")
+CODING_SECTIONS: tuple[Section, ...] = (QDA_CODES, DOCUMENTS, EXCERPTS)
+ALL_SECTIONS: tuple[Section, ...] = ITEM_SECTIONS + CODING_SECTIONS
+
+
+def sections_for(version: int) -> tuple[Section, ...]:
+    """The list sections a `review/N` file may have."""
+    return tuple(section for section in ALL_SECTIONS if section.since <= version)
+CODING_LINKS = {"qda_codes": "hasProjectCode", "documents": "hasDocument", "excerpts": "hasExcerpt"}
+STANDS_FOR_LISTS = {"framework": "codedAs", "harm-type": "harmType", "context-type": "contextType",
+                    "response-kind": "responseKind", "Person": "aboutRole"}  # list -> what an excerpt gets
+
 CASE_CLOSURE = "case-closure"
 REVIEWER = "reviewer"  # the person role the review's authors have
 FAMILY_MEMBER = "family-member"
 YOUNG_PERSON = "young-person"
+

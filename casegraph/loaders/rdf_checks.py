@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from casegraph.loaders.fields import DETAILS, EVIDENCE, ITEM_SECTIONS, REVIEW as REVIEW_SECTION
+from casegraph.loaders.fields import ALL_SECTIONS, CODING_DETAILS, CODING_LINKS, DETAILS, EVIDENCE, REVIEW as REVIEW_SECTION
 from casegraph.loaders.schema import EXTERNAL_REF_PATTERN
 from casegraph.ontology import CG, ONTOLOGY_FILE, OWL, PREFIXES, RDF, RDFS, REVIEW, SKOS, XSD, expand, vocabulary
 
@@ -98,8 +98,10 @@ def review_terms() -> ReviewTerms:
                     classes |= subclasses.get(range_, set())
     datatype_properties = properties & vocab.datatype_properties
     declared_ranges = {p: next(iter(ranges[p])) for p in datatype_properties if len(ranges[p]) == 1}
-    format_terms = {expand(p) for section in (REVIEW_SECTION, EVIDENCE, *ITEM_SECTIONS, *DETAILS)
+    format_terms = {expand(p) for section in (REVIEW_SECTION, EVIDENCE, *ALL_SECTIONS, *DETAILS, *CODING_DETAILS)
                     for f in section.fields for p in (f.predicate, f.detail_predicate) if p}
+    format_terms |= {expand(p) for p in (*CODING_LINKS.values(), "standsFor", "skos:inScheme", "skos:prefLabel")}
+    classes.add(expand("skos:ConceptScheme"))  # an imported project's codebook
     predicates = properties | format_terms | {RDF_TYPE, RDF + "predicate"}
     type_classes = frozenset(sup for cls in classes for sup in vocab.superclasses.get(cls, (cls,)))
     return ReviewTerms(

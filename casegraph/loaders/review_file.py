@@ -7,6 +7,7 @@ from pathlib import Path
 from casegraph.errors import Problem, ReviewFileError
 from casegraph.loaders.base import Loader, ReviewGraph
 from casegraph.loaders.checks import check_review_data
+from casegraph.loaders.coding_checks import read_document_texts
 from casegraph.loaders.convert import convert_review
 from casegraph.ontology import review_iri
 from casegraph.loaders.yaml_reader import decode_text, loads_yaml
@@ -37,7 +38,9 @@ class ReviewFileLoader(Loader):
         text = decode_text(source, data)
         check_complete(text, source)
         parsed = loads_yaml(text, source)
-        _, problems = check_review_data(parsed)
+        problems = read_document_texts(parsed, source) if isinstance(parsed, dict) else []
+        if not problems:
+            _, problems = check_review_data(parsed)
         if problems:
             raise ReviewFileError(source, problems)
         return parsed  # type: ignore[return-value]

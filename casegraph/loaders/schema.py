@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from casegraph.loaders.fields import (CASE_CLOSURE, CURRENT, DETAILS, EVIDENCE, FORMAT_MARKER, FORMAT_VERSIONS,
-                                      ID_PATTERN, ITEM_SECTIONS, REVIEW, Field, Section)
+from casegraph.loaders.fields import (CASE_CLOSURE, CODING_DETAILS, CURRENT, DETAILS, EVIDENCE, FORMAT_MARKER,
+                                      FORMAT_VERSIONS, ID_PATTERN, REVIEW, STANDS_FOR_LISTS, Field, Section,
+                                      sections_for)
 from casegraph.ontology import Vocabulary, vocabulary
 
 SCHEMA_IDS = {1: "https://w3id.org/casegraph/schema/review-1.json",
@@ -28,6 +29,8 @@ _SIMPLE = {
     "count": {"type": "integer", "minimum": 0},
     "external-refs": {"type": "array", "items": {"type": "string", "pattern": EXTERNAL_REF_PATTERN}},
     "evidence": {"$ref": "#/definitions/evidence"},
+    "text-file": _TEXT,
+    "code-ref": {"$ref": "#/definitions/casegraph-code"},
 }
 
 
@@ -78,14 +81,19 @@ def _object_schema(section: Section, version: int) -> dict:
 
 
 def _code_definitions(vocab: Vocabulary, version: int) -> dict:
-    used = {f.scheme for s in (REVIEW, *ITEM_SECTIONS, *DETAILS) for f in s.fields_for(version) if f.scheme}
+    used = {f.scheme for s in (REVIEW, *sections_for(version), *DETAILS) for f in s.fields_for(version) if f.scheme}
     definitions = {scheme: {"title": scheme, "enum": vocab.codes(scheme)} for scheme in sorted(used)}
     definitions["relationship-kind"] = {"title": "relationship-kind", "enum": sorted(vocab.relationship_codes)}
+    if version >= 2:
+        definitions["casegraph-code"] = {"title": "casegraph-code", "description": "a casegraph code as list/code",
+                                         "enum": [f"{list_id}/{code}" for list_id in STANDS_FOR_LISTS
+                                                  for code in vocab.codes(list_id)]}
     return definitions
 
 
 def _used_details(version: int) -> list[Section]:
-    return [d for d in DETAILS if any(f.detail is d for s in (REVIEW, *ITEM_SECTIONS) for f in s.fields_for(version))]
+    return [d for d in (*DETAILS, *CODING_DETAILS)
+            if any(f.detail is d for s in (REVIEW, *sections_for(version)) for f in s.fields_for(version))]
 
 
 def review_schema(version: int = CURRENT) -> dict:
@@ -99,7 +107,7 @@ def review_schema(version: int = CURRENT) -> dict:
         definitions[detail.name] = _object_schema(detail, version)
     properties = {FORMAT_MARKER: {"const": marker, "description": "marks a casegraph review file"},
                   "review": {"$ref": "#/definitions/review"}}
-    for section in ITEM_SECTIONS:
+    for section in sections_for(version):
         definitions[section.name] = _object_schema(section, version)
         properties[section.name] = {"type": "array", "items": {"$ref": f"#/definitions/{section.name}"}}
     closure = definitions["responses"]

@@ -29,6 +29,7 @@ MAX_DEPTH = 32  # levels of mappings and lists; a review file uses four (file, s
 MAX_STRING = 100_000  # characters in one value: a long quote or summary is a few thousand
 MAX_DIGITS = 20  # digits in one number: years and page numbers have four; Python refuses over 4,300
 EXCERPT = 80  # characters of a value a message quotes
+LONGEST_NAME = 64  # an id, code or field name longer than this gets no "did you mean" and is shown cut
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
@@ -297,6 +298,19 @@ def loads_yaml(text: str, source: Path) -> object:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())[:300]
+
+
+def short_id(local_id: str) -> str:
+    return local_id if len(local_id) <= LONGEST_NAME else f"{local_id[:LONGEST_NAME]}..."
+
+
+def format_path(path) -> str:
+    """Where in a file, as a message names it: `people[2].name`."""
+    text = ""
+    for step in path:
+        step = step if isinstance(step, int) else short_id(str(step))
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
 
 
 def line_of(data: object, path: tuple) -> int | None:

@@ -103,7 +103,8 @@ def test_loader_output_conforms_to_the_shapes(tmp_path, ontology):
     """YAML is checked field by field before conversion; the RDF it becomes must also satisfy
     the SHACL shapes, so both routes into the store mean the same thing by 'valid'."""
     generate_corpus(tmp_path, 4, seed=11)
-    files = [MINIMAL, *sorted(EXAMPLES.glob("*.yaml")), *sorted((tmp_path / "reviews").glob("*.yaml"))]
+    files = [MINIMAL, *sorted(EXAMPLES.glob("*.yaml")), *sorted((tmp_path / "reviews").glob("*.yaml")),
+             *sorted((DATA / "qda" / "coded").glob("*.yaml"))]
     data = rdflib.Graph()
     for path in files:
         data.parse(data="".join(f"{q.triple} .\n" for q in load(path).quads), format="nt")
