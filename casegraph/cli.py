@@ -29,7 +29,8 @@ def main():
 
 for command in (reviews.load, reviews.validate, reviews.list_reviews, reviews.show, reviews.remove, reviews.compact, reviews.stats,
                 reviews.export, reviews.generate, reviews.schema, migrate.migrate, codes.codes, query.query, link.link, patterns.patterns,
-                viz.viz, viz.chart, push.push, serve.serve, backup.backup, backup.restore, qdpx.qdpx):
+                viz.viz, viz.chart, push.push, serve.serve, backup.backup, backup.restore, qdpx.qdpx,
+                qdpx.import_group):
     main.add_command(command)
 link.link.add_command(link_explain.explain)
 link_clusters.register_cluster_commands(link.link)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from casegraph.commands import export_graph
+from casegraph.commands import export_graph, qdpx
 from casegraph.commands.common import (EXIT_INPUT, FORMAT_CHOICES, format_option, handles_errors, progress,
                                        store_option)
 
@@ -272,6 +272,7 @@ def export(ctx, store, fmt, reviews, output, with_decisions):
       casegraph export neo4j-csv neo4j-import/
       casegraph export gexf --person scr-30-2016/child-m child-m.gexf
       casegraph export csv network/
+      casegraph export qdpx coded.qdpx            (REFI-QDA, for NVivo, ATLAS.ti, MAXQDA)
     """
     from casegraph.graph.store import ReviewStore
 
@@ -319,7 +320,7 @@ def export_neo4j_csv(ctx, directory):
     click.echo(import_command(paths))
 
 
-for _command in (export_graph.graphml, export_graph.gexf, export_graph.csv_tables):
+for _command in (export_graph.graphml, export_graph.gexf, export_graph.csv_tables, qdpx.export_qdpx):
     export.add_command(_command)
 
 

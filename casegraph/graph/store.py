@@ -174,12 +174,10 @@ class ReviewStore:
         self._save_catalog()
 
     # -- writing ---------------------------------------------------------------------------
-    def replace(self, reviews: Iterable[PreparedReview]) -> None:
-        """Store these reviews, each replacing any earlier version of itself exactly.
-
-        A review whose quads are exactly those stored already keeps its graph; only its catalog
-        entry (source, time) changes.
-        """
+    def replace(self, reviews: Iterable[PreparedReview], removing: Iterable[str] = ()) -> None:
+        """Store these reviews, each replacing any earlier version of itself exactly, and remove the
+        `removing` ones, in one step (a project imported again drops the reviews it no longer has).
+        A review whose quads are those stored already keeps its graph; only its catalog entry changes."""
         self._require_writable()
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         entries, changed = {}, []
@@ -192,7 +190,10 @@ class ReviewStore:
             if before is None or before.get("digest") != digest or not stored:
                 changed.append(review)
                 self.discarded |= before is not None or stored
-        self._swap([review.review_id for review in changed], entries, b"".join(review.nquads for review in changed))
+        gone = [review_id for review_id in removing if review_id not in entries and review_id in self]
+        entries.update({review_id: None for review_id in gone})
+        self.discarded |= bool(gone)
+        self._swap([review.review_id for review in changed] + gone, entries, b"".join(r.nquads for r in changed))
 
     def remove(self, review_id: str, *, rebuild: bool = True) -> None:
         """Remove one review; with `rebuild` (the default) nothing of it stays in the store's files."""
@@ -404,9 +405,8 @@ class ReviewStore:
     def _not_found(self, review_id: str) -> str:
         known = self.review_ids()
         close = difflib.get_close_matches(review_id, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return (f"no review {review_id!r} in the store at {self.path}{hint} "
-                f"({len(known)} review(s) stored; see casegraph list)")
+        return (f"no review {review_id!r} in the store at {self.path}{f'; did you mean {close[0]!r}?' if close else ''}"
+                f" ({len(known)} review(s) stored; see casegraph list)")
 
 
 _PREFIXES = {"cg": CG, "rdf": RDF, "rdfs": RDFS}

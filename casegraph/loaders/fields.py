@@ -298,6 +298,8 @@ DOCUMENTS = Section("documents", _common() + (
     Field("text", "text", "plainText", description="the plain text itself, in place of text_file"),
     Field("description", "text", "description"), _GUID,
     Field("added", "text", "addedAt", description="when it was added to the QDA project (xsd:dateTime)"),
+    Field("codings", "items", "hasCoding", detail=CODING, slug="coding", min_items=1,
+          description="project codes applied to the whole document"),
 ), rdf_class="SourceDocument", since=2,
     description="a document the review's text is in, as the QDA project holds it")
 EXCERPTS = Section("excerpts", (

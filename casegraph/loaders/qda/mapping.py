@@ -82,6 +82,21 @@ def _by_name() -> dict[str, list[Target]]:
     return found
 
 
+def code_named(list_id: str, text: str) -> str | None:
+    """The notation of the code of a list whose notation, label or alternative label is `text`.
+
+    >>> code_named("review-kind", "SCR"), code_named("gender", "female"), code_named("Person", "Young Person")
+    ('scr', 'female', 'young-person')
+    """
+    from casegraph.ontology.codebook import code_list
+
+    wanted = normalised(text)
+    for code in code_list(list_id).codes:
+        if wanted in {normalised(code.notation), normalised(code.label), *map(normalised, code.alt_labels)}:
+            return code.notation
+    return None
+
+
 def _casegraph_code(text: str) -> Target:
     from casegraph.ontology.codebook import UnknownCodeList, code_list
 
@@ -163,4 +178,5 @@ def mapping_rows(project: Project, mapping: CodeMapping) -> list[list[str]]:
     return rows
 
 
-__all__ = ["CodeMapping", "MappingError", "Target", "map_codes", "mapping_rows", "normalised", "read_mapping", "Code"]
+__all__ = ["CodeMapping", "MappingError", "Target", "code_named", "map_codes", "mapping_rows", "normalised",
+           "read_mapping", "Code"]
