@@ -162,3 +162,31 @@ def test_the_real_samples_import_with_every_code_and_source(tmp_path, store, nam
         assert {c.guid for c in project_read.codes} <= guids
     assert {q.object.value for quads in stored.values() for q in quads if q.predicate.value.endswith("#qdaGuid")} >= \
         {s.guid for s in project_read.sources}
+
+
+# --- a project coded in NVivo with the study's Table 1 names ----------------------------------
+
+def test_an_nvivo_project_answers_framework_nodes_with_the_counts_coded(tmp_path, store):
+    from tests.loaders.test_qda_nvivo_fixture import NVIVO_STYLE, nvivo_style_qdpx
+
+    expected = json.loads((NVIVO_STYLE / "expected.json").read_text(encoding="utf-8"))
+    coded = {key: (value["reviews"], value["items"]) for key, value in expected.items()
+             if isinstance(value, dict) and "items" in value}
+    result = run("import", "qdpx", str(nvivo_style_qdpx(tmp_path)), store=store)
+    assert result.exit_code == 0, result.output
+    assert f"stored 4 review(s) of project" in result.stderr and f"{expected['selections']} coded excerpt(s)" in result.stderr
+    assert "note:" not in result.stderr  # every review's year and kind come from its case
+    assert framework_rows(store) == coded
+    cypher = run("query", "run", "framework-nodes", "--engine", "cypher", "--format", "json", store=store)
+    assert {row["node"].rsplit("/", 1)[-1]: (row["reviews"], row["items"]) for row in json.loads(cypher.stdout)
+            if row["items"]} == coded
+    with ReviewStore.open(store) as opened:
+        harm = {title.value: sorted(code.rsplit("/", 1)[-1] for code in codes.value.split())
+                for title, codes in opened.query(
+                    "SELECT ?title (GROUP_CONCAT(STR(?h)) AS ?codes) { ?r a cg:Review ; rdfs:label ?title ; "
+                    "cg:harmType ?h } GROUP BY ?title")}
+        people = {(row[0].value, row[1].value.rsplit("#", 1)[-1]) for row in opened.query(
+            "SELECT ?name ?class { ?p a cg:Person, ?class ; rdfs:label ?name . "
+            "FILTER(?class IN (cg:YoungPerson, cg:Peer)) }")}
+    assert {title: codes for title, codes in harm.items()} == expected["harm_types_per_source"]
+    assert ("Child Q", "YoungPerson") in people and ("Child S", "Peer") in people
