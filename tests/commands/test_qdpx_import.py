@@ -174,7 +174,7 @@ def test_an_nvivo_project_answers_framework_nodes_with_the_counts_coded(tmp_path
              if isinstance(value, dict) and "items" in value}
     result = run("import", "qdpx", str(nvivo_style_qdpx(tmp_path)), store=store)
     assert result.exit_code == 0, result.output
-    assert f"stored 4 review(s) of project" in result.stderr and f"{expected['selections']} coded excerpt(s)" in result.stderr
+    assert "stored 4 review(s) of project" in result.stderr and f"{expected['selections']} coded excerpt(s)" in result.stderr
     assert "note:" not in result.stderr  # every review's year and kind come from its case
     assert framework_rows(store) == coded
     cypher = run("query", "run", "framework-nodes", "--engine", "cypher", "--format", "json", store=store)
@@ -190,3 +190,42 @@ def test_an_nvivo_project_answers_framework_nodes_with_the_counts_coded(tmp_path
             "FILTER(?class IN (cg:YoungPerson, cg:Peer)) }")}
     assert {title: codes for title, codes in harm.items()} == expected["harm_types_per_source"]
     assert ("Child Q", "YoungPerson") in people and ("Child S", "Peer") in people
+
+
+def test_the_nvivo_project_round_trips_to_the_same_graph(tmp_path, store):
+    from tests.loaders.test_qda_nvivo_fixture import nvivo_style_qdpx
+
+    assert run("import", "qdpx", str(nvivo_style_qdpx(tmp_path)), store=store).exit_code == 0
+    assert run("export", "--store", str(store), "qdpx", str(tmp_path / "back.qdpx")).exit_code == 0
+    again = tmp_path / "again"
+    assert run("import", "qdpx", str(tmp_path / "back.qdpx"), store=again).exit_code == 0
+    assert stored_quads(again) == stored_quads(store)
+
+
+def test_hand_coded_reviews_export_with_casegraphs_code_lists(tmp_path, store):
+    from casegraph.loaders.qda.mapping import map_codes
+    from casegraph.loaders.qda.reader import read_project
+    from tests.conftest import EXAMPLES
+
+    assert run("load", str(EXAMPLES / "scr-30-2016.yaml"), store=store).exit_code == 0
+    assert run("export", "--store", str(store), "qdpx", str(tmp_path / "hand.qdpx")).exit_code == 0
+    project_read = read_project(tmp_path / "hand.qdpx")  # schema-checked as it is read
+    mapping = map_codes(project_read)
+    lists = {target.list for target in mapping.targets.values()}
+    assert {"framework", "harm-type", "response-kind"} <= lists
+    assert "Context types" in {code.name for code in project_read.codes}  # its codes share Table 1's names
+    assert any(case.name == "Child M" for case in project_read.cases)
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="the REFI-QDA samples are not beside the repository")
+@pytest.mark.parametrize("name", ["paper_themes_ICLS_MAXQDA24", "ponte_blank-atlas-project",
+                                  "ponte_target-atlas-project"])
+def test_the_real_samples_write_back_as_read(tmp_path, name):
+    from casegraph.loaders.qda.reader import read_project
+    from casegraph.loaders.qda.writer import write_project
+
+    project_read = read_project(SAMPLES / f"{name}.qdpx")
+    again = read_project(write_project(project_read, tmp_path / "again.qdpx"))
+    strip = lambda p: (p.codes, tuple((s.guid, s.name, s.kind, s.text, s.selections, s.codings) for s in p.sources),
+                       p.users, p.variables, p.cases)  # noqa: E731 (paths and sets are the writer's own)
+    assert strip(again) == strip(project_read)

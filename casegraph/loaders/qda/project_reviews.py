@@ -264,7 +264,7 @@ def _documents(indexed: _Project, sources: list[Source], people: dict) -> tuple[
         if source.created:
             document["added"] = source.created
         if source.codings:
-            document["codings"] = [indexed.coding(c) for c in source.codings]
+            document["codings"] = [indexed.coding(c) for c in sorted(source.codings, key=lambda c: c.guid)]
         documents.append(document)
         codings += source.codings
         # Numbered in text order, not the project's: the same passages get the same ids however written.
@@ -272,7 +272,7 @@ def _documents(indexed: _Project, sources: list[Source], people: dict) -> tuple[
             excerpt = {"id": f"sel-{len(excerpts) + 1}", "document": document["id"], "start": selection.start,
                        "end": selection.end, "quote": selection.text}
             if selection.codings:
-                excerpt["codings"] = [indexed.coding(c) for c in selection.codings]
+                excerpt["codings"] = [indexed.coding(c) for c in sorted(selection.codings, key=lambda c: c.guid)]
             if selection.guid in about:
                 excerpt["about"] = about[selection.guid]
             if selection.name:
