@@ -112,7 +112,7 @@ def measure_neo4j(view: PropertyGraph, naive_reviews: int) -> list[tuple[str, in
                               "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n"):
                 while driver.execute_query(statement, database_=settings.database).records[0]["n"]:
                     pass
-        for label, graph, push in [(f"batched, all reviews", view, push_view),
+        for label, graph, push in [("batched, all reviews", view, push_view),
                                    (f"batched, {naive_reviews} reviews", small, push_view),
                                    (f"naive, {naive_reviews} reviews", small, push_view_naively)]:
             empty()

@@ -94,7 +94,7 @@ def phase(name: str, body: str, *args: str) -> dict:
     if done.returncode:
         raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"{name:<38} {result['seconds']:7.1f} s   peak {result['peak_mb']:7.0f} MB", flush=True)
+    print(f"{name:<46} {result['seconds']:7.1f} s   peak {result['peak_mb']:7.0f} MB", flush=True)
     return result
 
 

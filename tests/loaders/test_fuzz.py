@@ -126,8 +126,8 @@ def alias_bomb(rng, text):
     return rng.choice([
         f"casegraph: review/1\nextra:\n{top}\nname: *a{depth - 1}\n",
         text.replace("review:\n", f"bomb:\n{top}\nreview:\n", 1) + f"more: *a{depth - 1}\n",
-        text.replace("\npeople:\n", f"\npeople:\n  - &p {{id: x, role: peer}}\n  - *p\n", 1),
-        text + f"x: &x [*x]\n",
+        text.replace("\npeople:\n", "\npeople:\n  - &p {id: x, role: peer}\n  - *p\n", 1),
+        text + "x: &x [*x]\n",
     ])
 
 

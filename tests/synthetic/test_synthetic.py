@@ -215,10 +215,6 @@ def _month_of(text: str) -> tuple[int, int]:
     return int(text[:4]), int(text[5:7])
 
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
-
-
 def test_identifying_details_recur_as_reviews_write_them(tmp_path):
     """Handles and street names recur (written "@jazzyb07" or "JazzyB07"), adults' real names keep
     their surname, a month of birth is the same in every review and every age at a month fits it."""
