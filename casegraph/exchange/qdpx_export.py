@@ -238,7 +238,7 @@ def store_project(store, reviews: list[str] | None = None) -> Project:
 
     export = _Export()
     for review_id in reviews or store.review_ids():
-        export.review(_Graph(store.quads(review_id)), review_iri(review_id))
+        export.review(_Graph(store.graph_quads(review_iri(review_id))), review_iri(review_id))
     return export.project()
 
 

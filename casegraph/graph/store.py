@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from casegraph.errors import ReviewNotFound, StoreBusy, StoreError
-from casegraph.graph.durability import (clear_journal, finish_rebuild, needs_recovery, read_journal,
+from casegraph.graph.durability import (clear_journal, finish_rebuild, journal_chunks, needs_recovery, read_journal,
                                         rebuilding_path, remove_stale_snapshots, swap_in_rebuilt, swap_lock,
                                         snapshot_of_live, write_journal, private_files, deferred_interrupt, open_read_only)
 from casegraph.loaders.base import PreparedReview
@@ -218,9 +218,8 @@ class ReviewStore:
             node = _n(review_iri(review_id))
             if self._store.contains_named_graph(node):
                 self._store.remove_graph(node)
-        if quads is not None:
-            # Our own serialisation, so IRIs need no second validation (lenient).
-            self._store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS, lenient=True)
+        for chunk in journal_chunks(quads) if quads is not None else ():  # ours: lenient, no second IRI check
+            self._store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)
         for review_id, entry in entries.items():
             if entry is None:
                 self._catalog["reviews"].pop(review_id, None)

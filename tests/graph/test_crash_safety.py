@@ -153,3 +153,33 @@ def test_reloading_unchanged_files_in_a_new_process_rebuilds_nothing(tmp_path):
         out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed,
                              "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True).stdout
         assert out.strip() == "False"
+
+
+def test_a_journal_is_loaded_in_whole_lines(tmp_path):
+    from casegraph.graph.durability import journal_chunks
+
+    lines = [f"<urn:s{k}> <urn:p> \"{'x' * (k % 37)}\" <urn:g> .\n".encode() for k in range(500)]
+    (tmp_path / "q.nq").write_bytes(b"".join(lines))
+    chunks = list(journal_chunks(tmp_path / "q.nq", size=300))
+    assert len(chunks) > 10 and all(chunk.endswith(b"\n") for chunk in chunks)
+    assert b"".join(chunks) == b"".join(lines)
+
+
+def test_a_crash_between_a_journals_chunks_is_replayed_whole(versions, tmp_path, monkeypatch):
+    """A project import is one journal bulk-loaded in chunks; dying after the first leaves the journal,
+    and the next opener replays it whole (the half-loaded graphs dropped first)."""
+    from casegraph.graph import durability, store as store_module
+
+    (old_folder, _), (new_folder, new) = versions["a"], versions["b"]
+    store_path = tmp_path / "store"
+    load_paths([old_folder], store_path)
+
+    def first_chunk_then_die(path, size=None):
+        yield next(durability.journal_chunks(path, size=2_000))
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(store_module, "journal_chunks", first_chunk_then_die)
+    with pytest.raises(SystemExit), ReviewStore.open(store_path, write=True) as store:
+        store.replace([load(path).prepared() for path in sorted(new_folder.iterdir())])
+    monkeypatch.undo()
+    assert stored(store_path) == (new, set(new))

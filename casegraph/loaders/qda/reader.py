@@ -39,8 +39,9 @@ def read_project(path: Path | str) -> Project:
     """Read a REFI-QDA project (`.qdpx`); raises QdaError naming the archive, member and line."""
     path = Path(path)
     with QdaArchive(path) as archive:
-        root = parse(archive.read(PROJECT), path)
-        validate(root, path)
+        data = archive.read(PROJECT)
+        root = parse(data, path)
+        validate(data, path)
         return _Reader(path, archive).project(root)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from casegraph.loaders.qda.model import Case, Code, Coding, Project, Selection, Source
-from casegraph.loaders.qda.xml import NS, PROJECT, parse, validate
+from casegraph.loaders.qda.xml import NS, PROJECT, validate
 
 SOURCE_TAGS = {"text": "TextSource", "picture": "PictureSource", "pdf": "PDFSource", "audio": "AudioSource",
                "video": "VideoSource"}
@@ -134,7 +134,7 @@ def write_project(project: Project, path: Path | str) -> Path:
     """Write `project` as a .qdpx at `path` (checked against the schema first); returns the path."""
     path = Path(path)
     document, members = project_xml(project)
-    validate(parse(document, path), path)
+    validate(document, path)
     handle, temporary = tempfile.mkstemp(prefix=".casegraph-", suffix=".qdpx", dir=path.parent)
     os.close(handle)
     try:
