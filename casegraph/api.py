@@ -240,7 +240,8 @@ class Casegraph:
 
     def _reading(self):
         """A read snapshot, reused while the store is unchanged."""
-        from casegraph.graph.store import ReviewStore, store_fingerprint
+        from casegraph.graph.durability import store_fingerprint
+        from casegraph.graph.store import ReviewStore
 
         fingerprint = store_fingerprint(self.path)
         if self._reader is None or self._reader[0] != fingerprint:
@@ -268,7 +269,7 @@ class Casegraph:
 
     def _embedded(self):
         from casegraph.graph.cypher.embedded import EmbeddedCypher
-        from casegraph.graph.store import store_fingerprint
+        from casegraph.graph.durability import store_fingerprint
 
         fingerprint = store_fingerprint(self.path)
         if self._cypher is None or self._cypher[0] != fingerprint:

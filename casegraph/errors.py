@@ -58,3 +58,15 @@ class QueryError(CasegraphError):
 
 class UnknownSavedQuery(QueryError, UnknownName):
     """No saved question of that name."""
+
+
+class DocumentError(CasegraphError):
+    """A document `casegraph draft` cannot read: not a document, encrypted, scanned with no text
+    layer, damaged or too large. The message names the file and what to do; one line."""
+
+    def __init__(self, path: Path | str, message: str):
+        self.path = Path(path)
+        super().__init__(f"{path}: {message}")
+
+    def __reduce__(self):
+        return type(self), (self.path, str(self).split(": ", 1)[1])

@@ -18,7 +18,7 @@ LAYERS = {
     "ontology": 1,
     "loaders": 2, "synthetic": 2,
     "graph": 3,
-    "queries": 4, "linking": 4,
+    "queries": 4, "linking": 4, "drafting": 4,
     "analysis": 5,
     "viz": 6, "exchange": 6,
     "api": 7,  # casegraph.open(): the Python API over every room below

@@ -37,7 +37,8 @@ import pyoxigraph as ox
 from casegraph.errors import StoreError
 from casegraph.exchange.endpoint_query import TEXT, Refused, StoreReadError, run_query
 from casegraph.graph.durability import needs_recovery
-from casegraph.graph.store import DATABASE_DIR, ReviewStore, store_fingerprint
+from casegraph.graph.durability import DATABASE_DIR, store_fingerprint
+from casegraph.graph.store import ReviewStore
 from casegraph.linking.decisions import DECISIONS_GRAPH
 from casegraph.ontology import review_iri
 

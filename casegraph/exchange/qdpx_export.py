@@ -31,10 +31,10 @@ def guid_for(text: str) -> str:
 class _Graph:
     """One review graph indexed by subject: predicate -> values, in a stable order."""
 
-    def __init__(self, quads):
+    def __init__(self, triples):
         self.facts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for quad in quads:
-            self.facts[quad.subject.value][quad.predicate.value].append(quad.object)
+        for triple in triples:
+            self.facts[triple.subject.value][triple.predicate.value].append(triple.object)
         for facts in self.facts.values():
             for values in facts.values():
                 values.sort(key=lambda term: term.value)
@@ -237,9 +237,27 @@ def store_project(store, reviews: list[str] | None = None) -> Project:
     from casegraph.ontology import review_iri
 
     export = _Export()
-    for review_id in reviews or store.review_ids():
-        export.review(_Graph(store.graph_quads(review_iri(review_id))), review_iri(review_id))
+    chosen = reviews or store.review_ids()
+    for review_id, graph in zip(chosen, _read_ahead(lambda r: _Graph(store.graph_triples(review_iri(r))), chosen)):
+        export.review(graph, review_iri(review_id))
     return export.project()
+
+
+def _read_ahead(read, items, ahead: int = 2):
+    """read(item) for each item, in order, the next ones read on a second thread meanwhile: Oxigraph
+    dumps a graph without the GIL, so one graph is dumped while the last is indexed (16 s -> 10 s
+    for 500 reviews); at most `ahead` graphs wait in memory."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        waiting = deque()
+        for item in items:
+            waiting.append(pool.submit(read, item))
+            if len(waiting) > ahead:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
 def export_qdpx(store, path: Path, reviews: list[str] | None = None) -> Project:

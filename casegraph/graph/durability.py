@@ -33,6 +33,8 @@ import pyoxigraph as ox
 
 from casegraph.errors import StoreError
 
+DATABASE_DIR = "oxigraph"  # the Oxigraph (RocksDB) dataset inside the store directory
+CATALOG_FILE = "reviews.json"  # where each review came from and when; kept out of the RDF union
 SWAP_LOCK_FILE = ".swap.lock"
 JOURNAL_FILE = "journal.json"  # written last: its presence means the journal is complete
 JOURNAL_QUADS_FILE = "journal.nq"
@@ -250,3 +252,25 @@ def journal_chunks(quads_path: Path, size: int | None = None) -> Iterator[bytes]
     with open(quads_path, "rb") as handle:
         while chunk := handle.read(size or JOURNAL_CHUNK_BYTES):
             yield chunk + handle.readline()
+
+
+def store_fingerprint(path: Path) -> tuple | None:
+    """Names, sizes and times of the store's files: changes whenever a writer changes the store."""
+    try:
+        entries = list(os.scandir(path / DATABASE_DIR)) + [os.stat(path / CATALOG_FILE)]
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"cannot read the store directory {path}: {error.strerror}") from None
+    found = []
+    for entry in entries:
+        if not isinstance(entry, os.DirEntry):
+            found.append(("", entry.st_size, entry.st_mtime_ns))
+            continue
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:  # compacted away since the listing: the store changed, and its name says so
+            found.append((entry.name, -1, -1))
+            continue
+        found.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))

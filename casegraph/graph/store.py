@@ -23,16 +23,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from casegraph.errors import ReviewNotFound, StoreBusy, StoreError
-from casegraph.graph.durability import (clear_journal, finish_rebuild, journal_chunks, needs_recovery, read_journal,
-                                        rebuilding_path, remove_stale_snapshots, swap_in_rebuilt, swap_lock,
-                                        snapshot_of_live, write_journal, private_files, deferred_interrupt, open_read_only)
+from casegraph.graph.durability import (CATALOG_FILE, DATABASE_DIR, clear_journal, deferred_interrupt, finish_rebuild,
+                                        journal_chunks, needs_recovery, open_read_only, private_files, read_journal,
+                                        rebuilding_path, remove_stale_snapshots, snapshot_of_live, swap_in_rebuilt,
+                                        swap_lock, write_journal)
 from casegraph.loaders.base import PreparedReview
 from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDFS, review_iri
 
 ONTOLOGY_GRAPH = "https://w3id.org/casegraph/ontology"
 LINKS_GRAPH = "https://w3id.org/casegraph/links"  # analysts' accepted links (owl:sameAs) between records
-DATABASE_DIR = "oxigraph"  # the Oxigraph (RocksDB) dataset inside the store directory
-CATALOG_FILE = "reviews.json"  # where each review came from and when; kept out of the RDF union
 LOCK_TIMEOUT_SECONDS = 600
 DERIVED = ("cypher", "linking")  # views derived from the reviews (the Cypher engine's, the candidate cache)
 EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
@@ -341,12 +340,16 @@ class ReviewStore:
         return {review_id: dict(entry) for review_id, entry in self._catalog["reviews"].items()}
 
     def graph_quads(self, iri: str) -> Iterator[ox.Quad]:
-        """Every quad of one named graph (none if absent), read through Oxigraph's fast N-Quads dump."""
+        """Every quad of one named graph (none if absent)."""
         graph = _n(iri)
-        if self._store.contains_named_graph(graph):
-            data = self._store.dump(format=ox.RdfFormat.N_QUADS, from_graph=graph)
-            for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES, lenient=True):
-                yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+        return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.graph_triples(iri))
+
+    def graph_triples(self, iri: str) -> Iterator[ox.Triple]:
+        """Every triple of one named graph (none if absent), read through Oxigraph's fast N-Quads dump."""
+        graph = _n(iri)
+        found = self._store.contains_named_graph(graph)
+        return ox.parse(self._store.dump(format=ox.RdfFormat.N_QUADS, from_graph=graph) if found else b"",
+                        format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
     def query(self, sparql: str, *, reviews: list[str] | None = None, **options):
         """Run SPARQL with the union of all graphs as the default graph, or only `reviews`' graphs
@@ -402,8 +405,7 @@ class ReviewStore:
                 raise ReviewNotFound(self._not_found(review_id))
 
     def _not_found(self, review_id: str) -> str:
-        known = self.review_ids()
-        close = difflib.get_close_matches(review_id, known, n=1)
+        close = difflib.get_close_matches(review_id, known := self.review_ids(), n=1)
         return (f"no review {review_id!r} in the store at {self.path}{f'; did you mean {close[0]!r}?' if close else ''}"
                 f" ({len(known)} review(s) stored; see casegraph list)")
 
@@ -425,25 +427,3 @@ def _read_catalog(path: Path) -> dict:
 def _digest(nquads: bytes) -> str:
     """The same for the same quads in any order (a converter's sets come out in hash-seeded order)."""
     return hashlib.sha256(b"\n".join(sorted(nquads.splitlines()))).hexdigest()
-
-
-def store_fingerprint(path: Path) -> tuple | None:
-    """Names, sizes and times of the store's files: changes whenever a writer changes the store."""
-    try:
-        entries = list(os.scandir(path / DATABASE_DIR)) + [os.stat(path / CATALOG_FILE)]
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise StoreError(f"cannot read the store directory {path}: {error.strerror}") from None
-    found = []
-    for entry in entries:
-        if not isinstance(entry, os.DirEntry):
-            found.append(("", entry.st_size, entry.st_mtime_ns))
-            continue
-        try:
-            stat = entry.stat()
-        except FileNotFoundError:  # compacted away since the listing: the store changed, and its name says so
-            found.append((entry.name, -1, -1))
-            continue
-        found.append((entry.name, stat.st_size, stat.st_mtime_ns))
-    return tuple(sorted(found))

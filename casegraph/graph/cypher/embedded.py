@@ -41,7 +41,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 def view_fingerprint(store_path: Path) -> str:
-    from casegraph.graph.store import store_fingerprint
+    from casegraph.graph.durability import store_fingerprint
 
     return hashlib.sha256(repr((VIEW_VERSION, store_fingerprint(store_path))).encode()).hexdigest()
 
