@@ -1,0 +1,1 @@
+"""Drafting a review's coding from its own text: extraction, lexicons from the ontology, proposals."""
