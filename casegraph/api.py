@@ -74,23 +74,25 @@ class Casegraph:
         self._cypher = None  # (fingerprint, EmbeddedCypher)
 
     # -- reviews -------------------------------------------------------------------------------
-    def load(self, paths: Iterable[Path | str] | Path | str, *, raise_on_error: bool = True):
+    def load(self, paths: Iterable[Path | str] | Path | str, *, raise_on_error: bool = True,
+             accept_proposed: bool = False):
         """Check review files (or directories of them) and store each good one, replacing an earlier
         version exactly. Returns the LoadReport; raises LoadFailed if any file failed (after storing
-        the others, as `casegraph load` does) unless `raise_on_error` is false."""
+        the others, as `casegraph load` does) unless `raise_on_error` is false. A draft with items
+        still proposed fails unless `accept_proposed`."""
         from casegraph.graph.loading import load_paths
 
-        report = load_paths(_paths(paths), self.path)
+        report = load_paths(_paths(paths), self.path, accept_proposed=accept_proposed)
         self._forget_reader()
         if report.failed and raise_on_error:
             raise LoadFailed(report)
         return report
 
-    def validate(self, paths: Iterable[Path | str] | Path | str):
+    def validate(self, paths: Iterable[Path | str] | Path | str, *, accept_proposed: bool = False):
         """Check review files without storing anything; the LoadReport lists each file's problems."""
         from casegraph.graph.loading import validate_paths
 
-        return validate_paths(_paths(paths))
+        return validate_paths(_paths(paths), accept_proposed=accept_proposed)
 
     def reviews(self) -> Result:
         """The stored reviews: id, year, kind, title, triples, source."""

@@ -87,11 +87,12 @@ def used_paths(prefix: str, value: object) -> Iterator[str]:
 
 
 CODED = ROOT / "tests" / "data" / "qda" / "coded"  # what `casegraph import qdpx --out` writes: coding fields
+DRAFTS = ROOT / "tests" / "data" / "drafting"  # what `casegraph draft` writes: proposals with offset evidence
 
 
 def used_in_examples() -> set[str]:
     used: set[str] = set()
-    for path in FILES + sorted(CODED.glob("*.yaml")):
+    for path in FILES + sorted(CODED.glob("*.yaml")) + sorted(DRAFTS.glob("*.yaml")):
         data = parsed(path)
         used |= set(used_paths("review", data["review"]))
         for section in fields.sections_for(VERSION):

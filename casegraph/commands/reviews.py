@@ -57,27 +57,36 @@ def _run_files(paths, label: str, work):
         return work(files, lambda _path: bar.update(1))
 
 
+_ACCEPT_PROPOSED = click.option("--accept-proposed", is_flag=True,
+                                help="Store a draft's items still marked status: proposed (marked so in the "
+                                     "graph) instead of refusing the file.")
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @store_option
+@_ACCEPT_PROPOSED
 @_REPORT_FORMAT
 @handles_errors
-def load(paths, store, fmt):
+def load(paths, store, accept_proposed, fmt):
     """Check review files and store them, one named graph per review.
 
     PATHS are files or directories (searched recursively). Reloading a review replaces it
     exactly. A file with any problem is reported with its line and field, and nothing of it
-    is stored; the other files still load.
+    is stored; the other files still load. A draft (casegraph draft) whose items are still
+    `status: proposed` is refused, naming them, until an analyst confirms them.
 
     \b
     Examples:
       casegraph load examples/reviews
       casegraph load --store ./mystore review-1.yaml review-2.ttl
       casegraph load reviews/ --format csv > load-report.csv
+      casegraph load draft.yaml --accept-proposed
     """
     from casegraph.graph.loading import load_paths
 
-    report = _run_files(paths, "loading", lambda files, tick: load_paths(files, store, tick))
+    report = _run_files(paths, "loading", lambda files, tick: load_paths(files, store, tick,
+                                                                         accept_proposed=accept_proposed))
     _print_report(report, "loaded", fmt)
     for waiting in report.waiting:
         click.echo(f"warning: {waiting.message()}", err=True)
@@ -86,9 +95,10 @@ def load(paths, store, fmt):
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_ACCEPT_PROPOSED
 @_REPORT_FORMAT
 @handles_errors
-def validate(paths, fmt):
+def validate(paths, accept_proposed, fmt):
     """Check review files without storing anything.
 
     \b
@@ -99,7 +109,7 @@ def validate(paths, fmt):
     """
     from casegraph.graph.loading import validate_paths
 
-    report = _run_files(paths, "checking", lambda files, tick: validate_paths(files, tick))
+    report = _run_files(paths, "checking", lambda files, tick: validate_paths(files, tick, accept_proposed))
     _print_report(report, "checked", fmt)
     sys.exit(EXIT_INPUT if report.failed else 0)
 

@@ -139,8 +139,9 @@ def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[PreparedReview 
 
 
 def check_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = None,
-                workers: int | None = None) -> Iterator[tuple[FileResult, PreparedReview | None]]:
-    """Read, check and convert each file; a review id seen in an earlier file is an error."""
+                workers: int | None = None, accept_proposed: bool = False) -> Iterator[tuple[FileResult, PreparedReview | None]]:
+    """Read, check and convert each file; a review id seen in an earlier file is an error, and so is a
+    draft's item still proposed (unless `accept_proposed`)."""
     paths = list(paths)
     if workers is None:
         workers = cpu_count if (cpu_count := os.cpu_count() or 1) > 1 else 0
@@ -150,6 +151,8 @@ def check_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = 
         if review is not None and review.review_id in seen:
             error = ReviewFileError(path, [Problem("review.id", f"review id {review.review_id!r} is also the id of "
                                                    f"{seen[review.review_id]}; each review needs its own file and id")])
+        elif review is not None and review.proposed and not accept_proposed:
+            error = ReviewFileError(path, still_proposed(review.proposed))
         if error is not None:
             result.error, review = error, None
         else:
@@ -160,13 +163,28 @@ def check_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = 
         yield result, review
 
 
-def validate_paths(paths: Iterable[Path | str], on_file=None) -> LoadReport:
+MAX_PROPOSED_LISTED = 10
+
+
+def still_proposed(proposed: tuple[Problem, ...]) -> list[Problem]:
+    """A draft's unconfirmed items, as the problems that keep it out of the store."""
+    listed = list(proposed[:MAX_PROPOSED_LISTED])
+    more = f" (the first {len(listed)} listed below)" if len(proposed) > len(listed) else ""
+    return [Problem("", f"{len(proposed)} item(s) are still proposed by casegraph draft (status: proposed){more}: "
+                        "read each one's evidence, delete the wrong ones, then delete the status line of each "
+                        "right one (or write status: confirmed); or load with --accept-proposed to store them "
+                        "marked as proposed")] + listed
+
+
+def validate_paths(paths: Iterable[Path | str], on_file=None, accept_proposed: bool = False) -> LoadReport:
     """Check files without storing anything."""
-    return LoadReport([result for result, _ in check_files(review_paths(paths), on_file)])
+    return LoadReport([result for result, _ in check_files(review_paths(paths), on_file,
+                                                           accept_proposed=accept_proposed)])
 
 
 def load_paths(paths: Iterable[Path | str], store_path: Path | None = None, on_file=None,
-               batch_triples: int = BATCH_TRIPLES, workers: int | None = None) -> LoadReport:
+               batch_triples: int = BATCH_TRIPLES, workers: int | None = None,
+               accept_proposed: bool = False) -> LoadReport:
     """Check every file and store each good review, replacing an earlier version of it exactly.
 
     A file with any problem is reported and skipped; nothing of it reaches the store.
@@ -175,7 +193,7 @@ def load_paths(paths: Iterable[Path | str], store_path: Path | None = None, on_f
     report = LoadReport()
     with ReviewStore.open(store_path, write=True) as store:
         with _BatchWriter(store, batch_triples) as writer:
-            for result, review in check_files(files, on_file, workers):
+            for result, review in check_files(files, on_file, workers, accept_proposed):
                 report.results.append(result)
                 if review is not None:
                     writer.add(review)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from casegraph.errors import Problem
 from casegraph.loaders.yaml_reader import read_bytes
 
 
@@ -23,10 +24,11 @@ class ReviewGraph:
     iri: str
     quads: list[ox.Quad]
     source: Path
+    proposed: tuple[Problem, ...] = ()  # items casegraph draft proposed and no analyst has confirmed
 
     def prepared(self) -> PreparedReview:
         return PreparedReview(self.review_id, self.iri, self.source, len(self.quads),
-                              ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS))
+                              ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS), self.proposed)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class PreparedReview:
     source: Path
     triples: int
     nquads: bytes
+    proposed: tuple[Problem, ...] = ()
 
 
 class Loader(ABC):

@@ -12,7 +12,7 @@ import re
 
 from casegraph.errors import Problem
 from casegraph.loaders.dates import DateError, parse_age, parse_partial_date
-from casegraph.loaders.fields import (DOCUMENTS, FORMAT_MARKER, FORMAT_VERSION, FORMAT_VERSIONS, PEOPLE, REVIEW,
+from casegraph.loaders.fields import (DOCUMENTS, EVIDENCE, FORMAT_MARKER, FORMAT_VERSION, FORMAT_VERSIONS, PEOPLE, REVIEW,
                                       REVIEWER, YOUNG_PERSON, Field, sections_for)
 from casegraph.loaders.coding_checks import check_excerpts
 from casegraph.loaders.schema import EXTERNAL_REF_PATTERN, review_schema
@@ -311,6 +311,8 @@ class _Checks:
                     problems.append(self.problem(where, str(error)))
             elif field.kind in ("item", "items", "stays"):
                 problems += self.details(field, where, value)
+            elif field.kind == "evidence":
+                problems += self.fields(EVIDENCE.fields_for(self.version), where, value)
             elif field.kind == "external-refs":
                 problems += self.same_events(path, where, value)
         return problems

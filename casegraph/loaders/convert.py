@@ -109,7 +109,9 @@ class _Builder:
             elif kind == "age":
                 self._add_age(subject, value)
             elif kind == "evidence":
-                self._add_evidence(subject, value)
+                self._add_evidence(subject, value, nodes)
+            elif kind == "confidence":
+                quads.append(Quad(subject, predicate, _decimal(value), graph))
             elif kind == "code-ref":
                 quads.append(Quad(subject, _p("standsFor"), _node(casegraph_term(value, self.vocab)), graph))
             # id, class, relationship and text-file fields are written by convert_review itself, or not at all
@@ -154,11 +156,11 @@ class _Builder:
             if date.age is not None:
                 self.add(subject, _p("ageAtEvent"), _decimal(date.age))
 
-    def _add_evidence(self, subject, evidence: dict) -> None:
+    def _add_evidence(self, subject, evidence: dict, nodes: dict[str, ox.NamedNode]) -> None:
         node = ox.NamedNode(f"{subject.value}#evidence")
         self.add(subject, _p("evidence"), node)
         self.add_types(node, expand(EVIDENCE.rdf_class))
-        self.add_fields(node, EVIDENCE, evidence, {})
+        self.add_fields(node, EVIDENCE, evidence, nodes)
 
     def add_family_ties(self, people: list[dict], nodes: dict[str, ox.NamedNode]) -> None:
         """review/2: a family member is the relative of the review's young person, when it has one only

@@ -23,7 +23,8 @@ class Field:
 
     kind: text | texts | id | year | count | bool | page | date | age | code | codes | class |
           relationship | ref | refs | stays | external-refs | evidence | item | items |
-          code-ref (a code of any list, as list/code) | text-file (read by the loader into `text`)
+          code-ref (a code of any list, as list/code) | text-file (read by the loader into `text`) |
+          confidence (a number from 0 to 1)
     predicate: local name in the cg: namespace (or "rdfs:label"); None when the field is
                turned into RDF specially (id, class, relationship, date, age, evidence).
     scheme: the SKOS concept scheme of a code(s) field, or the class root of a class field.
@@ -92,17 +93,29 @@ _DESCRIPTION = Field("description", "text", "description", description="short pa
 _CODES = Field("codes", "codes", "codedAs", scheme="framework", description="framework (Table 1) codes")
 _EVIDENCE = Field("evidence", "evidence", description="the excerpt this item is coded from")
 _WHEN = Field("when", "date", description="partial or approximate date")
-_TAIL = (_DESCRIPTION, _CODES, _EVIDENCE)
+
 
 def _v2(name: str, kind: str, predicate: str | None = None, **options) -> Field:
     return Field(name, kind, predicate, since=2, **options)
 
+
+# casegraph draft's proposals: casegraph load refuses a file that still has a proposed item
+STATUS = _v2("status", "code", "draftStatus", scheme="draft-status",
+             description="proposed: casegraph draft proposed it and no analyst has confirmed it yet (delete the "
+                         "line, or write confirmed, once you have read its evidence)")
+_CONFIDENCE = _v2("confidence", "confidence", "draftConfidence",
+                  description="casegraph draft: how clearly the quoted words state it, 0 to 1")
+_TAIL = (_DESCRIPTION, _CODES, _EVIDENCE, STATUS, _CONFIDENCE)
 
 EVIDENCE = Section("evidence", (
     Field("quote", "text", "quote", required=True, description="short quote or paraphrase"),
     Field("page", "page", "page", description="page number or section"),
     Field("paraphrase", "bool", "paraphrase", description="true when quote is a paraphrase"),
     Field("note", "text", "note"),
+    _v2("document", "ref", "inDocument", targets=("documents",),
+        description="the document whose text start and end count into"),
+    _v2("start", "count", "startOffset", description="the quote's first character in the document's text (from 0)"),
+    _v2("end", "count", "endOffset", description="the character after its last"),
 ), rdf_class="Evidence")
 
 _DETAIL_TAIL = (_DESCRIPTION, _EVIDENCE)
@@ -172,7 +185,7 @@ REVIEW = Section("review", (
     Field("source", "text", "sourceCitation", description="citation of where the coding comes from"),
     Field("summary", "text", "summary"),
     _v2("project", "text", "qdaProject", description="the QDA project it was coded in (REFI-QDA import)"),
-    _GUID, _VARIABLES, _CODES, _EVIDENCE,
+    _GUID, _VARIABLES, _CODES, _EVIDENCE, STATUS, _CONFIDENCE,
 ), rdf_class="Review")
 
 PEOPLE = Section("people", _common() + (

@@ -7,7 +7,7 @@ from pathlib import Path
 from casegraph.errors import Problem, ReviewFileError
 from casegraph.loaders.base import Loader, ReviewGraph
 from casegraph.loaders.checks import check_review_data
-from casegraph.loaders.coding_checks import read_document_texts
+from casegraph.loaders.coding_checks import proposed_items, read_document_texts
 from casegraph.loaders.convert import convert_review
 from casegraph.ontology import review_iri
 from casegraph.loaders.yaml_reader import decode_text, loads_yaml
@@ -47,4 +47,4 @@ class ReviewFileLoader(Loader):
 
     def convert(self, checked: dict, source: Path) -> ReviewGraph:
         review_id, quads = convert_review(checked)
-        return ReviewGraph(review_id, review_iri(review_id), quads, source)
+        return ReviewGraph(review_id, review_iri(review_id), quads, source, tuple(proposed_items(checked)))

@@ -27,6 +27,7 @@ _SIMPLE = {
     "age": {"type": ["string", "integer", "number"], "description": 'age or band: 14, "about 14", "14-15"'},
     "ref": {"type": "string", "pattern": ID_PATTERN},
     "count": {"type": "integer", "minimum": 0},
+    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
     "external-refs": {"type": "array", "items": {"type": "string", "pattern": EXTERNAL_REF_PATTERN}},
     "evidence": {"$ref": "#/definitions/evidence"},
     "text-file": _TEXT,
