@@ -340,14 +340,22 @@ for _command in (export_graph.graphml, export_graph.gexf, export_graph.csv_table
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed (same seed, same corpus).")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory to write reviews/ and ground-truth.csv into.")
+@click.option("--texts", is_flag=True,
+              help="Also write each review as a narrative document, texts/<id>.txt and .pdf, with the truth of "
+                   "every fact and its span (<id>.truth.json), for measuring casegraph draft.")
 @handles_errors
-def generate(count, seed, out):
+def generate(count, seed, out, texts):
     """Write a synthetic corpus (clearly marked synthetic) and its linking ground truth.
+
+    With --texts, each review is also told as a published review would tell it, in one of
+    several families of phrasing (one kept out of drafting's development, for measuring).
 
     \b
     Example:
       casegraph generate --reviews 200 --seed 7 --out /tmp/corpus
       casegraph load /tmp/corpus/reviews
+      casegraph generate --reviews 40 --texts --out /tmp/texts
+      casegraph draft quality --truth /tmp/texts/texts
     """
     from casegraph.synthetic import generate_corpus
 
@@ -366,6 +374,11 @@ def generate(count, seed, out):
         corpus = generate_corpus(out, count, seed)
     click.echo(f"wrote {corpus.reviews} synthetic review(s) to {out / 'reviews'} and ground truth to "
                f"{corpus.ground_truth_path}")
+    if texts:
+        from casegraph.synthetic.narrative import write_narratives
+
+        written = write_narratives(corpus.review_paths, out / "texts", seed)
+        click.echo(f"wrote {len(written) // 3} narrative document(s) (.txt, .pdf, .truth.json) to {out / 'texts'}")
 
 
 @click.command()
