@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from casegraph.commands import (backup, codes, link, link_clusters, link_explain, migrate, patterns, push, qdpx, query,
-                                reviews, serve, viz)
+from casegraph.commands import (backup, codes, draft, link, link_clusters, link_explain, migrate, patterns, push, qdpx,
+                                query, reviews, serve, viz)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -30,7 +30,7 @@ def main():
 for command in (reviews.load, reviews.validate, reviews.list_reviews, reviews.show, reviews.remove, reviews.compact, reviews.stats,
                 reviews.export, reviews.generate, reviews.schema, migrate.migrate, codes.codes, query.query, link.link, patterns.patterns,
                 viz.viz, viz.chart, push.push, serve.serve, backup.backup, backup.restore, qdpx.qdpx,
-                qdpx.import_group):
+                qdpx.import_group, draft.draft):
     main.add_command(command)
 link.link.add_command(link_explain.explain)
 link_clusters.register_cluster_commands(link.link)

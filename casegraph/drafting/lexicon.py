@@ -15,7 +15,8 @@ from functools import lru_cache
 from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, SKOS, vocabulary
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-LISTS = ("harm-type", "response-kind", "agency", "closure-reason", "recommendation-theme", "Place")
+LISTS = ("harm-type", "response-kind", "agency", "closure-reason", "recommendation-theme", "Place", "context-type",
+         "framework")
 # sentence flags: the ontology term whose labels find them
 FLAG_TERMS = {"missing": CG + "MissingEpisode", "exclusion": CG + "Exclusion", "send": CG + "send"}
 EXPLOITATION = ("sexual-exploitation", "criminal-exploitation", "county-lines")  # the exploitation flag's harm types

@@ -323,7 +323,7 @@ EXCERPTS = Section("excerpts", (
     Field("quote", "text", "quote", required=True, description="the document's text from start to end, exactly"),
     Field("codings", "items", "hasCoding", detail=CODING, slug="coding", min_items=1),
     Field("about", "refs", "about", targets=("people",), description="the people (QDA cases) it is about"),
-    Field("name", "text", "rdfs:label"), Field("note", "text", "note"), _GUID,
+    Field("name", "text", "rdfs:label"), Field("note", "text", "note"), _GUID, STATUS, _CONFIDENCE,
 ), rdf_class="CodedExcerpt", since=2,
     description="a coded passage: evidence at character offsets into a document")
 CODING_SECTIONS: tuple[Section, ...] = (QDA_CODES, DOCUMENTS, EXCERPTS)

@@ -4,26 +4,15 @@ offsets count its characters and a review's text is too long to sit well in YAML
 from __future__ import annotations
 
 import copy
-import os
-import tempfile
 from pathlib import Path
 
-import yaml
-
-from casegraph.errors import CasegraphError
 from casegraph.loaders.qda.project_reviews import ImportedReview
+from casegraph.loaders.review_writer import dump_yaml, write_files
 
 HEADER = ("# Imported by casegraph import qdpx from the REFI-QDA project\n#   {project}\n"
           "# Check it, add what the coding cannot say (incidents, places, responses), then load it.\n"
           "# Excerpts quote the text file(s) named under documents at their character offsets: edit\n"
           "# the text and every excerpt after the edit no longer matches.\n")
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block YAML without anchors and aliases (casegraph's reader refuses them)."""
-
-    def ignore_aliases(self, data) -> bool:
-        return True
 
 
 def review_file_data(review: ImportedReview) -> tuple[dict, dict[str, str]]:
@@ -45,36 +34,14 @@ def review_file_data(review: ImportedReview) -> tuple[dict, dict[str, str]]:
 
 
 def dump_review(data: dict, project: str) -> str:
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
-    return HEADER.format(project=project) + body
+    return HEADER.format(project=project) + dump_yaml(data)
 
 
 def write_review_files(reviews: list[ImportedReview], out: Path, project: str) -> list[Path]:
-    """Write every review and text file into `out` (made if need be); returns the review files.
-
-    Everything is written to a private directory inside `out` first and then moved into place,
-    so a failure part way (a full disk) leaves no half-written file.
-    """
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".casegraph-import-", dir=out))
-    except OSError as error:
-        raise CasegraphError(f"cannot write to {out}: {error.strerror or error}") from None
-    written = []
-    try:
-        for review in reviews:
-            data, texts = review_file_data(review)
-            for name, text in texts.items():
-                (staging / name).write_text(text, encoding="utf-8", newline="")
-            (staging / f"{review.review_id}.yaml").write_text(dump_review(data, project), encoding="utf-8")
-        for path in sorted(staging.iterdir()):
-            os.replace(path, out / path.name)
-            if path.suffix == ".yaml":
-                written.append(out / path.name)
-    except OSError as error:
-        raise CasegraphError(f"cannot write the review files to {out}: {error.strerror or error}") from None
-    finally:
-        for path in staging.iterdir():
-            path.unlink()
-        staging.rmdir()
-    return written
+    """Write every review and text file into `out` (made if need be), all or none; returns the review files."""
+    files = {}
+    for review in reviews:
+        data, texts = review_file_data(review)
+        files.update(texts)
+        files[f"{review.review_id}.yaml"] = dump_review(data, project)
+    return [path for path in write_files(out, files) if path.suffix == ".yaml"]

@@ -1,0 +1,282 @@
+"""A review's coding proposed from its own text, as a `review/2` draft.
+
+Every proposal is `status: proposed` with a confidence and evidence quoting the words it came
+from at their offsets (and page) in the document's extracted text, which the draft keeps beside
+itself. Incidents, responses and flags come only from sentences that assert them (see
+sentences.py); sentence-level framework codes and flags are excerpts coded with the draft's own
+codebook, whose codes stand for the framework's.
+"""
+from __future__ import annotations
+
+import re
+
+from casegraph.drafting.extract import ExtractedText
+from casegraph.drafting.lexicon import EXPLOITATION
+from casegraph.drafting.people import Person, find_people
+from casegraph.drafting.places import Place, find_places
+from casegraph.drafting.sentences import Sentence, dates_in, sentences as split
+from casegraph.loaders.fields import FORMAT_MARKER, FORMAT_VERSION
+from casegraph.ontology import vocabulary
+
+DOCUMENT = "text"  # the id of the draft's one document
+FLAGS = {"missing": "Missing episode", "exploitation": "Exploitation", "send": "SEND", "exclusion": "Exclusion"}
+HARM_WORDS = re.compile(r"\b(harm|risk|exploit\w*|abuse\w*|danger\w*|context of harm|linked to|put at risk|"
+                        r"unsafe|vulnerab\w*|targeted|exposed)\b", re.I)
+SAFETY_WORDS = re.compile(r"\b(safety|safe|protect\w*|protective|support\w*|trusted|stabilis\w*)\b", re.I)
+KIND = [("cspr", re.compile(r"Child Safeguarding Practice Review|\bCSPR\b|Rapid Review|Local Child Safeguarding", re.I)),
+        ("scr", re.compile(r"Serious Case Review|\bSCR\b", re.I)),
+        ("thematic", re.compile(r"\bthematic\b", re.I))]
+PARTNERSHIP = re.compile(r"^[^\n]{0,80}?(?:Safeguarding (?:Children )?(?:Partnership|Board)|LSCB|Safeguarding "
+                         r"Partnership|Children's Partnership)[^\n]{0,40}$", re.M)
+PUBLISHED = re.compile(r"\b(?:Published|Publication date|Date of publication)\s*:?\s*(?P<date>[^\n]{4,30})", re.I)
+AUTHOR = re.compile(r"^\s*(?:Author|Lead reviewer|Independent reviewer|Reviewer|Written by)s?\s*:?\s*(?P<who>[^\n]{3,80})$",
+                    re.I | re.M)
+RECOMMENDATION = re.compile(r"(?m)^\s*(?:Recommendation\s*(?P<a>\d{1,2})|R(?P<b>\d{1,2})|Learning point\s*(?P<c>\d{1,2})|"
+                            r"(?P<d>\d{1,2})[.)])\s*(?:\((?P<level>local|national)\))?\s*[:.–—-]?\s*(?P<text>[A-Z][^\n]{15,})")
+NATIONAL = re.compile(r"\b(national|Department for Education|DfE|Home Office|government|Ofsted|the Panel|"
+                      r"Ministry of Justice|NHS England)\b", re.I)
+FAMILY_TARGET = re.compile(r"\b(family|parents?|mother|father|carers?)\b", re.I)
+
+
+def draft(extracted: ExtractedText, text_file: str, review_id: str | None = None) -> dict:
+    """The draft of one document: a review/2 dict whose evidence counts into `extracted.text`,
+    which the caller writes to `text_file` beside the draft."""
+    text = extracted.text
+    sentences = split(text)
+    title = _title(extracted)
+    people = find_people(text, sentences, title)
+    places = find_places(text, sentences)
+    builder = _Draft(extracted, sentences, people, places)
+    data = {FORMAT_MARKER: FORMAT_VERSION, "review": builder.review(title, review_id),
+            "documents": [{"id": DOCUMENT, "name": extracted.path.name, "kind": extracted.kind, "text_file": text_file}]}
+    data["people"] = builder.people()
+    data["places"] = builder.places()
+    data["incidents"] = builder.incidents()
+    data["responses"] = builder.responses()
+    data["recommendations"] = builder.recommendations()
+    data["qda_codes"], data["excerpts"] = builder.sentence_codes()
+    harms = sorted({code for incident in data["incidents"] for code in incident["harm_types"]})
+    if harms:
+        data["review"]["harm_types"] = harms
+    return {key: value for key, value in data.items() if value}
+
+
+def _title(extracted: ExtractedText) -> str:
+    first = next((line.strip() for line in extracted.text.splitlines() if line.strip()), "")
+    return extracted.title if extracted.title and len(extracted.title) > 8 else first[:200]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "item"
+
+
+class _Draft:
+    def __init__(self, extracted: ExtractedText, sentences: list[Sentence], people: list[Person], places: list[Place]):
+        self.extracted, self.text, self.sentences = extracted, extracted.text, sentences
+        self.persons, self.sites = people, places
+        self.ids: set[str] = set()
+        self.person_ids = {id(p): self.new_id(_slug(p.name)) for p in people}
+        self.place_ids = {id(p): self.new_id(_slug(p.name)) for p in places}
+        self.vocab = vocabulary()
+
+    def new_id(self, wanted: str) -> str:
+        found, n = wanted, 1
+        while found in self.ids:
+            n += 1
+            found = f"{wanted}-{n}"
+        self.ids.add(found)
+        return found
+
+    def evidence(self, start: int, end: int) -> dict:
+        return {"quote": self.text[start:end], "document": DOCUMENT, "start": start, "end": end,
+                "page": self.extracted.page_of(start)}
+
+    @staticmethod
+    def proposed(item: dict, confidence: float, evidence: dict) -> dict:
+        return {**item, "status": "proposed", "confidence": round(confidence, 2), "evidence": evidence}
+
+    # -- the review ------------------------------------------------------------------------------
+    def review(self, title: str, review_id: str | None) -> dict:
+        head = self.text[:3000]
+        kind = next((code for code, words in KIND if words.search(head)), "not-stated")
+        review = {"id": review_id or _slug(title), "title": title or self.extracted.path.stem, "kind": kind}
+        published = PUBLISHED.search(head)
+        dates = dates_in(published.group("date")) if published else []
+        years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", head)]
+        if dates:
+            review["published"] = dates[0].what
+            review["year"] = int(re.search(r"(?:19|20)\d\d", dates[0].what).group())
+        else:
+            review["year"] = max(years) if years else 2000
+        if match := PARTNERSHIP.search(head):
+            review["partnership"] = match.group().strip()
+        if title in self.text:
+            start = self.text.index(title)
+            return self.proposed(review, 0.7 if kind != "not-stated" else 0.4, self.evidence(start, start + len(title)))
+        return self.proposed(review, 0.4, self.evidence(0, min(len(self.text), 80)))
+
+    # -- people and places -----------------------------------------------------------------------
+    def people(self) -> list[dict]:
+        found = []
+        by_name = {p.name: self.person_ids[id(p)] for p in self.persons}
+        for person in self.persons:
+            item = {"id": self.person_ids[id(person)], "role": person.role, "name": person.name}
+            if person.gender:
+                item["gender"] = person.gender
+            if person.age is not None and person.role != "professional":
+                item["age"] = person.age
+                if person.age_at:
+                    item["age_at"] = person.age_at
+            if person.relation:
+                item["relation"] = person.relation
+                if person.relative_of in by_name and by_name[person.relative_of] != item["id"]:
+                    item["relative_of"] = by_name[person.relative_of]
+            start, end = person.age_evidence if "age" in item and person.age_evidence else person.first
+            found.append(self.proposed(item, person.confidence, self.evidence(start, end)))
+        return found
+
+    def places(self) -> list[dict]:
+        found = []
+        for place in self.sites:
+            item = {"id": self.place_ids[id(place)], "kind": place.kind, "name": place.name}
+            if place.platform:
+                item["platform"] = place.platform
+            found.append(self.proposed(item, place.confidence, self.evidence(*place.first)))
+        return found
+
+    def _in(self, sentence: Sentence, things, ids) -> list[tuple[int, object]]:
+        """(offset, thing) of each person or place mentioned in the sentence, in order."""
+        found = []
+        for thing in things:
+            for start, end in thing.mentions:
+                if sentence.start <= start and end <= sentence.end:
+                    found.append((start, thing))
+        return sorted(found, key=lambda pair: pair[0])
+
+    # -- incidents and responses -----------------------------------------------------------------
+    def incidents(self) -> list[dict]:
+        found, last_young = [], None
+        for sentence in self.sentences:
+            mentioned = [(start, p) for start, p in self._in(sentence, self.persons, self.person_ids)
+                         if p.role != "professional"]
+            for _, person in mentioned:
+                if person.role == "young-person":
+                    last_young = person
+            harms = [(f, t) for f, t in sentence.terms_of("harm-type")]
+            if not harms or not sentence.asserted:
+                continue
+            at = harms[0][0].start
+            by = re.search(r"\b(?:by|from)\b", self.text[at:sentence.end])
+            split_at = at + by.start() if by else sentence.end
+            victims = list(dict.fromkeys(p for start, p in mentioned if start < at))
+            perpetrators = list(dict.fromkeys(p for start, p in mentioned if start >= split_at))
+            if not victims and re.match(r"\s*(She|He|They)\b", sentence.text) and last_young:
+                victims = [last_young]
+            victims = [p for p in victims if p not in perpetrators]
+            if not victims:
+                continue
+            item = {"id": self.new_id("inc-1" if not found else f"inc-{len(found) + 1}"),
+                    "harm_types": sorted({t.code for _, t in harms}),
+                    "victims": [self.person_ids[id(p)] for p in victims]}
+            if perpetrators:
+                item["perpetrators"] = [self.person_ids[id(p)] for p in perpetrators]
+            places = list(dict.fromkeys(p for _, p in self._in(sentence, self.sites, self.place_ids)))
+            if places:
+                item["places"] = [self.place_ids[id(p)] for p in places]
+            if sentence.dates:
+                item["when"] = sentence.dates[0].what
+            confidence = 0.5 + 0.15 * bool(perpetrators) + 0.15 * bool(sentence.dates) + 0.1 * (not sentence.negated)
+            found.append(self.proposed(item, min(confidence, 0.9), self.evidence(sentence.start, sentence.end)))
+        return found
+
+    def responses(self) -> list[dict]:
+        found = []
+        for sentence in self.sentences:
+            kinds = list(dict.fromkeys(t.code for _, t in sentence.terms_of("response-kind")))
+            if not kinds or not sentence.asserted:
+                continue
+            agencies = [t.code for _, t in sentence.terms_of("agency")]
+            young = [self.person_ids[id(p)] for _, p in self._in(sentence, self.persons, self.person_ids)
+                     if p.role == "young-person"]
+            for kind in kinds:
+                item = {"id": self.new_id(f"resp-{len(found) + 1}"), "agency": agencies[0] if agencies else "not-stated",
+                        "kind": kind, "target": "family" if FAMILY_TARGET.search(sentence.text) else "individual"}
+                if young:
+                    item["targets"] = list(dict.fromkeys(young))
+                if sentence.dates:
+                    item["when"] = sentence.dates[0].what
+                if kind == "case-closure":
+                    reasons = [t.code for _, t in sentence.terms_of("closure-reason")]
+                    item["closure_reason"] = reasons[0] if reasons else "not-stated"
+                found.append(self.proposed(item, 0.6 + 0.2 * bool(agencies), self.evidence(sentence.start, sentence.end)))
+        return found
+
+    def recommendations(self) -> list[dict]:
+        found = []
+        heading = re.search(r"(?im)^\s*(?:\d+\.?\s*)?(recommendations|learning points|learning)\s*$", self.text)
+        for match in RECOMMENDATION.finditer(self.text):
+            numbered = match.group("a") or match.group("b") or match.group("c")
+            if not numbered and not (heading and match.start() > heading.start()):
+                continue  # a bare "1." is a recommendation only under a Recommendations heading
+            words = match.group("text").strip()
+            level = match.group("level") or ("national" if NATIONAL.search(words) else "local")
+            item = {"id": self.new_id(f"rec-{len(found) + 1}"), "level": level, "text": words}
+            themes = sorted({t.code for s in self._sentences_in(match.start(), match.end())
+                             for _, t in s.terms_of("recommendation-theme")})
+            if themes:
+                item["themes"] = themes
+            start = match.start() + len(match.group()) - len(match.group().lstrip())
+            found.append(self.proposed(item, 0.8 if numbered else 0.6, self.evidence(start, match.end())))
+        return found
+
+    def _sentences_in(self, start: int, end: int) -> list[Sentence]:
+        return [s for s in self.sentences if start <= s.start and s.end <= end]
+
+    # -- sentence-level coding ----------------------------------------------------------------------
+    def sentence_codes(self) -> tuple[list[dict], list[dict]]:
+        codes: dict[str, dict] = {}
+        excerpts = []
+        for sentence in self.sentences:
+            found = self._codes_of(sentence)
+            if not found:
+                continue
+            for code_id, name, stands_for in found:
+                entry = {"id": code_id, "name": name}
+                if stands_for:
+                    entry["stands_for"] = stands_for
+                codes.setdefault(code_id, entry)
+            excerpt = {"id": self.new_id(f"sentence-{len(excerpts) + 1}"), "document": DOCUMENT,
+                       "start": sentence.start, "end": sentence.end, "quote": sentence.text,
+                       "codings": [{"code": code_id, "by": "casegraph draft"} for code_id, _, _ in found],
+                       "status": "proposed", "confidence": 0.6}
+            excerpts.append(excerpt)
+        return sorted(codes.values(), key=lambda c: c["id"]), excerpts
+
+    def _codes_of(self, sentence: Sentence) -> list[tuple[str, str, str]]:
+        found = []
+        if sentence.asserted:
+            flags = {t.code for _, t in sentence.terms_of("flag")}
+            if any(t.code in EXPLOITATION for _, t in sentence.terms_of("harm-type")):
+                flags.add("exploitation")
+            found += [(f"flag-{flag}", FLAGS[flag], "") for flag in sorted(flags)]
+        if sentence.hypothetical:
+            return found
+        contexts = {t.code for _, t in sentence.terms_of("context-type")}
+        contexts |= {"online-space" for _, t in sentence.terms_of("Place") if t.code == "online-space"}
+        dynamics = []
+        if SAFETY_WORDS.search(sentence.text):
+            dynamics.append(("safety", self.vocab.safety_coding))
+        elif HARM_WORDS.search(sentence.text):
+            dynamics.append(("harm", self.vocab.harm_coding))
+        for _, mapping in dynamics:
+            for context in sorted(contexts):
+                framework = mapping.get(self.vocab.schemes["context-type"].get(context, ""), "")
+                if framework:
+                    code = framework.rsplit("/", 1)[-1]
+                    found.append((f"framework-{code}", self.vocab.label(framework), f"framework/{code}"))
+        for _, term in sentence.terms_of("framework"):
+            if term.hidden or len(term.phrase.split()) > 3:
+                found.append((f"framework-{term.code}", self.vocab.label(self.vocab.schemes["framework"][term.code]),
+                              f"framework/{term.code}"))
+        return list(dict.fromkeys(found))
+

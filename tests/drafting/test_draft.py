@@ -1,0 +1,107 @@
+"""casegraph draft end to end: a review's text becomes a draft whose every proposal quotes the words
+it came from; negated and hypothetical sentences propose nothing; the draft loads only once
+confirmed; a file that is not a document is one line and exit code 1, with nothing written."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from casegraph.cli import main
+from casegraph.drafting import draft_document
+from casegraph.graph.loading import load_paths
+from tests.conftest import DATA
+
+TEXT = DATA / "drafting" / "child-q.txt"
+
+
+@pytest.fixture
+def drafted(tmp_path):
+    document = tmp_path / "child-q.txt"
+    shutil.copy(TEXT, document)
+    return draft_document(document, tmp_path / "child-q.draft.yaml")
+
+
+def by_name(data: dict, section: str) -> dict:
+    return {item.get("name", item["id"]): item for item in data.get(section, [])}
+
+
+def test_people_places_incident_response_and_recommendation_are_proposed(drafted):
+    data = drafted.data
+    people = by_name(data, "people")
+    assert people["Child Q"]["role"] == "young-person" and people["Child Q"]["gender"] == "female"
+    assert people["Child Q"]["age"] == 14 and people["Mr A"]["role"] == "unconnected-adult"
+    assert people["Mr A"]["gender"] == "male" and people["Child R"]["role"] == "peer"
+    places = by_name(data, "places")
+    assert {name: place["kind"] for name, place in places.items()} == {
+        "Northdale Academy": "school", "House A": "private-address", "Snapchat": "online-space"}
+    [incident] = data["incidents"]
+    assert incident["harm_types"] == ["sexual-exploitation"] and incident["when"] == "June 2019"
+    assert incident["victims"] == [people["Child Q"]["id"]] and incident["perpetrators"] == [people["Mr A"]["id"]]
+    kinds = {response["kind"]: response for response in data["responses"]}
+    assert kinds["strategy-meeting"]["agency"] == "childrens-social-care" and kinds["case-closure"]["when"] == "August 2019"
+    [recommendation] = data["recommendations"]
+    assert recommendation["level"] == "local" and recommendation["text"].startswith("The partnership should")
+    review = data["review"]
+    assert review["kind"] == "scr" and review["year"] == 2021 and review["published"] == "March 2021"
+    assert review["partnership"] == "Northdale Safeguarding Children Partnership"
+
+
+def test_every_proposal_quotes_the_text_at_its_offsets(drafted):
+    text = drafted.text
+    items = [drafted.data["review"]] + [item for name, items in drafted.data.items() if isinstance(items, list)
+                                        and name not in ("documents", "qda_codes") for item in items]
+    assert len(items) == drafted.proposals
+    for item in items:
+        assert item["status"] == "proposed" and 0 < item["confidence"] <= 1
+        evidence = item.get("evidence", item)
+        assert text[evidence["start"]:evidence["end"]] == evidence["quote"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "There was no evidence that Child Q was sexually exploited by Mr B in 2018.",
+    "Professionals considered whether Child Q might be at risk of criminal exploitation.",
+    "Child Q's brother had previously been excluded and was criminally exploited in 2017.",
+])
+def test_negated_hypothetical_and_historical_statements_are_not_facts(tmp_path, sentence):
+    document = tmp_path / "review.txt"
+    document.write_text(f"Serious Case Review: Child Q\n\n{sentence}\n", encoding="utf-8")
+    data = draft_document(document).data
+    assert not data.get("incidents") and "harm_types" not in data["review"]
+    assert not any(coding["code"].startswith("flag-") for excerpt in data.get("excerpts", [])
+                   for coding in excerpt["codings"])
+
+
+def test_the_cli_writes_a_draft_that_loads_once_confirmed(tmp_path):
+    document = tmp_path / "child-q.txt"
+    shutil.copy(TEXT, document)
+    out, page = tmp_path / "drafts" / "q.yaml", tmp_path / "q.html"
+    result = CliRunner().invoke(main, ["draft", str(document), "-o", str(out), "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "drafts" / "q.txt").read_text(encoding="utf-8") == TEXT.read_text(encoding="utf-8").rstrip()
+    assert "<mark" in page.read_text(encoding="utf-8")
+    assert load_paths([out], tmp_path / "store").failed  # every item still proposed
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    data["excerpts"] = []  # the analyst deletes the proposals they judge wrong ...
+    text = yaml.safe_dump(data, sort_keys=False)
+    confirmed = re.sub(r"\n *status: proposed", "", text)  # ... and confirms the rest
+    out.write_text(confirmed, encoding="utf-8")
+    report = load_paths([out], tmp_path / "store")
+    assert not report.failed, report.failed[0].error
+
+
+@pytest.mark.parametrize("content, phrase", [
+    (b"", "is empty"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(200), "PNG"),
+    (b"%PDF-1.4\n% truncated", "PDF"),
+])
+def test_a_file_that_is_not_a_document_is_one_line_and_exit_1_with_nothing_written(tmp_path, content, phrase):
+    document = tmp_path / "thing.pdf"
+    document.write_bytes(content)
+    result = CliRunner().invoke(main, ["draft", str(document)])
+    assert result.exit_code == 1 and phrase in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thing.pdf"]
