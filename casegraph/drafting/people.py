@@ -34,7 +34,9 @@ PERSON_AFTER = re.compile(r"^(?:[’']s\b|\s(?:was|were|had|has|is|told|said|dis
                           r"became|reported|and (?:his|her|their))\b|\s?\((?:\d{1,2}|aged|age)|,\s(?:aged|then|a\s\d))")
 PERSON_BEFORE = re.compile(r"(?:\bby|\bwith|\bfriend|\bfriends|\bboyfriend|\bgirlfriend|\bnamed|\bcalled|\bcousin|"
                            r"\bpartner)\s$")
-LOCATIVE = re.compile(r"(?:\bin|\bat|\bnear|\bto|\bfrom|\baround|\bof|\bvia|\bon|,)\s$")
+LOCATIVE = re.compile(r"(?:\bin|\bat|\bnear|\baround|\bvia)\s$")
+IN_A_LIST_OF_PEOPLE = re.compile(r"\b(?:by|with|and friends?)\s(?:(?:Mr|Mrs|Ms|Miss)\s)?[A-Z][\w'’.]*(?:\s[A-Z][\w'’]*)?"
+                                 r"(?:,\s(?:(?:Mr|Mrs|Ms|Miss)\s)?[A-Z][\w'’.]*(?:\s[A-Z][\w'’]*)?)*,?\s(?:and\s)?$")
 AGE = re.compile(rf"(?:\baged\s(?P<a>\d{{1,2}})\b|\b(?:a|an)\s(?P<b>\d{{1,2}})[- ]year[- ]old\b|\((?:aged\s)?(?P<c>\d{{1,2}})\)"
                  rf"|\bwhen (?:she|he|they) was (?P<d>\d{{1,2}})\b|\bthen (?:aged )?(?P<e>\d{{1,2}})\b"
                  rf"|\b(?:she|he|they) was (?P<f>\d{{1,2}}) in (?P<at>{MONTH}\s(?:19|20)\d\d|(?:19|20)\d\d(?:-\d\d)?)"
@@ -140,8 +142,8 @@ def _key_people_lines(text: str, add) -> None:
 def _names_used_as_people(text: str, sentences: list[Sentence], people: dict, add) -> None:
     candidates: Counter = Counter()
     spans: dict[str, list[tuple[int, int]]] = {}
-    person_like: set[str] = set()
-    placed: set[str] = set()
+    person_like: Counter = Counter()
+    placed: Counter = Counter()
     taken = {start for person in people.values() for start, _ in person.mentions}
     for sentence in sentences:
         for match in NAME.finditer(sentence.text):
@@ -159,14 +161,14 @@ def _names_used_as_people(text: str, sentences: list[Sentence], people: dict, ad
             end = start + len(name)
             candidates[name] += 1
             spans.setdefault(name, []).append((start, end))
-            after, before = text[end:end + 24], text[max(0, start - 12):start]
+            after, before = text[end:end + 24], text[max(0, start - 80):start]
             if LOCATIVE.search(before) or after.startswith((" Academy", " School", " Park", " estate", " Road",
                                                              " Street", " Close", " House", " Centre", " College")):
-                placed.add(name)  # "in Fernbury", "Ashwood Academy": a place's name, not a person's
-            elif PERSON_AFTER.match(after) or PERSON_BEFORE.search(before):
-                person_like.add(name)
-    for name in sorted(person_like - placed):
-        if any(_key(name) in key for key in people):  # "Harper" of "Mr Harper": merged below
+                placed[name] += 1  # "in Fernbury", "Ashwood Academy": a place's name, not a person's
+            elif PERSON_AFTER.match(after) or PERSON_BEFORE.search(before) or IN_A_LIST_OF_PEOPLE.search(before):
+                person_like[name] += 1
+    for name in sorted(name for name in person_like if person_like[name] > placed[name]):
+        if any(len(key.split()) == 2 and key.split()[-1] == _key(name) for key in people):  # "Harper" of "Mr Harper"
             continue
         role = "unconnected-adult" if len(name.split()) > 1 else ""
         for start, end in spans[name]:
@@ -229,7 +231,9 @@ def _describe(person: Person, text: str, sentences: list[Sentence]) -> None:
 
 def _subjects(people: dict, title: str) -> None:
     """The review's young person: named in the title, else the most mentioned child."""
-    named = [p for p in people.values() if p.role == "young-person" and p.name in title]
+    named = [p for p in people.values() if p.role in ("young-person", "") and re.search(rf"\b{re.escape(p.name)}\b", title)]
+    for person in named:
+        person.role = "young-person"
     children = sorted((p for p in people.values() if p.role == "young-person"), key=lambda p: -len(p.mentions))
     subjects = named or children[:1]
     for person in children:

@@ -55,7 +55,7 @@ def draft(extracted: ExtractedText, text_file: str, review_id: str | None = None
     data["responses"] = builder.responses()
     data["recommendations"] = builder.recommendations()
     data["qda_codes"], data["excerpts"] = builder.sentence_codes()
-    harms = sorted({code for incident in data["incidents"] for code in incident["harm_types"]})
+    harms = builder.review_harms(data["incidents"])
     if harms:
         data["review"]["harm_types"] = harms
     return {key: value for key, value in data.items() if value}
@@ -115,6 +115,20 @@ class _Draft:
             return self.proposed(review, 0.7 if kind != "not-stated" else 0.4, self.evidence(start, start + len(title)))
         return self.proposed(review, 0.4, self.evidence(0, min(len(self.text), 80)))
 
+    def review_harms(self, incidents: list[dict]) -> list[str]:
+        """What the review is about: the harms its opening asserts ("commissioned after Child Q was
+        sexually exploited"), else the harms of most of its incidents; not every harm an incident names."""
+        opening = self.sentences[:max(8, len(self.sentences) // 8)]
+        stated = {t.code for s in opening if s.asserted for _, t in s.terms_of("harm-type")}
+        if stated:
+            return sorted(stated)
+        counts: dict[str, int] = {}
+        for incident in incidents:
+            for code in incident["harm_types"]:
+                counts[code] = counts.get(code, 0) + 1
+        top = max(counts.values(), default=0)
+        return sorted(code for code, n in counts.items() if n * 3 >= top)
+
     # -- people and places -----------------------------------------------------------------------
     def people(self) -> list[dict]:
         found = []
@@ -169,6 +183,8 @@ class _Draft:
             by = re.search(r"\b(?:by|from)\b", self.text[at:sentence.end])
             split_at = at + by.start() if by else sentence.end
             victims = list(dict.fromkeys(p for start, p in mentioned if start < at))
+            if not victims:  # "intimate images of Holly were shared by ...": the harmed come after the harm
+                victims = list(dict.fromkeys(p for start, p in mentioned if at <= start < split_at))
             perpetrators = list(dict.fromkeys(p for start, p in mentioned if start >= split_at))
             if not victims and re.match(r"\s*(She|He|They)\b", sentence.text) and last_young:
                 victims = [last_young]

@@ -388,7 +388,7 @@ def measure(truth_dir: Path, draft_fn: Callable[[Path], tuple[dict, str]]) -> Qu
         text = text_path.read_bytes().decode("utf-8")
         draft, draft_text = draft_fn(text_path)
         group = GROUPS[1] if truth.get("held_out") else GROUPS[0]
-        for system, counts in ((SYSTEMS[0], score(draft, draft_text, truth)),
+        for system, counts in ((SYSTEMS[0], score(draft, draft_text, realigned(truth, text, draft_text))),
                                (SYSTEMS[1], score(keyword_baseline(text, truth), text, truth))):
             for name in FIELDS:
                 sums[name, group, system] = sums.get((name, group, system), Counts()) + counts[name]
@@ -396,3 +396,37 @@ def measure(truth_dir: Path, draft_fn: Callable[[Path], tuple[dict, str]]) -> Qu
     rows = [(name, group, system, sums[name, group, system]) for name in FIELDS for group in GROUPS
             for system in SYSTEMS if (name, group, system) in sums]
     return QualityReport(rows, documents, time.perf_counter() - began)
+
+
+def realigned(truth: dict, text: str, extracted: str) -> dict:
+    """The truth with every span moved from `text` (the file as written) to `extracted` (the text a
+    draft's offsets count into: extraction joins pages and collapses blank lines, so offsets shift)."""
+    if text == extracted:
+        return truth
+    import bisect
+    import copy
+    from difflib import SequenceMatcher
+
+    blocks = [b for b in SequenceMatcher(None, text, extracted, autojunk=False).get_matching_blocks() if b.size]
+    starts = [b.a for b in blocks]
+
+    def moved(offset: int) -> int:
+        n = bisect.bisect_right(starts, offset) - 1
+        if n < 0:
+            return blocks[0].b if blocks else 0
+        block = blocks[n]
+        return block.b + min(offset - block.a, block.size)
+
+    def span(pair):
+        return [moved(pair[0]), moved(pair[1])]
+
+    moved_truth = copy.deepcopy(truth)
+    for name in ("people", "places"):
+        for item in moved_truth.get(name) or ():
+            item["mentions"] = [span(m) for m in item.get("mentions") or ()]
+    for name in ("incidents", "responses", "closures", "recommendations", "sentences"):
+        for item in moved_truth.get(name) or ():
+            if item.get("span"):
+                item["span"] = span(item["span"])
+    return moved_truth
+
