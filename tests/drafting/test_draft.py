@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from casegraph.cli import main
 from casegraph.drafting import draft_document
 from casegraph.graph.loading import load_paths
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
-TEXT = DATA / "drafting" / "child-q.txt"
+TEXT = ROOT / "examples" / "documents" / "scr-child-q.txt"  # the README's example document
 
 
 @pytest.fixture
@@ -23,6 +23,10 @@ def drafted(tmp_path):
     document = tmp_path / "child-q.txt"
     shutil.copy(TEXT, document)
     return draft_document(document, tmp_path / "child-q.draft.yaml")
+
+
+def test_the_readme_document_is_the_one_the_hand_written_draft_quotes():
+    assert TEXT.read_text(encoding="utf-8") == (DATA / "drafting" / "child-q.txt").read_text(encoding="utf-8")
 
 
 def by_name(data: dict, section: str) -> dict:
@@ -76,7 +80,7 @@ def test_negated_hypothetical_and_historical_statements_are_not_facts(tmp_path, 
 
 
 def test_the_cli_writes_a_draft_that_loads_once_confirmed(tmp_path):
-    document = tmp_path / "child-q.txt"
+    document = tmp_path / "scr-child-q.txt"
     shutil.copy(TEXT, document)
     out, page = tmp_path / "drafts" / "q.yaml", tmp_path / "q.html"
     result = CliRunner().invoke(main, ["draft", str(document), "-o", str(out), "--html", str(page)])

@@ -87,7 +87,7 @@ def test_the_text_is_whole_and_every_quote_is_marked_at_its_offsets(draft, text,
     parsed = Marks(page)
     assert "".join(parsed.text) == text  # the marks and anchors add no character to the text
     found = proposals(draft, text)
-    assert len(found) == 15 and all(p["start"] is not None for p in found)
+    assert len(found) == 16 and all(p["start"] is not None for p in found)
     joined = marked(page)
     expected = placed(draft)
     assert [(p["section"], p["id"]) for p in found] == [(e["section"], e["id"]) for e in expected]
@@ -127,7 +127,7 @@ def test_the_page_fetches_nothing(page):
 
 def test_header_counts_and_instruction(page):
     assert "Serious Case Review: Child Q" in page and "child-q.txt" in page
-    assert "15 proposals, 1 confirmed, 14 still proposed, 1 with low confidence" in page
+    assert "16 proposals, 1 confirmed, 15 still proposed, 1 with low confidence" in page
     assert "Confirm an item by deleting its <code>status: proposed</code> line" in page
     assert "<code>casegraph load</code>" in page
     assert '<span class="swatch sw-people"></span>people <span class="count">3</span>' in page
