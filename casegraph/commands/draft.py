@@ -80,9 +80,12 @@ def document(document, out, html, review_id):
 @draft.command("quality")
 @click.option("--truth", "truth_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="A directory of <id>.txt documents with <id>.truth.json (casegraph generate --texts writes one).")
+@click.option("--documents", type=click.Choice(["txt", "pdf"]), default="txt", show_default=True,
+              help="Draft the plain-text documents, or the PDFs made from them (their text as pdfium reads it: "
+                   "lines wrapped, pages joined).")
 @format_option
 @handles_errors
-def quality(truth_dir, fmt):
+def quality(truth_dir, documents, fmt):
     """Precision and recall of drafting per field, against a keyword baseline, in one run.
 
     The figures are split between the families of phrasing drafting was developed on and the
@@ -93,6 +96,7 @@ def quality(truth_dir, fmt):
     Examples:
       casegraph generate --reviews 40 --texts --out /tmp/corpus
       casegraph draft quality --truth /tmp/corpus/texts
+      casegraph draft quality --truth /tmp/corpus/texts --documents pdf
       casegraph draft quality --truth /tmp/corpus/texts --format csv > quality.csv
     """
     from casegraph.drafting import draft_document
@@ -103,7 +107,7 @@ def quality(truth_dir, fmt):
         result = draft_document(path)
         return result.data, result.text
 
-    report = measure(truth_dir, drafted)
+    report = measure(truth_dir, drafted, documents)
     rows = report.table()
     columns = list(rows[0]) if rows else ["field"]
     click.echo(render(columns, [[_shown(row[c]) for c in columns] for row in rows], fmt))

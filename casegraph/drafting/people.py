@@ -20,8 +20,8 @@ from casegraph.drafting.sentences import MONTH, Sentence
 PSEUDONYM = re.compile(
     r"\b(?:(?P<child>Child|Young [Pp]erson|Sibling|Baby)\s(?P<letter>[A-Z]{1,2}\d?|\d{1,3})"
     r"|(?P<yp>YP)\s?(?P<number>\d{1,3}|[A-Z])"
-    r"|(?P<adult>Adult|Male|Female|Person)\s(?P<tag>[A-Z]{1,2}|\d{1,3})"
-    r"|(?P<title>Mr|Mrs|Ms|Miss)\.?\s(?P<surname>[A-Z](?:[a-z'’-]+[a-z])?)"
+    r"|(?P<adult>Adult|Male|Female|Person|Perpetrator)\s(?P<tag>[A-Z]{1,2}|\d{1,3})"
+    r"|(?P<title>Mr|Mrs|Ms|Miss)\.?\s(?P<surname>[A-Z](?:['’][A-Z])?(?:[a-z'’-]*[a-z])?)"
     r"|(?P<pro>(?:Social Worker|Police Officer|School Nurse|Project Worker|Head of Year|Youth Worker|Key Worker|"
     r"Family Support Worker|Personal Adviser|Housing Officer|Teacher|Health Visitor|GP|YOT Worker|"
     r"Detective Constable|Designated Safeguarding Lead|DSL|Practitioner|Manager|Team Manager)\s(?P<pn>\d{1,3}|[A-Z]))"
@@ -29,7 +29,8 @@ PSEUDONYM = re.compile(
 RELATIVE = re.compile(r"\b(?P<whose>[A-Z][\w]*(?: [A-Z0-9][\w]*)?)[’']s (?P<relation>(?:older |younger |maternal |"
                       r"paternal |step)?(?:mother|father|sister|brother|aunt|uncle|grandmother|grandfather|"
                       r"stepmother|stepfather|mum|dad|cousin|parents|carer|partner))\b")
-NAME = re.compile(r"\b(?:[A-Z]\.\s)?[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?(?:\s[A-Z][a-z]+(?:-[A-Z][a-z]+)?)?\b")
+NAME = re.compile(r"\b(?:[A-Z]\.\s)?[A-Z](?:['’][A-Z])?[a-z]+(?:[-’'][A-Z]?[a-z]+)?"
+                  r"(?:\s[A-Z](?:['’][A-Z])?[a-z]+(?:-[A-Z][a-z]+)?)?\b")
 PERSON_AFTER = re.compile(r"^(?:[’']s\b|\s(?:was|were|had|has|is|told|said|disclosed|went|attended|lived|"
                           r"became|reported|and (?:his|her|their))\b|\s?\((?:\d{1,2}|aged|age)|,\s(?:aged|then|a\s\d))")
 PERSON_BEFORE = re.compile(r"(?:\bby|\bwith|\bfriend|\bfriends|\bboyfriend|\bgirlfriend|\bnamed|\bcalled|\bcousin|"
@@ -56,7 +57,8 @@ Monday Tuesday Wednesday Thursday Friday Saturday Sunday Snapchat Instagram Face
 Omegle Telegram Discord Twitter Kik Spring Summer Autumn Winter Early Mid Late Staff Parents Family Families
 CAMHS MASH NRM YOT YOS CSE CCE SEND EHCP GP DSL AP PRU Also Then Both Each All Some Most Many One Two Three
 Approximately About Around Throughout Since Until Despite Within Without Whilst During Overall Concerns Scope Terms
-Methodology Purpose Period Timeline Note Notes Date Dates Name Names Role Roles Gender Age DOB AKA Partnership""".split())
+Methodology Purpose Period Timeline Note Notes Date Dates Name Names Role Roles Gender Age DOB AKA Partnership
+Perpetrator Perpetrators Professional Had Has Was Were Victim Victims Subject Subjects""".split())
 NOT_NAMES |= frozenset(m.rstrip(".") for m in MONTH.strip("(?:)").split("|") if m.isalpha())
 YOUNG_WORDS = re.compile(r"\b(subject|young person at the centre|the child|this review concerns|the young person)\b", re.I)
 ROLE_WORDS = [("family-member", re.compile(r"\b(mother|father|sister|brother|aunt|uncle|grand\w+|step\w+|parent|"
@@ -183,13 +185,20 @@ def _merge_surnames(people: dict) -> None:
         words = person.name.split()
         if len(words) == 2 and words[0][0].isupper() and not words[0].endswith(".") and words[0] not in NOT_NAMES:
             full.setdefault(words[-1], []).append(key)
+    given = {}
+    for key in [key for keys in full.values() for key in keys]:
+        given.setdefault(people[key].name.split()[0], []).append(key)
     for key in list(people):
         person = people[key]
         words = person.name.split()
         surname = words[-1]
         short = len(words) == 1 or words[0] in ("Mr", "Mrs", "Ms", "Miss") or words[0].endswith(".")
-        if short and len(full.get(surname, ())) == 1 and full[surname][0] != key:
-            target = people[full[surname][0]]
+        # "Stuart", once "Stuart Harper" is named, is him when no other full name starts so
+        by_surname = full.get(surname, ()) if short else ()
+        by_given = given.get(words[0], ()) if len(words) == 1 and person.role in ("", "peer", "unconnected-adult") else ()
+        matches = [found for found in (by_surname, by_given) if len(found) == 1 and found[0] != key]
+        if matches:
+            target = people[matches[0][0]]
             target.mentions += person.mentions
             target.role = target.role or person.role
             if words[0] == "Mr":

@@ -8,13 +8,14 @@ codebook, whose codes stand for the framework's.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from casegraph.drafting.extract import ExtractedText
 from casegraph.drafting.lexicon import EXPLOITATION
 from casegraph.drafting.people import Person, find_people
 from casegraph.drafting.places import Place, find_places
-from casegraph.drafting.sentences import Sentence, dates_in, sentences as split
+from casegraph.drafting.sentences import Sentence, dates_in, sentences as split, units
 from casegraph.loaders.fields import FORMAT_MARKER, FORMAT_VERSION
 from casegraph.ontology import vocabulary
 
@@ -35,6 +36,9 @@ RECOMMENDATION = re.compile(r"(?m)^\s*(?:Recommendation\s*(?P<a>\d{1,2})|R(?P<b>
                             r"(?P<d>\d{1,2})[.)])\s*(?:\((?P<level>local|national)\))?\s*[:.–—-]?\s*(?P<text>[A-Z][^\n]{15,})")
 NATIONAL = re.compile(r"\b(national|Department for Education|DfE|Home Office|government|Ofsted|the Panel|"
                       r"Ministry of Justice|NHS England)\b", re.I)
+# a sentence about the review itself ("commissioned following concerns about CSE") tells of no one incident
+ABOUT_THE_REVIEW = re.compile(r"\b(commissioned|this review|the review|scope|terms of reference)\b", re.I)
+SHOULD = re.compile(r"\b(should|must|needs? to|ought to|is asked to|are asked to)\b")
 FAMILY_TARGET = re.compile(r"\b(family|parents?|mother|father|carers?)\b", re.I)
 
 
@@ -49,7 +53,7 @@ def draft(extracted: ExtractedText, text_file: str, review_id: str | None = None
     builder = _Draft(extracted, sentences, people, places)
     data = {FORMAT_MARKER: FORMAT_VERSION, "review": builder.review(title, review_id),
             "documents": [{"id": DOCUMENT, "name": extracted.path.name, "kind": extracted.kind, "text_file": text_file}]}
-    data["people"] = builder.people()
+    data["people"] = builder.people() + builder.authors(data["review"])
     data["places"] = builder.places()
     data["incidents"] = builder.incidents()
     data["responses"] = builder.responses()
@@ -129,6 +133,19 @@ class _Draft:
         top = max(counts.values(), default=0)
         return sorted(code for code, n in counts.items() if n * 3 >= top)
 
+    def authors(self, review: dict) -> list[dict]:
+        """The review's named authors ("Independent reviewer: Jane Smith") as people of role reviewer."""
+        found = []
+        for match in AUTHOR.finditer(self.text[:5000]):
+            for name in re.finditer(r"\b(?:Dr |Professor )?[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z'’-]+){1,2}\b",
+                                    match.group("who")):
+                start = match.start("who") + name.start()
+                item = {"id": self.new_id(_slug(name.group())), "role": "reviewer", "name": name.group()}
+                found.append(self.proposed(item, 0.7, self.evidence(start, start + len(name.group()))))
+        if found:
+            review["authors"] = [item["id"] for item in found]
+        return found
+
     # -- people and places -----------------------------------------------------------------------
     def people(self) -> list[dict]:
         found = []
@@ -177,7 +194,7 @@ class _Draft:
                 if person.role == "young-person":
                     last_young = person
             harms = [(f, t) for f, t in sentence.terms_of("harm-type")]
-            if not harms or not sentence.asserted:
+            if not harms or not sentence.asserted or ABOUT_THE_REVIEW.search(sentence.text):
                 continue
             at = harms[0][0].start
             by = re.search(r"\b(?:by|from)\b", self.text[at:sentence.end])
@@ -230,11 +247,16 @@ class _Draft:
     def recommendations(self) -> list[dict]:
         found = []
         heading = re.search(r"(?im)^\s*(?:\d+\.?\s*)?(recommendations|learning points|learning)\s*$", self.text)
+        ends = {offset: offset + len(unit) for offset, unit in units(self.text)}
+        starts = sorted(ends)
         for match in RECOMMENDATION.finditer(self.text):
             numbered = match.group("a") or match.group("b") or match.group("c")
-            if not numbered and not (heading and match.start() > heading.start()):
-                continue  # a bare "1." is a recommendation only under a Recommendations heading
-            words = match.group("text").strip()
+            under_heading = heading and match.start() > heading.start()
+            if not numbered and not under_heading and not SHOULD.search(match.group("text")):
+                continue  # a bare "1." is a recommendation under a Recommendations heading, or when it asks
+            unit = starts[bisect.bisect_right(starts, match.start("text")) - 1] if starts else None
+            end = max(match.end(), ends[unit]) if unit is not None else match.end()  # its wrapped lines too
+            words = " ".join(self.text[match.start("text"):end].split())
             level = match.group("level") or ("national" if NATIONAL.search(words) else "local")
             item = {"id": self.new_id(f"rec-{len(found) + 1}"), "level": level, "text": words}
             themes = sorted({t.code for s in self._sentences_in(match.start(), match.end())
@@ -242,7 +264,7 @@ class _Draft:
             if themes:
                 item["themes"] = themes
             start = match.start() + len(match.group()) - len(match.group().lstrip())
-            found.append(self.proposed(item, 0.8 if numbered else 0.6, self.evidence(start, match.end())))
+            found.append(self.proposed(item, 0.8 if numbered else 0.6, self.evidence(start, end)))
         return found
 
     def _sentences_in(self, start: int, end: int) -> list[Sentence]:

@@ -374,9 +374,11 @@ def keyword_baseline(text: str, truth: dict) -> dict:
     return draft
 
 
-def measure(truth_dir: Path, draft_fn: Callable[[Path], tuple[dict, str]]) -> QualityReport:
-    """Draft every `<id>.txt` with an `<id>.truth.json` in `truth_dir` with `draft_fn` and with the
-    keyword baseline; the counts summed per field, group (development, held-out) and system."""
+def measure(truth_dir: Path, draft_fn: Callable[[Path], tuple[dict, str]], documents: str = "txt") -> QualityReport:
+    """Draft every `<id>.txt` (or, with documents="pdf", the `<id>.pdf` made from it) with an
+    `<id>.truth.json` in `truth_dir` with `draft_fn`, and the text with the keyword baseline; the
+    counts summed per field, group (development, held-out) and system. The truth's offsets are
+    moved into the text each draft counts in (see `realigned`)."""
     began = time.perf_counter()
     sums: dict[tuple[str, str, str], Counts] = {}
     documents = 0
@@ -386,7 +388,10 @@ def measure(truth_dir: Path, draft_fn: Callable[[Path], tuple[dict, str]]) -> Qu
             continue
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         text = text_path.read_bytes().decode("utf-8")
-        draft, draft_text = draft_fn(text_path)
+        document = text_path.with_suffix(".pdf") if documents == "pdf" else text_path
+        if not document.is_file():
+            continue
+        draft, draft_text = draft_fn(document)
         group = GROUPS[1] if truth.get("held_out") else GROUPS[0]
         for system, counts in ((SYSTEMS[0], score(draft, draft_text, realigned(truth, text, draft_text))),
                                (SYSTEMS[1], score(keyword_baseline(text, truth), text, truth))):

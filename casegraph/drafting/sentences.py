@@ -84,31 +84,62 @@ def _pipeline():
     return nlp, folded, exact, terms
 
 
+def units(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each run of lines that reads as one: a paragraph's lines as a PDF wraps them
+    join (their line breaks read as spaces, offsets unchanged), while a heading, a list item and a
+    line ending a sentence stand alone."""
+    found = []
+    for block in re.finditer(r"[^\n\f]+(?:\n[^\n\f]+)*", text):
+        lines = [(block.start() + m.start(), m.group()) for m in re.finditer(r"[^\n]+", block.group())]
+        start, end = lines[0][0], lines[0][0] + len(lines[0][1])
+        for (_, line), (next_start, following) in zip(lines, lines[1:]):
+            if not _continues(line, following):
+                found.append((start, text[start:end]))
+                start = next_start
+            end = next_start + len(following)
+        found.append((start, text[start:end]))
+    return [(offset, unit.replace("\n", " ")) for offset, unit in found if unit.strip()]
+
+
+LIST_ITEM = re.compile(r"\s*(?:[-•*–▪]\s|\d{1,2}[.)]\s|\(?[a-z]\)\s|Recommendation\s\d|R\d{1,2}\b|Learning point|"
+                       r"(?:19|20)\d\d(?:-\d\d){0,2}:)")
+
+
+def _continues(line: str, following: str) -> bool:
+    line = line.rstrip()
+    if not line or re.search(r"[.!?:;]$", line) or LIST_ITEM.match(following):
+        return False
+    return len(line) >= 50 or following.lstrip()[:1].islower()
+
+
 def sentences(text: str) -> list[Sentence]:
-    """Every sentence of `text` (a line is never joined to the next: headings and list items stand
-    alone), with its assertion, lexicon phrases and dates."""
+    """Every sentence of `text`, with its assertion, lexicon phrases and dates."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
     nlp, folded, exact, terms = _pipeline()
-    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n\f]+", text) if m.group().strip()]
+    lines = units(text)
     found: list[Sentence] = []
     for (offset, line), doc in zip(lines, nlp.pipe(line for _, line in lines)):
-        matches = sorted(folded(doc) + exact(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        # where phrases overlap the longest reading wins ("groomed and sexually abused", not "was groomed")
+        matches = sorted((s.label, s.start, s.end) for s in filter_spans(
+            [Span(doc, begin, end, label=key) for key, begin, end in folded(doc) + exact(doc)]))
+        matches.sort(key=lambda m: m[1])
         for span in doc.sents:
             words = span.text.strip()
             if not words:
                 continue
             start = offset + span.start_char + (len(span.text) - len(span.text.lstrip()))
-            sentence = Sentence(start, start + len(words), words)
+            sentence = Sentence(start, start + len(words), text[start:start + len(words)])
             sentence.negated = bool(NEGATED.search(words))
             sentence.hypothetical = bool(HYPOTHETICAL.search(words))
             sentence.history = bool(HISTORY.search(words))
-            taken = -1
             for key, begin, end in matches:
-                if span.start <= begin and end <= span.end and begin >= taken:
+                if span.start <= begin and end <= span.end:
                     term = terms[int(nlp.vocab.strings[key])]
                     chars = doc[begin:end]
                     sentence.terms.append((Found(offset + chars.start_char, offset + chars.end_char, chars.text,
                                                  f"{term.list}/{term.code}"), term))
-                    taken = end  # the longest phrase at a place wins; no overlapping second reading
             sentence.dates = dates_in(words, start)
             found.append(sentence)
     return found

@@ -109,3 +109,48 @@ def test_a_file_that_is_not_a_document_is_one_line_and_exit_1_with_nothing_writt
     assert result.exit_code == 1 and phrase in result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thing.pdf"]
+
+
+def test_a_paragraph_wrapped_over_lines_reads_as_one(tmp_path):
+    """PDF text keeps a paragraph's line breaks; a sentence broken over two lines is still one."""
+    document = tmp_path / "wrapped.txt"
+    document.write_text("Serious Case Review: Child Q\n\nIn June 2019 Child Q was sexually exploited by an older\n"
+                        "man, Mr A, at House A. Children's social care held a strategy\nmeeting in July 2019.\n\n"
+                        "Recommendations\n\n1. The partnership should make sure that its records can\nshow links "
+                        "between young people and places.\n2. The Department for Education should act.\n",
+                        encoding="utf-8")
+    data = draft_document(document).data
+    [incident] = data["incidents"]
+    assert by_name(data, "people")["Mr A"]["id"] in incident["perpetrators"] and incident["when"] == "June 2019"
+    assert [r["kind"] for r in data["responses"]] == ["strategy-meeting"]
+    first, second = data["recommendations"]
+    assert first["text"].endswith("between young people and places.") and first["level"] == "local"
+    assert second["level"] == "national"
+    assert first["evidence"]["quote"] == drafted_text(document, first)
+
+
+def drafted_text(document, item) -> str:
+    from casegraph.drafting.extract import extract
+
+    evidence = item["evidence"]
+    return extract(document).text[evidence["start"]:evidence["end"]]
+
+
+def test_lexicons_come_from_the_ontology():
+    from casegraph.drafting.lexicon import lexicon
+
+    terms = {(term.phrase.casefold(), term.list, term.code) for term in lexicon().terms}
+    assert ("cse", "harm-type", "sexual-exploitation") in terms  # an altLabel
+    assert ("county lines", "harm-type", "county-lines") in terms  # a hiddenLabel
+    assert ("section 47", "response-kind", "child-protection-enquiry") in terms
+    assert ("mash", "agency", "childrens-social-care") in terms
+    assert ("went missing", "flag", "missing") in terms
+
+
+def test_the_named_author_is_a_reviewer_and_the_reviews_author(tmp_path):
+    document = tmp_path / "authored.txt"
+    document.write_text("Child Safeguarding Practice Review: Child Q\nNorthdale Safeguarding Children Partnership\n"
+                        "Independent reviewer: Jane Smith\nPublished: March 2021\n\nChild Q was 14.\n", encoding="utf-8")
+    data = draft_document(document).data
+    assert data["review"]["kind"] == "cspr" and data["review"]["authors"] == ["jane-smith"]
+    assert by_name(data, "people")["Jane Smith"]["role"] == "reviewer"
