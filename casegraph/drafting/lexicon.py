@@ -16,9 +16,10 @@ from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, SKOS, vocabulary
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 LISTS = ("harm-type", "response-kind", "agency", "closure-reason", "recommendation-theme", "Place", "context-type",
-         "framework")
+         "framework", "outcome-kind", "ethnicity")
 # sentence flags: the ontology term whose labels find them
 FLAG_TERMS = {"missing": CG + "MissingEpisode", "exclusion": CG + "Exclusion", "send": CG + "send"}
+PERSON_TERMS = {"looked-after": CG + "lookedAfter"}  # what a sentence may say of its person
 EXPLOITATION = ("sexual-exploitation", "criminal-exploitation", "county-lines")  # the exploitation flag's harm types
 _SHORTEST = 2  # a label shorter than this (after folding) would match everywhere
 
@@ -60,6 +61,7 @@ def lexicon() -> Lexicon:
         codes = vocab.class_codes.get(list_name) or vocab.schemes.get(list_name, {})
         owners.update({iri: (list_name, code) for code, iri in codes.items() if code not in ("not-stated", "other-place")})
     owners.update({iri: ("flag", name) for name, iri in FLAG_TERMS.items()})
+    owners.update({iri: ("person", name) for name, iri in PERSON_TERMS.items()})
     terms = {}
     for iri, (list_name, code) in sorted(owners.items(), key=lambda item: item[1]):
         for phrase, hidden in sorted(labels.get(iri, ())):

@@ -162,9 +162,36 @@ class _Draft:
                 item["relation"] = person.relation
                 if person.relative_of in by_name and by_name[person.relative_of] != item["id"]:
                     item["relative_of"] = by_name[person.relative_of]
+            if person.role in ("young-person", "peer"):
+                item.update(self._said_of(person))
             start, end = person.age_evidence if "age" in item and person.age_evidence else person.first
             found.append(self.proposed(item, person.confidence, self.evidence(start, end)))
         return found
+
+    def _said_of(self, person: Person) -> dict:
+        """Looked-after status, ethnicity as worded and outcome, from asserted sentences that name the
+        person first ("Child Q, who is of White British heritage, became looked after in 2018")."""
+        said: dict = {}
+        for sentence in self.sentences:
+            named = self._in(sentence, self.persons, self.person_ids)
+            if not named or named[0][1] is not person or not sentence.asserted:
+                continue
+            if sentence.terms_of("person") and "looked_after" not in said:
+                said["looked_after"] = True
+            for found, term in sentence.terms_of("ethnicity"):
+                if found.text[:1].isupper() and "ethnicity" not in said:
+                    said["ethnicity"], said["ethnicity_code"] = found.text, term.code
+            for found, term in sentence.terms_of("outcome-kind"):
+                if "outcome" not in said:
+                    outcome = {"kind": term.code}
+                    if sentence.dates:
+                        outcome["when"] = sentence.dates[0].what
+                    harms = sorted({t.code for _, t in sentence.terms_of("harm-type")})
+                    if harms:
+                        outcome["harm_types"] = harms
+                    outcome["evidence"] = self.evidence(sentence.start, sentence.end)
+                    said["outcome"] = outcome
+        return said
 
     def places(self) -> list[dict]:
         found = []

@@ -121,10 +121,13 @@ def sentences(text: str) -> list[Sentence]:
     lines = units(text)
     found: list[Sentence] = []
     for (offset, line), doc in zip(lines, nlp.pipe(line for _, line in lines)):
-        # where phrases overlap the longest reading wins ("groomed and sexually abused", not "was groomed")
-        matches = sorted((s.label, s.start, s.end) for s in filter_spans(
-            [Span(doc, begin, end, label=key) for key, begin, end in folded(doc) + exact(doc)]))
-        matches.sort(key=lambda m: m[1])
+        # where one list's phrases overlap the longest reading wins ("groomed and sexually abused", not
+        # "was groomed"); phrases of different lists (a harm and an outcome) may share words
+        by_list: dict[str, list] = {}
+        for key, begin, end in folded(doc) + exact(doc):
+            by_list.setdefault(terms[int(nlp.vocab.strings[key])].list, []).append(Span(doc, begin, end, label=key))
+        matches = sorted(((s.label, s.start, s.end) for spans in by_list.values() for s in filter_spans(spans)),
+                         key=lambda m: (m[1], m[2]))
         for span in doc.sents:
             words = span.text.strip()
             if not words:

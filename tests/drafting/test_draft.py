@@ -154,3 +154,18 @@ def test_the_named_author_is_a_reviewer_and_the_reviews_author(tmp_path):
     data = draft_document(document).data
     assert data["review"]["kind"] == "cspr" and data["review"]["authors"] == ["jane-smith"]
     assert by_name(data, "people")["Jane Smith"]["role"] == "reviewer"
+
+
+def test_looked_after_ethnicity_as_worded_and_outcome(tmp_path):
+    document = tmp_path / "outcome.txt"
+    document.write_text("Serious Case Review: Child Q\n\nChild Q is of White British heritage.\n"
+                        "Child Q became looked after in March 2018.\n"
+                        "In May 2019 Child Q was fatally stabbed by Adult B at Kingsway Park.\n"
+                        "There was no evidence that Child R was in care.\n", encoding="utf-8")
+    people = by_name(draft_document(document).data, "people")
+    child = people["Child Q"]
+    assert child["looked_after"] is True and child["ethnicity"] == "White British"
+    assert child["ethnicity_code"] == "white-british"
+    assert child["outcome"]["kind"] == "died" and child["outcome"]["when"] == "May 2019"
+    assert child["outcome"]["harm_types"] == ["serious-youth-violence"]
+    assert "looked_after" not in people["Child R"]  # a negated sentence says nothing of her
