@@ -32,22 +32,26 @@ class _Graph:
     """One review graph indexed by subject: predicate -> values, in a stable order."""
 
     def __init__(self, triples):
-        self.facts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        facts: dict[str, dict[str, list[str]]] = {}
         for triple in triples:
-            self.facts[triple.subject.value][triple.predicate.value].append(triple.object)
-        for facts in self.facts.values():
-            for values in facts.values():
-                values.sort(key=lambda term: term.value)
+            facts.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, []).append(triple.object.value)
+        types: dict[str, list[str]] = {}
+        for subject, values in facts.items():
+            for values_of in values.values():
+                values_of.sort()
+            for cls in values.get(RDF + "type", ()):
+                types.setdefault(cls, []).append(subject)
+        self.facts, self.types = facts, {cls: sorted(subjects) for cls, subjects in types.items()}
 
     def of_type(self, cls: str) -> list[str]:
-        return sorted(s for s, facts in self.facts.items() if any(t.value == CG + cls for t in facts[RDF + "type"]))
+        return self.types.get(CG + cls, [])
 
     def one(self, subject: str, predicate: str, default=None):
-        values = self.facts[subject].get(predicate)
-        return values[0].value if values else default
+        values = self.facts.get(subject, {}).get(predicate)
+        return values[0] if values else default
 
     def all(self, subject: str, predicate: str) -> list[str]:
-        return [term.value for term in self.facts[subject].get(predicate, ())]
+        return list(self.facts.get(subject, {}).get(predicate, ()))
 
 
 class _Export:
@@ -63,11 +67,14 @@ class _Export:
     def user(self, name: str | None) -> str | None:
         if not name:
             return None
-        found = self.users.setdefault(name, User(guid_for("user:" + name), name))
-        return found.guid
+        if name not in self.users:  # a guid is a uuid5 hash: once per user, not once per coding
+            self.users[name] = User(guid_for("user:" + name), name)
+        return self.users[name].guid
 
     def variable(self, name: str, kind: str = "Text") -> str:
-        return self.variables.setdefault(name, Variable(guid_for("variable:" + name), name, kind)).guid
+        if name not in self.variables:
+            self.variables[name] = Variable(guid_for("variable:" + name), name, kind)
+        return self.variables[name].guid
 
     def review(self, graph: _Graph, review: str) -> None:
         project = graph.one(review, CG + "qdaProject")
