@@ -11,6 +11,7 @@ description, the pseudonym and how incidents use them; gender from titles and pr
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -115,8 +116,9 @@ def find_people(text: str, sentences: list[Sentence], title: str = "") -> list[P
     _key_people_lines(text, add)
     _names_used_as_people(text, sentences, people, add)
     _merge_surnames(people)
+    starts = [s.start for s in sentences]
     for person in people.values():
-        _describe(person, text, sentences)
+        _describe(person, text, sentences, starts)
     _subjects(people, title)
     return sorted((p for p in people.values() if p.role), key=lambda p: p.first)
 
@@ -210,7 +212,7 @@ def _merge_surnames(people: dict) -> None:
         person.mentions.sort()
 
 
-def _describe(person: Person, text: str, sentences: list[Sentence]) -> None:
+def _describe(person: Person, text: str, sentences: list[Sentence], starts: list[int]) -> None:
     words = person.name.split()
     if words[0] == "Mr":
         person.gender = "male"
@@ -220,10 +222,11 @@ def _describe(person: Person, text: str, sentences: list[Sentence]) -> None:
         person.role = "unconnected-adult"
     votes: Counter = Counter()
     for start, end in person.mentions:
-        sentence = _sentence_at(sentences, start)
-        if sentence is None:
+        n = bisect.bisect_right(starts, start) - 1
+        if n < 0 or sentences[n].end < start:
             continue
-        rest = text[end:sentence.end] + " " + _next_text(sentences, sentence)[:80]
+        sentence = sentences[n]
+        rest = text[end:sentence.end] + " " + (sentences[n + 1].text[:80] if n + 1 < len(sentences) else "")
         for gender, pronoun in PRONOUNS.items():
             first = pronoun.search(rest[:120])
             if first and not re.search(r"\b[A-Z][a-z]+ [A-Z]\b|\b(?:Child|Young Person|Mr|Ms|Mrs) ", rest[:first.start()]):
@@ -251,15 +254,3 @@ def _subjects(people: dict, title: str) -> None:
     for person in people.values():
         if not person.role:
             person.role = "peer" if len(person.name.split()) == 1 else "unconnected-adult"
-
-
-def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
-    import bisect
-
-    n = bisect.bisect_right([s.start for s in sentences], offset) - 1
-    return sentences[n] if n >= 0 and sentences[n].end >= offset else None
-
-
-def _next_text(sentences: list[Sentence], sentence: Sentence) -> str:
-    n = sentences.index(sentence)
-    return sentences[n + 1].text if n + 1 < len(sentences) else ""

@@ -82,6 +82,7 @@ class _Draft:
         self.person_ids = {id(p): self.new_id(_slug(p.name)) for p in people}
         self.place_ids = {id(p): self.new_id(_slug(p.name)) for p in places}
         self.vocab = vocabulary()
+        self._mention_index: dict[int, dict] = {}
 
     def new_id(self, wanted: str) -> str:
         found, n = wanted, 1
@@ -204,12 +205,24 @@ class _Draft:
 
     def _in(self, sentence: Sentence, things, ids) -> list[tuple[int, object]]:
         """(offset, thing) of each person or place mentioned in the sentence, in order."""
-        found = []
-        for thing in things:
-            for start, end in thing.mentions:
-                if sentence.start <= start and end <= sentence.end:
-                    found.append((start, thing))
-        return sorted(found, key=lambda pair: pair[0])
+        return self._mentions(things).get(sentence.start, [])
+
+    def _mentions(self, things) -> dict[int, list[tuple[int, object]]]:
+        """Each sentence's mentions of these people (or places), by the sentence's start: worked out
+        once, as every sentence asks (a 100-page review has thousands of both)."""
+        key = id(things)
+        if key not in self._mention_index:
+            starts = [s.start for s in self.sentences]
+            index: dict[int, list[tuple[int, object]]] = {}
+            for thing in things:
+                for start, end in thing.mentions:
+                    n = bisect.bisect_right(starts, start) - 1
+                    if n >= 0 and end <= self.sentences[n].end:
+                        index.setdefault(starts[n], []).append((start, thing))
+            for found in index.values():
+                found.sort(key=lambda pair: pair[0])
+            self._mention_index[key] = index
+        return self._mention_index[key]
 
     # -- incidents and responses -----------------------------------------------------------------
     def incidents(self) -> list[dict]:
