@@ -346,12 +346,13 @@ class _Draft:
             dynamics.append(("safety", self.vocab.safety_coding))
         elif HARM_WORDS.search(sentence.text):
             dynamics.append(("harm", self.vocab.harm_coding))
-        for _, mapping in dynamics:
+        for dynamic, mapping in dynamics:
             for context in sorted(contexts):
                 framework = mapping.get(self.vocab.schemes["context-type"].get(context, ""), "")
                 if framework:
                     code = framework.rsplit("/", 1)[-1]
-                    found.append((f"framework-{code}", self.vocab.label(framework), f"framework/{code}"))
+                    name = f"{self.vocab.label(framework)} (context of {dynamic})"  # "Peers" alone is both
+                    found.append((f"framework-{code}", name, f"framework/{code}"))
         for _, term in sentence.terms_of("framework"):
             if term.hidden or len(term.phrase.split()) > 3:
                 found.append((f"framework-{term.code}", self.vocab.label(self.vocab.schemes["framework"][term.code]),
