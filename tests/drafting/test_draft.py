@@ -169,3 +169,24 @@ def test_looked_after_ethnicity_as_worded_and_outcome(tmp_path):
     assert child["outcome"]["kind"] == "died" and child["outcome"]["when"] == "May 2019"
     assert child["outcome"]["harm_types"] == ["serious-youth-violence"]
     assert "looked_after" not in people["Child R"]  # a negated sentence says nothing of her
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_a_docx_or_html_review_drafts_as_its_text_does(tmp_path, kind):
+    lines = TEXT.read_text(encoding="utf-8").split("\n")
+    document = tmp_path / f"review.{kind}"
+    if kind == "docx":
+        import docx
+
+        word = docx.Document()
+        for line in lines:
+            word.add_paragraph(line)
+        word.save(document)
+    else:
+        document.write_text("<html><head><title>Serious Case Review: Child Q</title><script>alert(1)</script>"
+                            "</head><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>",
+                            encoding="utf-8")
+    plain = tmp_path / "review.txt"
+    shutil.copy(TEXT, plain)
+    assert draft_document(document).counts() == draft_document(plain).counts()
+    assert "alert" not in draft_document(document).text
