@@ -7,7 +7,7 @@ import click
 
 from casegraph.commands.common import (chosen_view, handles_errors, query_text, raw_option, read_view, store_option,
                                        view_options)
-from casegraph.viz.charts import FORMATS, KINDS
+from casegraph.viz.charts import FORMATS, KINDS, MATRIX_GROUPS, MATRIX_REVIEWS
 from casegraph.viz.network import MEASURES
 
 
@@ -96,9 +96,16 @@ def _query_records(store, saved, sparql, cypher, params) -> list[str]:
               help="png or svg (default: from the output file's suffix, else png).")
 @click.option("--person", metavar="IRI|REVIEW/ITEM", help="timeline: whose timeline.")
 @click.option("--raw", is_flag=True, help="timeline: ignore the analysts' accepted links.")
+@click.option("--by", type=click.Choice(MATRIX_GROUPS), default="auto", show_default=True,
+              help="framework-matrix: one row per review, year or area (auto: by review up to "
+                   f"{MATRIX_REVIEWS} reviews, else by year).")
+@click.option("--top", type=click.IntRange(1), default=None,
+              help="framework-matrix: only the N reviews with most items coded (implies --by review).")
+@click.option("--table", "table_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the chart's whole table as CSV (every review, however the chart groups them).")
 @store_option
 @handles_errors
-def chart(kind, output, fmt, person, raw, store):
+def chart(kind, output, fmt, person, raw, by, top, table_path, store):
     """Draw a chart of the stored reviews as PNG or SVG.
 
     \b
@@ -113,6 +120,8 @@ def chart(kind, output, fmt, person, raw, store):
       casegraph chart reviews-per-year
       casegraph chart harm-types -o harm.svg
       casegraph chart framework-matrix --format svg
+      casegraph chart framework-matrix --by year --table framework.csv
+      casegraph chart framework-matrix --top 30
       casegraph chart timeline --person scr-49-2013/christine -o christine.png
     """
     from casegraph.graph.store import ReviewStore
@@ -121,7 +130,15 @@ def chart(kind, output, fmt, person, raw, store):
     if person and kind != "timeline":
         raise click.UsageError("--person goes with the timeline chart")
     output = output or Path(f"{kind}.{fmt or 'png'}")
+    if (by != "auto" or top) and kind != "framework-matrix":
+        raise click.UsageError("--by and --top go with the framework-matrix chart")
     with ReviewStore.open(store) as opened:
-        table = chart_table(opened, kind, person=person, merged=not raw)
+        table = chart_table(opened, kind, person=person, merged=not raw, by="review" if top else by, top=top)
+        whole = chart_table(opened, kind, person=person, merged=not raw, by="review") if table_path else table
+    if table_path:
+        from casegraph.output import render
+
+        table_path.write_text(render(whole.columns, whole.rows, "csv"), encoding="utf-8")
+        click.echo(f"wrote {table_path}: {len(whole.rows)} row(s)", err=True)
     path = draw(table, output, fmt)
     click.echo(f"wrote {path}: {table.title}, {len(table.rows)} row(s)", err=True)

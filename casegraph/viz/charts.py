@@ -19,6 +19,7 @@ same data gives the same file.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,13 @@ if TYPE_CHECKING:
     from casegraph.graph.store import ReviewStore
 
 AXIS_LABEL_CHARACTERS = 60
+DISCRETE_COUNTS = 9  # up to this many items in a cell, the matrix has one colour per count
+PRIMARY_TAGS = {"Contextual dynamics of harm": "harm", "Contextual dynamics of protection and safety": "safety",
+                "Professional responses": "response", "Approach of the case review": "approach"}
+BLUE, ORANGE, RED = "#0072B2", "#E69F00", "#D55E00"  # Okabe-Ito: told apart with any colour vision
 KINDS = ("reviews-per-year", "harm-types", "framework-matrix", "timeline")
+MATRIX_GROUPS = ("auto", "review", "year", "area")
+MATRIX_REVIEWS = 40  # more reviews than this, and "auto" groups the framework matrix by year
 FORMATS = ("png", "svg")
 FRAMEWORK_MATRIX = """
 SELECT ?graph ?primaryLabel ?node ?label (COUNT(DISTINCT ?item) AS ?items)
@@ -40,6 +47,12 @@ WHERE {
   GRAPH ?graph { ?item cg:codedAs ?node }
 }
 GROUP BY ?graph ?primaryLabel ?node ?label
+"""
+REVIEW_GROUPS = """
+SELECT ?graph (SAMPLE(?year) AS ?y) (SAMPLE(?area) AS ?a)
+WHERE { GRAPH ?graph { ?graph a cg:Review OPTIONAL { ?graph cg:publicationYear ?year }
+                       OPTIONAL { ?graph cg:area|cg:partnership ?area } } }
+GROUP BY ?graph
 """
 
 
@@ -53,8 +66,13 @@ class ChartTable:
     rows: list[list[object]] = field(default_factory=list)
 
 
-def chart_table(store: ReviewStore, kind: str, *, person: str | None = None, merged: bool = True) -> ChartTable:
-    """The rows of one chart kind (see the module docstring) from the stored reviews."""
+def chart_table(store: ReviewStore, kind: str, *, person: str | None = None, merged: bool = True,
+                by: str = "auto", top: int | None = None) -> ChartTable:
+    """The rows of one chart kind (see the module docstring) from the stored reviews.
+
+    framework-matrix: `by` review, year or area ("auto": by review up to MATRIX_REVIEWS reviews,
+    else by year of publication, so a large corpus gives a legible picture); `top` keeps the N
+    reviews with most items coded (by review only)."""
     from casegraph.queries import saved_query
     from casegraph.queries.sparql import run_sparql
 
@@ -67,7 +85,7 @@ def chart_table(store: ReviewStore, kind: str, *, person: str | None = None, mer
         return ChartTable(kind, "Reviews and incidents by harm type", ["harm type", "reviews", "incidents"],
                           [[label, reviews, incidents] for _, label, reviews, incidents in rows])
     if kind == "framework-matrix":
-        return _framework_matrix(store)
+        return _framework_matrix(store, by, top)
     if kind == "timeline":
         return _timeline(store, person, merged)
     raise VizError(f"unknown chart {kind!r}; choose one of {', '.join(KINDS)}")
@@ -82,16 +100,47 @@ def _plain(term) -> object:
     return literal_value(term) if isinstance(term, ox.Literal) else getattr(term, "value", term)
 
 
-def _framework_matrix(store: ReviewStore) -> ChartTable:
+def natural_key(text: str) -> tuple:
+    """Sorts "scr-2" before "scr-12", as a reader expects.
+
+    >>> sorted(["scr-12", "scr-2", "scr-1"], key=natural_key)
+    ['scr-1', 'scr-2', 'scr-12']
+    """
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", str(text)) if part)
+
+
+def _framework_matrix(store: ReviewStore, by: str = "auto", top: int | None = None) -> ChartTable:
     from casegraph.ontology import REVIEW
     from casegraph.queries.sparql import run_sparql
 
+    if by not in MATRIX_GROUPS:
+        raise VizError(f"cannot group the framework matrix by {by!r}; choose one of {', '.join(MATRIX_GROUPS)}")
     rows = [[_plain(term) for term in row] for row in run_sparql(store, FRAMEWORK_MATRIX).rows]
     rows = [[str(graph)[len(REVIEW):], primary, label, items] for graph, primary, _, label, items in rows
             if str(graph).startswith(REVIEW)]
-    rows.sort(key=lambda row: (row[0], row[1], row[2]))
-    return ChartTable("framework-matrix", "Coding framework by review (items coded)",
-                      ["review", "primary node", "node", "items"], rows)
+    reviews = {row[0] for row in rows}
+    if by == "auto":
+        by = "review" if len(reviews) <= MATRIX_REVIEWS or top else "year"
+    if by == "review" and top:
+        totals: dict[str, int] = {}
+        for review, _, _, items in rows:
+            totals[review] = totals.get(review, 0) + items
+        kept = set(sorted(totals, key=lambda r: (-totals[r], natural_key(r)))[:top])
+        rows = [row for row in rows if row[0] in kept]
+    if by != "review":
+        about = {str(graph)[len(REVIEW):]: (year, area) for graph, year, area in
+                 ([_plain(t) for t in row] for row in run_sparql(store, REVIEW_GROUPS).rows)}
+        summed: dict[tuple, int] = {}
+        for review, primary, node, items in rows:
+            year, area = about.get(review, (None, None))
+            group = str(year if by == "year" else area or "area not stated")
+            summed[group, primary, node] = summed.get((group, primary, node), 0) + items
+        rows = [[group, primary, node, items] for (group, primary, node), items in summed.items()]
+    rows.sort(key=lambda row: (natural_key(row[0]), row[1], row[2]))
+    what = {"review": "review", "year": "year of publication", "area": "area"}[by]
+    return ChartTable("framework-matrix", f"Coding framework by {what} (items coded)", [by, "primary node", "node", "items"],
+                      rows)
 
 
 def _timeline(store: ReviewStore, person: str | None, merged: bool) -> ChartTable:
@@ -101,9 +150,23 @@ def _timeline(store: ReviewStore, person: str | None, merged: bool) -> ChartTabl
     if not person:
         raise VizError("the timeline chart needs a person (--person REVIEW/ITEM or a record IRI)")
     report = timeline(view_of_store(store), person, merged=merged)
-    wanted = ["when", "earliest", "latest", "event", "record", "detail"]
+    wanted = ["when", "earliest", "latest", "event", "record", "detail", "review"]
     at = [report.columns.index(name) for name in wanted]
-    return ChartTable("timeline", f"Timeline of {person}", wanted, [[row[i] for i in at] for row in report.rows])
+    labels = _code_labels()
+    rows = [[row[i] for i in at] for row in report.rows]
+    for row in rows:  # "childrens-social-care out-of-home-placement" as a reader says it
+        detail = re.sub(r"(?<=[a-z0-9]) (?=[a-z0-9])", " · ", row[5] or "")  # agency · kind
+        row[5] = re.sub(r"[a-z0-9]+(?:-[a-z0-9]+)*", lambda m: labels.get(m.group(), m.group()), detail)
+    return ChartTable("timeline", f"Timeline of {person}", wanted, rows)
+
+
+def _code_labels() -> dict[str, str]:
+    """Each harm type's, agency's and response kind's label by its code."""
+    from casegraph.ontology import vocabulary
+
+    vocab = vocabulary()
+    return {code: vocab.label(iri) for scheme in ("harm-type", "agency", "response-kind")
+            for code, iri in vocab.schemes[scheme].items()}
 
 
 # -- drawing --------------------------------------------------------------------------------------
@@ -133,52 +196,68 @@ def draw(table: ChartTable, path: Path, fmt: str | None = None) -> Path:
 
 
 def _bars(plt, table: ChartTable):
-    figure, axes = plt.subplots(figsize=(7, 3.6))
+    figure, axes = plt.subplots(figsize=(7, 3.6), layout="constrained")
     years = [str(row[0]) for row in table.rows]
     counts = [row[1] for row in table.rows]
-    bars = axes.bar(years, counts, color="#1f77b4")
+    bars = axes.bar(years, counts, color=BLUE)
     axes.bar_label(bars)
     axes.set_xlabel("year of publication")
     axes.set_ylabel("reviews")
+    axes.yaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
 
 def _harm_bars(plt, table: ChartTable):
+    """Reviews and incidents on panels of their own: a harm type in 5 reviews and 90 incidents
+    would otherwise flatten every review bar."""
     rows = list(reversed(table.rows))  # largest at the top
-    figure, axes = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
-    positions = range(len(rows))
-    reviews = axes.barh([p + 0.2 for p in positions], [r[1] for r in rows], height=0.4, label="reviews",
-                        color="#1f77b4")
-    incidents = axes.barh([p - 0.2 for p in positions], [r[2] for r in rows], height=0.4, label="incidents",
-                          color="#ff7f0e")
-    axes.bar_label(reviews, fontsize=7)
-    axes.bar_label(incidents, fontsize=7)
-    axes.set_yticks(list(positions), [str(r[0]) for r in rows])
-    axes.legend(loc="lower right")
-    axes.spines[["top", "right"]].set_visible(False)
+    figure, (left, right) = plt.subplots(1, 2, sharey=True, figsize=(9, 0.32 * len(rows) + 1.4), layout="constrained")
+    positions = list(range(len(rows)))
+    for axes, column, colour, what in ((left, 1, BLUE, "reviews"), (right, 2, ORANGE, "incidents")):
+        bars = axes.barh(positions, [r[column] for r in rows], height=0.7, color=colour)
+        axes.bar_label(bars, fontsize=7, padding=2)
+        axes.set_xlabel(what)
+        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.spines[["top", "right"]].set_visible(False)
+    left.set_yticks(positions, [str(r[0]) for r in rows])
+    left.set_ylabel("harm type")
     return figure
 
 
 def _heatmap(plt, table: ChartTable):
     import numpy as np
+    from matplotlib.colors import BoundaryNorm, ListedColormap
 
-    reviews = sorted({row[0] for row in table.rows})
+    groups = sorted({row[0] for row in table.rows}, key=natural_key)
     nodes = sorted({(row[1], row[2]) for row in table.rows})
-    grid = np.zeros((len(reviews), len(nodes)))
-    for review, primary, node, items in table.rows:
-        grid[reviews.index(review), nodes.index((primary, node))] = items
-    figure, axes = plt.subplots(figsize=(max(6, 0.32 * len(nodes) + 3), max(3, 0.25 * len(reviews) + 2)))
-    image = axes.imshow(grid, aspect="auto", cmap="Blues", interpolation="nearest")
-    names = [clipped(f"{node} ({primary})", AXIS_LABEL_CHARACTERS) for primary, node in nodes]
-    axes.set_xticks(range(len(nodes)), names, rotation=70, ha="right", fontsize=7)
-    axes.set_yticks(range(len(reviews)), reviews, fontsize=7)
+    grid = np.zeros((len(groups), len(nodes)))
+    for group, primary, node, items in table.rows:
+        grid[groups.index(group), nodes.index((primary, node))] = items
+    figure, axes = plt.subplots(figsize=(max(6, 0.32 * len(nodes) + 3), max(3, 0.25 * len(groups) + 2.4)),
+                                layout="constrained")
+    top = int(grid.max())
+    if top <= DISCRETE_COUNTS:  # small counts: one colour per count, not a continuous ramp
+        colours = plt.get_cmap("Blues")(np.linspace(0.15, 1, top))
+        cmap = ListedColormap(np.vstack([[1, 1, 1, 1], colours]))
+        norm = BoundaryNorm(np.arange(-0.5, top + 1), cmap.N)
+        image = axes.imshow(grid, aspect="auto", cmap=cmap, norm=norm, interpolation="nearest")
+        figure.colorbar(image, ax=axes, label="items coded", location="bottom", shrink=0.5, aspect=30,
+                        ticks=range(top + 1))
+    else:
+        image = axes.imshow(grid, aspect="auto", cmap="Blues", interpolation="nearest")
+        bar = figure.colorbar(image, ax=axes, label="items coded", location="bottom", shrink=0.5, aspect=30)
+        bar.ax.xaxis.get_major_locator().set_params(integer=True)
+    names = [f"{clipped(node, AXIS_LABEL_CHARACTERS - 12)} · {clipped(PRIMARY_TAGS.get(primary, primary), 10)}"
+             for primary, node in nodes]
+    axes.xaxis.tick_top()  # node names where the eye starts, under the title
+    axes.set_xticks(range(len(nodes)), names, rotation=60, ha="left", fontsize=7)
+    axes.set_yticks(range(len(groups)), [str(g) for g in groups], fontsize=7)
+    axes.set_ylabel(table.columns[0] if table.columns[0] != "review" else "review")
     for (y, x), value in np.ndenumerate(grid):
         if value:
             axes.text(x, y, str(int(value)), ha="center", va="center", fontsize=6,
                       color="white" if value > grid.max() / 2 else "black")
-    bar = figure.colorbar(image, ax=axes, label="items coded", shrink=0.8)
-    bar.ax.yaxis.get_major_locator().set_params(integer=True)
     return figure
 
 
@@ -186,23 +265,29 @@ def _timeline_axes(plt, table: ChartTable):
     from datetime import date
 
     import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
 
     dated = [row for row in table.rows if row[1]]
     if not dated:
         raise VizError(f"nothing to draw for the timeline: none of its {len(table.rows)} events has a date")
-    figure, axes = plt.subplots(figsize=(8, 0.32 * len(dated) + 1.5))
-    colours = {"incident": "#d62728", "response": "#1f77b4"}
-    for y, (when, earliest, latest, event, record, detail) in enumerate(dated):
+    figure, axes = plt.subplots(figsize=(9, 0.34 * len(dated) + 1.8), layout="constrained")
+    colours = {"incident": RED, "response": BLUE}
+    for y, (when, earliest, latest, event, record, detail, review) in enumerate(dated):
         start, end = date.fromisoformat(earliest[:10]), date.fromisoformat((latest or earliest)[:10])
         axes.plot([start, end], [y, y], color=colours.get(event, "#555"), linewidth=6, solid_capstyle="butt")
         axes.plot([start], [y], marker="o", color=colours.get(event, "#555"))
         axes.annotate(f"{when}: {detail}", (end, y), xytext=(6, 0), textcoords="offset points", va="center",
                       fontsize=7)
-    axes.set_yticks(range(len(dated)), [f"{row[3]} {row[4].rsplit('/', 1)[-1]}" for row in dated], fontsize=7)
+    axes.set_yticks(range(len(dated)), [f"{row[6] or row[4].rsplit('/', 2)[-2]}: {row[3]}" for row in dated],
+                    fontsize=7)
     axes.invert_yaxis()
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    axes.set_xlabel("date (a partial date is drawn over the days it may mean)")
     axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(handles=[Line2D([], [], color=colour, linewidth=6, label=event) for event, colour in colours.items()],
+                loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     undated = len(table.rows) - len(dated)
     if undated:
-        axes.set_xlabel(f"{undated} undated event(s) not drawn")
+        axes.set_title(f"{undated} undated event(s) not drawn (casegraph patterns timeline lists them)",
+                       fontsize=8, loc="left", color="#444")
     return figure

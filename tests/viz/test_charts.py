@@ -82,3 +82,50 @@ def test_bad_format_and_empty_chart(store, tmp_path):
     table.rows = []
     with pytest.raises(VizError, match="nothing to draw for reviews-per-year"):
         draw(table, tmp_path / "chart.png")
+
+
+def test_review_ids_sort_as_a_reader_expects(store):
+    reviews = list(dict.fromkeys(row[0] for row in chart_table(store, "framework-matrix", by="review").rows))
+    scr = [r for r in reviews if re.fullmatch(r"scr-\d+-\d+", r)]
+    assert scr == sorted(scr, key=lambda r: int(r.split("-")[1]))  # scr-1, scr-2, scr-12, not scr-1, scr-12, scr-2
+
+
+@pytest.mark.parametrize("by", ["year", "area"])
+def test_a_grouped_framework_matrix_counts_every_item_once(store, by):
+    by_review = chart_table(store, "framework-matrix", by="review")
+    grouped = chart_table(store, "framework-matrix", by=by)
+    assert grouped.columns[0] == by and sum(r[3] for r in grouped.rows) == sum(r[3] for r in by_review.rows)
+    assert len({r[0] for r in grouped.rows}) < len({r[0] for r in by_review.rows})
+
+
+def test_top_reviews_and_a_large_corpus_grouped_by_year(store, monkeypatch):
+    top = chart_table(store, "framework-matrix", by="review", top=3)
+    assert len({r[0] for r in top.rows}) == 3
+    from casegraph.viz import charts
+
+    monkeypatch.setattr(charts, "MATRIX_REVIEWS", 5)
+    assert chart_table(store, "framework-matrix").columns[0] == "year"
+
+
+def test_charts_say_labels_not_codes(store, tmp_path):
+    table = chart_table(store, "timeline", person="scr-49-2013/christine")
+    details = " ".join(row[5] for row in table.rows)
+    assert "Children's social care · Out-of-home placement" in details and "childrens-social-care" not in details
+    svg = draw(table, tmp_path / "timeline.svg").read_text(encoding="utf-8")
+    assert "undated event(s) not drawn" in svg and ">incident<" in svg and ">response<" in svg  # the legend
+    harms = draw(chart_table(store, "harm-types"), tmp_path / "harms.svg").read_text(encoding="utf-8")
+    assert "reviews" in harms and "incidents" in harms and "harm type" in harms  # two panels, axis titles
+
+
+def test_the_cli_writes_the_whole_table_as_csv(corpus_path, tmp_path):
+    from click.testing import CliRunner
+
+    from casegraph.cli import main
+
+    result = CliRunner().invoke(main, ["chart", "framework-matrix", "--by", "year", "--store", str(corpus_path),
+                                       "-o", str(tmp_path / "m.png"), "--table", str(tmp_path / "m.csv")])
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "m.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "review,primary node,node,items" and len(lines) > 10
+    refused = CliRunner().invoke(main, ["chart", "harm-types", "--top", "3", "--store", str(corpus_path)])
+    assert refused.exit_code == 2 and "--by and --top go with the framework-matrix chart" in refused.output
