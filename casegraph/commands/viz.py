@@ -94,7 +94,8 @@ def _query_records(store, saved, sparql, cypher, params) -> list[str]:
               help="The file to write (default: KIND.png, or KIND.svg with --format svg).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="png or svg (default: from the output file's suffix, else png).")
-@click.option("--person", metavar="IRI|REVIEW/ITEM", help="timeline: whose timeline.")
+@click.option("--person", metavar="IRI|REVIEW/ITEM", help="timeline, escalation: whose timeline.")
+@click.option("--group", metavar="IRI|REVIEW/ITEM", help="escalation: the peer group (or other group) whose timeline.")
 @click.option("--raw", is_flag=True, help="timeline: ignore the analysts' accepted links.")
 @click.option("--by", type=click.Choice(MATRIX_GROUPS), default="auto", show_default=True,
               help="framework-matrix: one row per review, year or area (auto: by review up to "
@@ -105,7 +106,7 @@ def _query_records(store, saved, sparql, cypher, params) -> list[str]:
               help="Also write the chart's whole table as CSV (every review, however the chart groups them).")
 @store_option
 @handles_errors
-def chart(kind, output, fmt, person, raw, by, top, table_path, store):
+def chart(kind, output, fmt, person, group, raw, by, top, table_path, store):
     """Draw a chart of the stored reviews as PNG or SVG.
 
     \b
@@ -114,6 +115,8 @@ def chart(kind, output, fmt, person, raw, by, top, table_path, store):
       harm-types        reviews and incidents per harm type (the study's Table 3)
       framework-matrix  reviews x coding-framework nodes, items coded in each
       timeline          a person's incidents and professional responses (--person)
+      escalation        one lane per person around a young person (--person) or group (--group):
+                        every review's incidents, responses and closures; missed links dashed
 
     \b
     Examples:
@@ -123,18 +126,23 @@ def chart(kind, output, fmt, person, raw, by, top, table_path, store):
       casegraph chart framework-matrix --by year --table framework.csv
       casegraph chart framework-matrix --top 30
       casegraph chart timeline --person scr-49-2013/christine -o christine.png
+      casegraph chart escalation --group synthetic-00001/group-1 -o group.svg
     """
     from casegraph.graph.store import ReviewStore
     from casegraph.viz.charts import chart_table, draw
 
-    if person and kind != "timeline":
-        raise click.UsageError("--person goes with the timeline chart")
+    if person and kind not in ("timeline", "escalation"):
+        raise click.UsageError("--person goes with the timeline and escalation charts")
+    if group and kind != "escalation":
+        raise click.UsageError("--group goes with the escalation chart")
     output = output or Path(f"{kind}.{fmt or 'png'}")
     if (by != "auto" or top) and kind != "framework-matrix":
         raise click.UsageError("--by and --top go with the framework-matrix chart")
     with ReviewStore.open(store) as opened:
-        table = chart_table(opened, kind, person=person, merged=not raw, by="review" if top else by, top=top)
-        whole = chart_table(opened, kind, person=person, merged=not raw, by="review") if table_path else table
+        table = chart_table(opened, kind, person=person, group=group, merged=not raw, by="review" if top else by,
+                            top=top)
+        whole = chart_table(opened, kind, person=person, group=group, merged=not raw, by="review") if table_path \
+            else table
     if table_path:
         from casegraph.output import render
 

@@ -12,7 +12,10 @@ numbers `casegraph query run` gives), and `draw(table, path)` writes the picture
   safety, responses, the review's approach), each cell the number of items coded to that node
   in that review; the study's framework analysis, one row per review;
 - ``timeline``: a person's incidents and professional responses on a time axis, a partial date
-  ("2016", "early 2017") drawn as a bar over the days it may mean (the pattern report timeline).
+  ("2016", "early 2017") drawn as a bar over the days it may mean (the pattern report timeline);
+- ``escalation``: the escalation timeline of a person or a group (analysis.escalation): one lane
+  per person (them, and the peers and adults who shared their incidents), every review's
+  incidents, responses and case closures on one axis, linked events once, missed links dashed.
 
 SVG keeps its text as text (searchable, and small); neither format embeds a timestamp, so the
 same data gives the same file.
@@ -35,7 +38,7 @@ DISCRETE_COUNTS = 9  # up to this many items in a cell, the matrix has one colou
 PRIMARY_TAGS = {"Contextual dynamics of harm": "harm", "Contextual dynamics of protection and safety": "safety",
                 "Professional responses": "response", "Approach of the case review": "approach"}
 BLUE, ORANGE, RED = "#0072B2", "#E69F00", "#D55E00"  # Okabe-Ito: told apart with any colour vision
-KINDS = ("reviews-per-year", "harm-types", "framework-matrix", "timeline")
+KINDS = ("reviews-per-year", "harm-types", "framework-matrix", "timeline", "escalation")
 MATRIX_GROUPS = ("auto", "review", "year", "area")
 MATRIX_REVIEWS = 40  # more reviews than this, and "auto" groups the framework matrix by year
 FORMATS = ("png", "svg")
@@ -64,10 +67,12 @@ class ChartTable:
     title: str
     columns: list[str]
     rows: list[list[object]] = field(default_factory=list)
+    lanes: list[tuple[str, str, str]] = field(default_factory=list)  # escalation: (entity, name, role) per lane
+    missed: list[tuple[str, str, str]] = field(default_factory=list)  # escalation: missed links between its rows
 
 
 def chart_table(store: ReviewStore, kind: str, *, person: str | None = None, merged: bool = True,
-                by: str = "auto", top: int | None = None) -> ChartTable:
+                by: str = "auto", top: int | None = None, group: str | None = None) -> ChartTable:
     """The rows of one chart kind (see the module docstring) from the stored reviews.
 
     framework-matrix: `by` review, year or area ("auto": by review up to MATRIX_REVIEWS reviews,
@@ -88,6 +93,8 @@ def chart_table(store: ReviewStore, kind: str, *, person: str | None = None, mer
         return _framework_matrix(store, by, top)
     if kind == "timeline":
         return _timeline(store, person, merged)
+    if kind == "escalation":
+        return _escalation(store, person, group, merged)
     raise VizError(f"unknown chart {kind!r}; choose one of {', '.join(KINDS)}")
 
 
@@ -160,6 +167,20 @@ def _timeline(store: ReviewStore, person: str | None, merged: bool) -> ChartTabl
     return ChartTable("timeline", f"Timeline of {person}", wanted, rows)
 
 
+def _escalation(store: ReviewStore, person: str | None, group: str | None, merged: bool) -> ChartTable:
+    from casegraph.analysis.escalation import escalation
+    from casegraph.graph.view import view_of_store
+
+    if not (person or group):
+        raise VizError("the escalation chart needs a person (--person) or a group (--group)")
+    found = escalation(view_of_store(store), person=person, group=group, merged=merged)
+    rows = [[e.when, e.earliest, e.latest, e.kind, e.entity, e.detail, "; ".join(e.reviews), list(e.lanes)]
+            for e in found.events]
+    return ChartTable("escalation", found.title, ["when", "earliest", "latest", "event", "record", "detail", "review",
+                                                  "lanes"], rows, [(l.entity, l.name, l.role) for l in found.lanes],
+                      list(found.missed))
+
+
 def _code_labels() -> dict[str, str]:
     """Each harm type's, agency's and response kind's label by its code."""
     from casegraph.ontology import vocabulary
@@ -187,7 +208,7 @@ def draw(table: ChartTable, path: Path, fmt: str | None = None) -> Path:
         raise VizError(f"nothing to draw for {table.kind}: the stored reviews give it no rows")
     with plt.rc_context({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "casegraph"}):
         figure = {"reviews-per-year": _bars, "harm-types": _harm_bars, "framework-matrix": _heatmap,
-                  "timeline": _timeline_axes}[table.kind](plt, table)
+                  "timeline": _timeline_axes, "escalation": _escalation_axes}[table.kind](plt, table)
         figure.suptitle(table.title)
         figure.savefig(path, format=fmt, dpi=120, bbox_inches="tight",
                        metadata={"Date": None} if fmt == "svg" else {"Software": None})
@@ -291,3 +312,55 @@ def _timeline_axes(plt, table: ChartTable):
         axes.set_title(f"{undated} undated event(s) not drawn (casegraph patterns timeline lists them)",
                        fontsize=8, loc="left", color="#444")
     return figure
+
+
+MARKS = {"incident": ("o", RED), "response": ("s", BLUE), "closure": ("X", "#000000")}
+
+
+def _escalation_axes(plt, table: ChartTable):
+    """One lane per person; each event on the lanes of those in it, joined when on several; an
+    event two reviews recorded drawn once and named with both; missed links dashed."""
+    from datetime import date
+
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    dated = [row for row in table.rows if row[1]]
+    if not dated:
+        raise VizError(f"nothing to draw for the escalation timeline: none of its {len(table.rows)} events has a date")
+    lane_of = {entity: n for n, (entity, _, _) in enumerate(table.lanes)}
+    figure, axes = plt.subplots(figsize=(11, 0.55 * len(table.lanes) + 2.2), layout="constrained")
+    centre = {}
+    for when, earliest, latest, event, record, detail, review, lanes in dated:
+        start, end = date.fromisoformat(earliest[:10]), date.fromisoformat((latest or earliest)[:10])
+        middle = start + (end - start) / 2
+        marker, colour = MARKS.get(event, ("o", "#555"))
+        ys = sorted(lane_of[lane] for lane in lanes if lane in lane_of)
+        if len(ys) > 1:
+            axes.plot([middle, middle], [ys[0], ys[-1]], color=colour, linewidth=0.8, alpha=0.5)
+        for y in ys:
+            axes.plot([start, end], [y, y], color=colour, linewidth=5, alpha=0.35, solid_capstyle="butt")
+            axes.plot([middle], [y], marker=marker, color=colour, markersize=6, linestyle="none")
+        if ";" in review:  # recorded in two reviews: drawn once, both named
+            axes.annotate(review, (middle, ys[0]), xytext=(0, 8), textcoords="offset points", fontsize=6,
+                          ha="center", color="#333")
+        centre[record] = (middle, ys[0]) if ys else None
+    for first, second, reason in table.missed:
+        if centre.get(first) and centre.get(second):
+            (x1, y1), (x2, y2) = centre[first], centre[second]
+            axes.annotate("", (x2, y2), (x1, y1), arrowprops={"arrowstyle": "-", "linestyle": "--", "color": "#CC79A7",
+                                                                "connectionstyle": "arc3,rad=0.25", "linewidth": 0.9})
+    axes.set_yticks(range(len(table.lanes)), [f"{name} ({role})" for _, name, role in table.lanes], fontsize=8)
+    axes.set_ylim(len(table.lanes) - 0.5, -0.7)
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    axes.set_xlabel("date (a partial date is drawn over the days it may mean)")
+    axes.grid(axis="y", color="#eee")
+    axes.spines[["top", "right"]].set_visible(False)
+    handles = [Line2D([], [], marker=m, color=c, linestyle="none", label=e) for e, (m, c) in MARKS.items()]
+    handles.append(Line2D([], [], color="#CC79A7", linestyle="--", label="missed link (shared someone, never linked)"))
+    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    undated = len(table.rows) - len(dated)
+    if undated:
+        axes.set_title(f"{undated} undated event(s) not drawn", fontsize=8, loc="left", color="#444")
+    return figure
+
