@@ -25,12 +25,16 @@ from casegraph.viz.network import MEASURES
               help="What a node's size shows: relationships, betweenness (sampled on big graphs) or reviews.")
 @click.option("--physics/--no-physics", default=None,
               help="Let the browser polish the layout at first (default: only up to 1,000 nodes).")
+@click.option("--timeline", is_flag=True,
+              help="The escalation timeline of --person or --group instead of a network: one lane per person, "
+                   "every review's incidents, responses and closures on one time axis, missed links marked.")
+@click.option("--group", metavar="IRI|REVIEW/ITEM", help="--timeline: the peer group (or other group) whose timeline.")
 @raw_option
 @click.option("--title", help="The page's title.")
 @store_option
 @handles_errors
-def viz(output, review, person, cross_review, saved, sparql, cypher, params, hops, size_by, physics, raw, title,
-        store):
+def viz(output, review, person, cross_review, saved, sparql, cypher, params, hops, size_by, physics, timeline, group,
+        raw, title, store):
     """Write a network picture of the stored reviews as one HTML file that opens offline.
 
     The page has every script and style inside it and loads nothing from anywhere (its
@@ -51,8 +55,28 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
       casegraph viz --cross-review --size-by reviews -o across.html
       casegraph viz --query adults-linked-to-young-people -o adults.html
       casegraph viz --sparql 'SELECT ?p WHERE { ?p a cg:Peer }' --hops 1 -o peers.html
+      casegraph viz --timeline --person link-a-2019/mr-x -o mr-x-timeline.html
+      casegraph viz --timeline --group link-a-2019/men -o men-timeline.html
     """
     from casegraph.viz import network_page
+
+    if group and not timeline:
+        raise click.UsageError("--group goes with --timeline")
+    if timeline:
+        if bool(person) == bool(group) or review or cross_review or saved or sparql or cypher:
+            raise click.UsageError("--timeline draws one --person or one --group")
+        from casegraph.graph.store import ReviewStore
+        from casegraph.viz.charts import chart_table
+        from casegraph.viz.timeline_page import timeline_page
+
+        with ReviewStore.open(store) as opened:
+            table = chart_table(opened, "escalation", person=person, group=group, merged=not raw)
+        if title:
+            table.title = title
+        path = timeline_page(table, output)
+        click.echo(f"wrote {path}: {table.title}, {len(table.rows)} event(s) on {len(table.lanes)} lane(s); open it "
+                   "in a browser, no network needed", err=True)
+        return
 
     show = chosen_view(review, person, cross_review, (("--query", saved), ("--sparql", sparql), ("--cypher", cypher)))
     if params and not (saved or sparql or cypher):
@@ -126,7 +150,7 @@ def chart(kind, output, fmt, person, group, raw, by, top, table_path, store):
       casegraph chart framework-matrix --by year --table framework.csv
       casegraph chart framework-matrix --top 30
       casegraph chart timeline --person scr-49-2013/christine -o christine.png
-      casegraph chart escalation --group synthetic-00001/group-1 -o group.svg
+      casegraph chart escalation --group link-a-2019/men -o men.svg
     """
     from casegraph.graph.store import ReviewStore
     from casegraph.viz.charts import chart_table, draw

@@ -168,6 +168,7 @@ def _timeline(store: ReviewStore, person: str | None, merged: bool) -> ChartTabl
 
 
 def _escalation(store: ReviewStore, person: str | None, group: str | None, merged: bool) -> ChartTable:
+    """The escalation chart's rows: one per event, with the lanes it is drawn on."""
     from casegraph.analysis.escalation import escalation
     from casegraph.graph.view import view_of_store
 
@@ -192,15 +193,16 @@ def _code_labels() -> dict[str, str]:
 
 # -- drawing --------------------------------------------------------------------------------------
 
-def draw(table: ChartTable, path: Path, fmt: str | None = None) -> Path:
-    """Write the chart to `path` as PNG or SVG (from `fmt`, else the file's suffix)."""
+def draw(table: ChartTable, path, fmt: str | None = None):
+    """Write the chart to `path` as PNG or SVG (from `fmt`, else the file's suffix); `path` may be a
+    binary file object, with `fmt` given."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    path = Path(path)
-    fmt = (fmt or path.suffix.lstrip(".") or "png").lower()
+    path = Path(path) if isinstance(path, (str, Path)) else path
+    fmt = (fmt or (path.suffix.lstrip(".") if isinstance(path, Path) else "") or "png").lower()
     if fmt not in FORMATS:
         raise VizError(f"cannot write a chart as {fmt!r}; choose {' or '.join(FORMATS)} (--format, or the "
                        f"file's suffix)")

@@ -89,7 +89,7 @@ def test_chart_default_name_and_errors(store, tmp_path, monkeypatch):
     result = run(store, "chart", "timeline")
     assert result.exit_code == 3 and "needs a person" in result.output
     result = run(store, "chart", "harm-types", "--person", "x")
-    assert result.exit_code == 2 and "--person goes with the timeline chart" in result.output
+    assert result.exit_code == 2 and "--person goes with the timeline and escalation charts" in result.output
     result = run(store, "chart", "harm-types", "-o", str(tmp_path / "h.pdf"))
     assert result.exit_code == 3 and "cannot write a chart as 'pdf'" in result.output
 
@@ -119,7 +119,7 @@ def test_viz_help_examples_run(store, tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     examples = [line.strip() for line in viz.help.split("Examples:")[1].splitlines() if line.strip()]
-    assert len(examples) == 6
+    assert len(examples) == 8
     import shlex
 
     for example in examples:
