@@ -21,11 +21,17 @@ FAMILY_SHAPES = {"Person": "dot", "Place": "square", "Group": "hexagon", "Incide
                  "ProfessionalResponse": "diamond", "ContextAssociation": "triangle",
                  "Challenge": "triangleDown", "Recommendation": "ellipse"}
 FALLBACK_SHAPE = "ellipse"
-# A qualitative palette, strong colours first: they go to people and places, listed first.
-PALETTE = ("#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#e377c2", "#8c564b", "#17becf",
-           "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
-           "#e6550d", "#31a354", "#756bb1", "#636363", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896",
-           "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5", "#c7c7c7")
+# Okabe and Ito's palette, which people with any colour vision tell apart, in an order that keeps
+# neighbours far apart. Colours are assigned within a family (people, places, ...), whose classes
+# never number more than these; the shape tells the families apart, so no two classes of the
+# legend share both shape and colour. Yellow is darkened to read on white.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#B8A200",
+           "#7F7F7F")
+# Each family starts at its own colour (incidents vermillion, people blue), so a picture is not all
+# one colour; people, the classes an analyst looks for first, in the order they matter.
+FAMILY_START = {"Person": 0, "Incident": 1, "Place": 2, "Group": 3, "ContextAssociation": 4,
+                "ProfessionalResponse": 5, "Challenge": 7, "Recommendation": 8}
+FIRST_CLASSES = ("YoungPerson", "Peer", "UnconnectedAdult", "FamilyMember", "Professional", "Reviewer")
 NOT_DRAWN = frozenset({CG + "Relationship"})  # reified relationship records: drawn as their edges
 
 
@@ -58,12 +64,15 @@ def class_styles() -> dict[str, ClassStyle]:
     def order(iri: str) -> tuple:
         family = family_of[iri][len(CG):]
         rank = families.index(family) if family in families else len(families)
-        return rank, family, -_depth(vocab, iri), iri  # a family's own class after its subclasses
+        name = iri[len(CG):]
+        first = FIRST_CLASSES.index(name) if name in FIRST_CLASSES else len(FIRST_CLASSES)
+        return rank, family, -_depth(vocab, iri), first, iri  # a family's own class after its subclasses
 
     ordered = sorted(drawn, key=order)
-    styles = {}
-    for index, iri in enumerate(ordered):
+    styles, in_family = {}, {}
+    for iri in ordered:
         family = family_of[iri][len(CG):]
+        index = in_family[family] = in_family.get(family, FAMILY_START.get(family, 0) - 1) + 1
         styles[iri[len(CG):]] = ClassStyle(iri[len(CG):], vocab.label(iri), family,
                                            PALETTE[index % len(PALETTE)], FAMILY_SHAPES.get(family, FALLBACK_SHAPE))
     return styles

@@ -6,7 +6,7 @@ import pytest
 from casegraph.analysis.entities import PatternError
 from casegraph.ontology import record_iri, short_id
 from casegraph.viz.network import VizError, iris_in, measure, picture_graph, select, tooltip
-from casegraph.viz.style import class_styles, legend_class
+from casegraph.viz.style import PALETTE, class_styles, legend_class
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +123,12 @@ def test_every_drawn_class_of_the_ontology_has_a_style():
     assert "Relationship" not in styles
     assert {s.shape for s in styles.values() if s.family == "Person"} == {"dot"}
     assert {s.shape for s in styles.values() if s.family == "Place"} == {"square"}
-    people_and_places = [s.colour for s in styles.values() if s.family in ("Person", "Place")]
-    assert len(set(people_and_places)) == len(people_and_places)
+    for family in {s.family for s in styles.values()}:  # shape tells families apart, colour a family's classes
+        colours = [s.colour for s in styles.values() if s.family == family]
+        assert len(set(colours)) == len(colours), family
+    assert len({(s.colour, s.shape) for s in styles.values()}) == len(styles)
+    assert {s.colour for s in styles.values()} <= set(PALETTE)  # Okabe-Ito: safe for any colour vision
+    assert styles["YoungPerson"].colour != styles["Peer"].colour != styles["UnconnectedAdult"].colour
 
 
 def test_legend_class_is_at_most_two_levels_below_record():
