@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -149,6 +150,21 @@ def edges_of_type(graph: nx.MultiDiGraph, *types: str) -> Iterable[tuple[str, st
 
 def entity_name(graph: nx.MultiDiGraph, node: str) -> object:
     return graph.nodes[node]["name"]
+
+
+FULL_NAME = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Za-z]+)? [A-Z][a-z'’-]+$")
+
+
+def most_identifying(names: Sequence[str]) -> str | None:
+    """Of the names an entity's records give, a full name, which says who it is better than any
+    pseudonym ("Adil Harper", not "Mr H"); None when they are all pseudonyms (the caller keeps the
+    first record's).
+
+    >>> most_identifying(["Mr H", "Adil Harper", "H"]), most_identifying(["X", "Adult X", "Mr X"])
+    ('Adil Harper', None)
+    """
+    full = sorted((n for n in names if FULL_NAME.match(n)), key=lambda n: (-len(n), n))
+    return full[0] if full else None
 
 
 def group_members(graph: nx.MultiDiGraph) -> dict[str, set[str]]:

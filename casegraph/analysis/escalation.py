@@ -11,12 +11,11 @@ were never seen together (patterns missed-links) are joined.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from casegraph.analysis.entities import (PARTICIPATION, PatternError, as_entity_graph, edges_of_type, group_members,
-                                         has_label, resolve)
+                                         has_label, most_identifying, resolve)
 from casegraph.analysis.patterns import missed_links
 
 if TYPE_CHECKING:
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
 MAX_LANES = 12
 ROLES = (("YoungPerson", "young person"), ("Peer", "peer"), ("UnconnectedAdult", "adult"),
          ("FamilyMember", "family member"), ("Group", "group"))
-FULL_NAME = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Za-z]+)? [A-Z][a-z'’-]+$")
 
 
 @dataclass(frozen=True)
@@ -59,9 +57,8 @@ class Escalation:
 
 
 def display_name(graph: nx.MultiDiGraph, entity: str) -> str:
-    """The most identifying of an entity's names: a full name over a pseudonym ("Adil Harper", not "Mr H")."""
-    names = graph.nodes[entity]["names"] or [str(graph.nodes[entity]["name"] or entity.rsplit("/", 1)[-1])]
-    return sorted(names, key=lambda n: (not FULL_NAME.match(n), -len(n), n))[0]
+    """The most identifying of an entity's names (see entities.most_identifying)."""
+    return most_identifying(graph.nodes[entity]["names"]) or str(graph.nodes[entity]["name"] or entity.rsplit("/", 1)[-1])
 
 
 def escalation(view: PropertyGraph | nx.MultiDiGraph, *, person: str | None = None, group: str | None = None,

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from casegraph.errors import CasegraphError, UnknownName
-from casegraph.analysis.entities import entity_graph, resolve
+from casegraph.analysis.entities import entity_graph, most_identifying, resolve
 from casegraph.analysis.patterns import CONNECTION_TYPES
 from casegraph.ontology import short_id
 from casegraph.output import clipped
@@ -88,7 +88,8 @@ def _display_name(data: dict, entity: str) -> str:
     """The record's name; for an incident, response or context the review only gave an id
     ("inc-3"), when and what, date first so a short label keeps it: "March 2016: county lines"."""
     first = data["properties"][data["records"][0]]
-    name = str(data["name"] or short_id(entity))
+    # a child two reviews recorded is shown by the name that says most who it is, not the first record's
+    name = str((most_identifying(data["names"]) if len(data["records"]) > 1 else None) or data["name"] or short_id(entity))
     if name != str(first.get("identifier", "")):
         return name
     described = ", ".join(code.replace("-", " ") for kind in DESCRIBING_CODES for code in data["codes"].get(kind, ()))

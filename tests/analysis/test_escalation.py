@@ -29,7 +29,7 @@ def short(iri: str) -> str:
 
 def test_one_lane_per_person_across_every_review(adult_x):
     lanes = {lane.name: lane for lane in adult_x.lanes}
-    assert adult_x.lanes[0].name == "Adult X" and adult_x.lanes[0].role == "adult"
+    assert adult_x.lanes[0].name == "Mr X" and adult_x.lanes[0].role == "adult"
     assert adult_x.lanes[0].reviews == ("link-a-2019", "link-b-2020", "link-c-2021")  # three records, one man
     assert {"Anna", "Cara", "Dee"} <= set(lanes) and lanes["Cara"].reviews == ("link-b-2020", "link-c-2021")
 

@@ -133,9 +133,9 @@ def test_the_cli_writes_the_whole_table_as_csv(corpus_path, tmp_path):
 
 def test_the_escalation_chart_draws_lanes_and_missed_links(store, tmp_path):
     table = chart_table(store, "escalation", person="link-a-2019/mr-x")
-    assert [name for _, name, _ in table.lanes][:1] == ["Adult X"] and len(table.missed) == 3
+    assert [name for _, name, _ in table.lanes][:1] == ["Mr X"] and len(table.missed) == 3
     svg = draw(table, tmp_path / "escalation.svg").read_text(encoding="utf-8")
-    for text in ("Adult X (adult)", "Cara (young person)", "missed link", ">closure<"):
+    for text in ("Mr X (adult)", "Cara (young person)", "missed link", ">closure<"):
         assert text in svg
     with pytest.raises(VizError, match="needs a person"):
         chart_table(store, "escalation")

@@ -21,7 +21,7 @@ def table(corpus_path):
 
 def test_the_page_holds_the_chart_and_every_event(table, tmp_path):
     page = timeline_page(table, tmp_path / "t.html").read_text(encoding="utf-8")
-    assert "<svg" in page and "<?xml" not in page and "Adult X (adult)" in page
+    assert "<svg" in page and "<?xml" not in page and "Mr X (adult)" in page
     assert len(re.findall(r"<tr class=", page)) == len(table.rows)
     assert page.count(' missed"') == 3  # the three incidents Mr X shared that no one linked
     assert "Police · Disruption" in page and "link-b-2020" in page
@@ -43,7 +43,7 @@ def test_viz_timeline_writes_it_and_refuses_a_muddle(corpus_path, tmp_path):
     result = CliRunner().invoke(main, ["viz", "--timeline", "--person", "link-a-2019/mr-x", "--store", str(corpus_path),
                                        "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Escalation timeline of Adult X" in out.read_text(encoding="utf-8")
+    assert "Escalation timeline of Mr X" in out.read_text(encoding="utf-8")
     for args in (["--timeline"], ["--group", "link-a-2019/men"], ["--timeline", "--person", "link-a-2019/mr-x",
                                                                   "--group", "link-a-2019/men"]):
         refused = CliRunner().invoke(main, ["viz", *args, "--store", str(corpus_path), "-o", str(out)])
