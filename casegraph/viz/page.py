@@ -90,7 +90,7 @@ def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool 
         rows.append([index[node], clipped(data["name"], LABEL_CHARACTERS), class_index[data["style"].name], x, y, round(size, 1),
                      tooltip(graph, node), [review_index[r] for r in data["reviews"]],
                      sorted(harm_index[h] for h in data["harm"]), min(years) if years else None,
-                     max(years) if years else None, len(data["reviews"]) >= 2])
+                     max(years) if years else None, len(data["reviews"]) >= 2, graph.degree(node) == 0])
     labels = relationship_labels()
     edges = []
     for start, end, kind, data in graph.edges(keys=True, data=True):

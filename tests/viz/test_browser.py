@@ -35,16 +35,25 @@ def _select(opened, selector: str, label: str) -> None:
     opened.page.select_option(selector, label=label)
 
 
-def test_page_draws_every_node_and_edge(opened, picture):
-    assert opened.rendered() == {"nodes": picture.number_of_nodes(), "edges": picture.number_of_edges()}
-    assert opened.page.inner_text("#status") == (f"Showing {picture.number_of_nodes()} of {picture.number_of_nodes()} "
-                                                 f"entities and {picture.number_of_edges()} of "
-                                                 f"{picture.number_of_edges()} relationships.")
+def _lone(picture) -> set:
+    return {n for n in picture if picture.degree(n) == 0}
+
+
+def test_page_draws_every_connected_node_and_keeps_the_lone_out_of_the_way(opened, picture):
+    lone, total, edges = _lone(picture), picture.number_of_nodes(), picture.number_of_edges()
+    assert lone  # recommendations and professionals no one links to
+    assert opened.rendered() == {"nodes": total - len(lone), "edges": edges}
+    assert opened.page.inner_text("#status") == (f"Showing {total - len(lone)} of {total} entities and {edges} of "
+                                                 f"{edges} relationships. {len(lone)} with no relationships are "
+                                                 "hidden (tick the box to show them).")
+    opened.page.check("#lone")
+    assert opened.rendered() == {"nodes": total, "edges": edges}
+    assert opened.page.inner_text("#status") == f"Showing {total} of {total} entities and {edges} of {edges} relationships."
 
 
 def test_review_filter_shows_only_that_review(opened, picture):
     _select(opened, "#review-filter", "link-b-2020")
-    kept = [n for n, reviews in picture.nodes(data="reviews") if "link-b-2020" in reviews]
+    kept = [n for n, reviews in picture.nodes(data="reviews") if "link-b-2020" in reviews and n not in _lone(picture)]
     assert opened.rendered() == {"nodes": len(kept), "edges": _edges_among(picture, kept)}
     opened.page.click("#reset")
     assert opened.rendered()["nodes"] == picture.number_of_nodes()
@@ -52,19 +61,19 @@ def test_review_filter_shows_only_that_review(opened, picture):
 
 def test_class_filter_hides_a_class(opened, picture):
     opened.page.get_by_label("incident", exact=True).uncheck()
-    kept = [n for n, style in picture.nodes(data="style") if style.name != "Incident"]
+    kept = [n for n, style in picture.nodes(data="style") if style.name != "Incident" and n not in _lone(picture)]
     assert opened.rendered() == {"nodes": len(kept), "edges": _edges_among(picture, kept)}
 
 
 def test_harm_and_year_filters(opened, picture):
     _select(opened, "#harm-filter", "criminal-exploitation")
-    kept = [n for n, harm in picture.nodes(data="harm") if "criminal-exploitation" in harm]
+    kept = [n for n, harm in picture.nodes(data="harm") if "criminal-exploitation" in harm and n not in _lone(picture)]
     assert opened.rendered() == {"nodes": len(kept), "edges": _edges_among(picture, kept)}
     _select(opened, "#harm-filter", "all harm types")
     opened.page.fill("#year-from", "2020")
     opened.page.fill("#year-to", "2020")
     opened.page.dispatch_event("#year-to", "change")
-    kept = [n for n, years in picture.nodes(data="years") if not years or 2020 in years]
+    kept = [n for n, years in picture.nodes(data="years") if (not years or 2020 in years) and n not in _lone(picture)]
     assert opened.rendered() == {"nodes": len(kept), "edges": _edges_among(picture, kept)}
     assert len(kept) < picture.number_of_nodes()
 
@@ -123,4 +132,19 @@ def test_a_large_page_opens_with_physics_off(open_page, tmp_path):
     opened = open_page(write_page(graph, tmp_path / "big.html", title="Big"))
     assert opened.rendered() == {"nodes": 2500, "edges": 2499}
     assert opened.page.evaluate("() => window.casegraph.network.physics.physicsEnabled") is False
+    assert not opened.requests and not opened.errors
+
+
+def test_a_page_of_only_lone_records_shows_them(open_page, tmp_path):
+    import networkx as nx
+
+    from casegraph.viz.style import class_styles
+
+    style = class_styles()["Recommendation"]
+    graph = nx.MultiDiGraph()
+    for i in range(3):
+        graph.add_node(f"r{i}", name=f"r{i}", style=style, labels={"Record", "Recommendation"}, reviews=["r"],
+                       records=[(f"r{i}", "recommendation")], harm=set(), years=set(), dates=[], evidence=[])
+    opened = open_page(write_page(graph, tmp_path / "lone.html", title="Lone"))
+    assert opened.rendered() == {"nodes": 3, "edges": 0}  # nothing else to show: they are not hidden
     assert not opened.requests and not opened.errors

@@ -6,11 +6,11 @@
   var data = JSON.parse(document.getElementById("casegraph-data").textContent);
   var SYMBOLS = {dot: "\u25cf", square: "\u25a0", hexagon: "\u2b22", star: "\u2605", diamond: "\u25c6",
                  triangle: "\u25b2", triangleDown: "\u25bc", ellipse: "\u2b2d"};
-  // node: [id, label, class, x, y, size, title, reviews, harm types, first year, last year, cross-review]
+  // node: [id, label, class, x, y, size, title, reviews, harm types, first year, last year, cross-review, lone]
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var style = data.classes[n[2]];
     return {id: n[0], label: n[1], cls: n[2], x: n[3], y: n[4], size: n[5], title: n[6], reviews: n[7],
-            harm: n[8], firstYear: n[9], lastYear: n[10], cross: n[11], shape: style.shape,
+            harm: n[8], firstYear: n[9], lastYear: n[10], cross: n[11], lone: !!n[12], shape: style.shape,
             color: {background: style.colour, border: n[11] ? "#111" : style.colour},
             borderWidth: n[11] ? 4 : 1};
   }));
@@ -22,8 +22,17 @@
   var shownClasses = new Set(data.classes.map(function (_, i) { return i; }));
   var filters = {review: "", harm: "", from: null, to: null};
   var visible = new Set();
+  // Records with no relationship (a recommendation, a professional no one links to) say nothing about
+  // connection: out of the way by default, a count and a box away, unless there is nothing else.
+  var loneCount = data.nodes.filter(function (n) { return n[12]; }).length;
+  var showLone = loneCount === data.nodes.length;
+  var loneBox = document.getElementById("lone");
+  loneBox.checked = showLone;
+  document.getElementById("lone-count").textContent = String(loneCount);
+  if (!loneCount) document.getElementById("lone-control").hidden = true;
 
   function passes(node) {
+    if (node.lone && !showLone) return false;
     if (!shownClasses.has(node.cls)) return false;
     if (filters.review !== "" && node.reviews.indexOf(Number(filters.review)) < 0) return false;
     if (filters.harm !== "" && node.harm.indexOf(Number(filters.harm)) < 0) return false;
@@ -68,7 +77,8 @@
   var status = document.getElementById("status");
   function showStatus() {
     status.textContent = "Showing " + nodeView.length + " of " + nodes.length + " entities and " +
-      edgeView.length + " of " + edges.length + " relationships.";
+      edgeView.length + " of " + edges.length + " relationships." +
+      (loneCount && !showLone ? " " + loneCount + " with no relationships are hidden (tick the box to show them)." : "");
   }
   function apply() {
     computeVisible();
@@ -138,7 +148,10 @@
     legend.appendChild(label);
   });
 
+  loneBox.addEventListener("change", function () { showLone = loneBox.checked; apply(); });
+
   document.getElementById("reset").addEventListener("click", function () {
+    showLone = loneBox.checked = true;
     reviewFilter.value = "";
     harmFilter.value = "";
     yearFrom.value = "";
