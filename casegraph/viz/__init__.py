@@ -53,6 +53,11 @@ def network_page(view: PropertyGraph, path: Path, *, show: str = "whole", review
     links = "following the analysts' accepted links" if merged else "ignoring the analysts' links"
     summary = (f"{shown.number_of_nodes()} entities and {shown.number_of_edges()} relationships: {description}, "
                f"{links}. Hover or click for details; drag to move, scroll to zoom.")
+    ego = None
+    if show == "ego":  # the person the page is about, marked on it
+        from casegraph.analysis.entities import resolve
+
+        ego = resolve(picture, person, what="person", merged=merged)
     write_page(shown, path, title=title or f"casegraph: {description}", summary=summary, size_by=size_by,
-               physics=physics)
+               physics=physics, ego=ego)
     return PageSummary(Path(path), shown.number_of_nodes(), shown.number_of_edges(), description)

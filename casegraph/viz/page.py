@@ -67,8 +67,10 @@ def _without_cycle_collection():
             gc.enable()
 
 
-def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool | None = None) -> dict:
-    """The JSON the page draws: classes, filters' values, nodes with positions, edges."""
+def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool | None = None,
+              ego: str | None = None) -> dict:
+    """The JSON the page draws: classes, filters' values, nodes with positions, edges, and the
+    index of the `ego` (the person a page is about) when there is one."""
     styles = list(class_styles().values())
     class_index = {style.name: i for i, style in enumerate(styles)}
     nodes = list(graph.nodes)
@@ -102,14 +104,14 @@ def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool 
             "reviews": reviews, "harmTypes": harm_types,
             "years": [min(all_years), max(all_years)] if all_years else None,
             "physics": len(nodes) <= PHYSICS_LIMIT if physics is None else physics,
-            "nodes": rows, "edges": edges}
+            "nodes": rows, "edges": edges, "ego": index.get(ego) if ego is not None else None}
 
 
 def render_page(graph: nx.MultiDiGraph, *, title: str, summary: str = "", size_by: str = "degree",
-                physics: bool | None = None) -> str:
+                physics: bool | None = None, ego: str | None = None) -> str:
     """The page's HTML text (see the module docstring)."""
     with _without_cycle_collection():
-        data = _safe_json(page_data(graph, size_by=size_by, physics=physics))
+        data = _safe_json(page_data(graph, size_by=size_by, physics=physics, ego=ego))
     parts = {"title": html.escape(title), "summary": html.escape(summary), "size_by": html.escape(size_by),
              "data": data,
              "vis_css": _vis("vis-network.css"), "vis_js": _vis("vis-network.min.js"),

@@ -148,3 +148,27 @@ def test_a_page_of_only_lone_records_shows_them(open_page, tmp_path):
     opened = open_page(write_page(graph, tmp_path / "lone.html", title="Lone"))
     assert opened.rendered() == {"nodes": 3, "edges": 0}  # nothing else to show: they are not hidden
     assert not opened.requests and not opened.errors
+
+
+def test_a_person_page_marks_the_person_it_is_about(open_page, corpus_view, tmp_path):
+    from casegraph.viz import network_page
+
+    network_page(corpus_view, tmp_path / "ego.html", show="ego", person="link-a-2019/mr-x")
+    opened = open_page(tmp_path / "ego.html")
+    assert opened.page.inner_text("#status").startswith("Centred on Mr X. Showing ")
+    marked = opened.page.evaluate("() => window.casegraph.nodes.get().filter(n => n.borderWidth === 7)"
+                                  ".map(n => [n.label, n.color.border, n.font.size])")
+    assert marked == [["Mr X", "#000", 20]]
+    assert not opened.requests and not opened.errors
+
+
+def test_a_whole_page_marks_no_one(opened):
+    assert not opened.page.inner_text("#status").startswith("Centred on")
+
+
+def test_the_lone_box_is_gone_when_there_are_none(open_page, corpus_view, tmp_path):
+    from casegraph.viz import network_page
+
+    network_page(corpus_view, tmp_path / "ego.html", show="ego", person="link-a-2019/mr-x")
+    opened = open_page(tmp_path / "ego.html")
+    assert not opened.page.is_visible("#lone-control")

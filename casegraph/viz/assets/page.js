@@ -14,6 +14,10 @@
             color: {background: style.colour, border: n[11] ? "#111" : style.colour},
             borderWidth: n[11] ? 4 : 1};
   }));
+  if (data.ego !== null && data.ego !== undefined) {  // the person the page is about: marked, labelled larger
+    nodes.update({id: data.ego, borderWidth: 7, color: {background: nodes.get(data.ego).color.background, border: "#000"},
+                  font: {size: 20, face: "system-ui, sans-serif", bold: true}, lone: false});
+  }
   // edge: [from, to, label, title]
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
     return {id: i, from: e[0], to: e[1], label: e[2], title: e[3]};
@@ -29,7 +33,7 @@
   var loneBox = document.getElementById("lone");
   loneBox.checked = showLone;
   document.getElementById("lone-count").textContent = String(loneCount);
-  if (!loneCount) document.getElementById("lone-control").hidden = true;
+  if (!loneCount) document.getElementById("lone-control").style.display = "none";  // [hidden] loses to the label's flex
 
   function passes(node) {
     if (node.lone && !showLone) return false;
@@ -76,7 +80,8 @@
 
   var status = document.getElementById("status");
   function showStatus() {
-    status.textContent = "Showing " + nodeView.length + " of " + nodes.length + " entities and " +
+    status.textContent = (data.ego !== null && data.ego !== undefined ? "Centred on " + nodes.get(data.ego).label + ". " : "") +
+      "Showing " + nodeView.length + " of " + nodes.length + " entities and " +
       edgeView.length + " of " + edges.length + " relationships." +
       (loneCount && !showLone ? " " + loneCount + " with no relationships are hidden (tick the box to show them)." : "");
   }
