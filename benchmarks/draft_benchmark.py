@@ -17,32 +17,18 @@ sentence flags F1 >= baseline + 0.1, distractor proposals <= 2%, all on the held
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-PHASE = """
-import json, resource, sys, time
-started = time.perf_counter()
-{body}
-print(json.dumps({{"seconds": time.perf_counter() - started,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
-"""
+sys.path.insert(0, str(Path(__file__).parent))
+from qdpx_benchmark import phase  # noqa: E402  (each phase in a fresh process, timed and measured alike)
+
 EXTRACT = "from casegraph.drafting.extract import extract\nextract(sys.argv[1])"
 DRAFT = ("from casegraph.drafting import draft_document, write_draft\nfrom pathlib import Path\n"
          "result = draft_document(sys.argv[1], Path(sys.argv[2]))\nwrite_draft(result, Path(sys.argv[2]))")
-
-
-def phase(name: str, body: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", PHASE.format(body=body), *args], capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"{name:<44} {result['seconds']:7.2f} s   peak {result['peak_mb']:6.0f} MB", flush=True)
-    return result
 
 
 def long_pdf(work: Path, pages: int) -> Path:
@@ -92,8 +78,9 @@ def main() -> None:
     document = pdfium.PdfDocument(str(pdf))
     print(f"\n{pdf.name}: {len(document)} pages, {pdf.stat().st_size / 1e6:.1f} MB; each phase a fresh process")
     document.close()
-    floor = phase("baseline: extract the text alone", EXTRACT, str(pdf))
-    drafted = phase("casegraph draft (extract, propose, write)", DRAFT, str(pdf), str(args.work / "long.yaml"))
+    floor = phase("baseline: extract the text alone", EXTRACT, str(pdf), decimals=2)
+    drafted = phase("casegraph draft (extract, propose, write)", DRAFT, str(pdf), str(args.work / "long.yaml"),
+                    decimals=2)
     print(f"draft {drafted['seconds']:.2f} s (goal < 10 s), {drafted['seconds'] / floor['seconds']:.1f}x extraction; "
           f"peak {drafted['peak_mb']:.0f} MB (goal < 1024 MB)")
 

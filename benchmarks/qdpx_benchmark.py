@@ -89,12 +89,13 @@ READ = "from casegraph.loaders.qda.reader import read_project\nread_project(sys.
 CLI = "from casegraph.cli import main\nsys.argv = ['casegraph', *sys.argv[1:]]\ntry:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code"
 
 
-def phase(name: str, body: str, *args: str) -> dict:
+def phase(name: str, body: str, *args: str, decimals: int = 1) -> dict:
+    """Run `body` (Python, its arguments in sys.argv) in a fresh process: its time and peak memory alone."""
     done = subprocess.run([sys.executable, "-c", PHASE.format(body=body), *args], capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"{name:<46} {result['seconds']:7.1f} s   peak {result['peak_mb']:7.0f} MB", flush=True)
+    print(f"{name:<46} {result['seconds']:7.{decimals}f} s   peak {result['peak_mb']:7.0f} MB", flush=True)
     return result
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from casegraph.graph.view import PropertyGraph
 
 MAX_LANES = 12
+EVENT_SCHEMES = ("harm-type", "agency", "response-kind")  # what an incident or response is, as labels
 ROLES = (("YoungPerson", "young person"), ("Peer", "peer"), ("UnconnectedAdult", "adult"),
          ("FamilyMember", "family member"), ("Group", "group"))
 
@@ -107,9 +108,7 @@ def _role(graph: nx.MultiDiGraph, entity: str) -> str:
 def _events(graph: nx.MultiDiGraph, people: dict[str, set[str]], lanes: set[str], around: list[str]) -> list[Event]:
     from casegraph.ontology import vocabulary
 
-    vocab = vocabulary()
-    label = {code: vocab.label(iri) for scheme in ("harm-type", "agency", "response-kind")
-             for code, iri in vocab.schemes[scheme].items()}
+    label = vocabulary().code_labels(*EVENT_SCHEMES)
     on: dict[str, set[str]] = {incident: people[incident] & lanes for incident in around}
     for response, target, _ in edges_of_type(graph, "TARGETS"):
         if target in lanes and has_label(graph, response, "ProfessionalResponse"):

@@ -17,6 +17,7 @@ from casegraph.drafting.people import Person, find_people
 from casegraph.drafting.places import Place, find_places
 from casegraph.drafting.sentences import Sentence, dates_in, sentences as split, units
 from casegraph.loaders.fields import FORMAT_MARKER, FORMAT_VERSION
+from casegraph.loaders.review_writer import slug
 from casegraph.ontology import vocabulary
 
 DOCUMENT = "text"  # the id of the draft's one document
@@ -70,17 +71,13 @@ def _title(extracted: ExtractedText) -> str:
     return extracted.title if extracted.title and len(extracted.title) > 8 else first[:200]
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "item"
-
-
 class _Draft:
     def __init__(self, extracted: ExtractedText, sentences: list[Sentence], people: list[Person], places: list[Place]):
         self.extracted, self.text, self.sentences = extracted, extracted.text, sentences
         self.persons, self.sites = people, places
         self.ids: set[str] = set()
-        self.person_ids = {id(p): self.new_id(_slug(p.name)) for p in people}
-        self.place_ids = {id(p): self.new_id(_slug(p.name)) for p in places}
+        self.person_ids = {id(p): self.new_id(slug(p.name)) for p in people}
+        self.place_ids = {id(p): self.new_id(slug(p.name)) for p in places}
         self.vocab = vocabulary()
         self._mention_index: dict[int, dict] = {}
 
@@ -104,7 +101,7 @@ class _Draft:
     def review(self, title: str, review_id: str | None) -> dict:
         head = self.text[:3000]
         kind = next((code for code, words in KIND if words.search(head)), "not-stated")
-        review = {"id": review_id or _slug(title), "title": title or self.extracted.path.stem, "kind": kind}
+        review = {"id": review_id or slug(title), "title": title or self.extracted.path.stem, "kind": kind}
         published = PUBLISHED.search(head)
         dates = dates_in(published.group("date")) if published else []
         years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", head)]
@@ -141,7 +138,7 @@ class _Draft:
             for name in re.finditer(r"\b(?:Dr |Professor )?[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z'’-]+){1,2}\b",
                                     match.group("who")):
                 start = match.start("who") + name.start()
-                item = {"id": self.new_id(_slug(name.group())), "role": "reviewer", "name": name.group()}
+                item = {"id": self.new_id(slug(name.group())), "role": "reviewer", "name": name.group()}
                 found.append(self.proposed(item, 0.7, self.evidence(start, start + len(name.group()))))
         if found:
             review["authors"] = [item["id"] for item in found]
@@ -174,7 +171,7 @@ class _Draft:
         person first ("Child Q, who is of White British heritage, became looked after in 2018")."""
         said: dict = {}
         for sentence in self.sentences:
-            named = self._in(sentence, self.persons, self.person_ids)
+            named = self._in(sentence, self.persons)
             if not named or named[0][1] is not person or not sentence.asserted:
                 continue
             if sentence.terms_of("person") and "looked_after" not in said:
@@ -203,7 +200,7 @@ class _Draft:
             found.append(self.proposed(item, place.confidence, self.evidence(*place.first)))
         return found
 
-    def _in(self, sentence: Sentence, things, ids) -> list[tuple[int, object]]:
+    def _in(self, sentence: Sentence, things) -> list[tuple[int, object]]:
         """(offset, thing) of each person or place mentioned in the sentence, in order."""
         return self._mentions(things).get(sentence.start, [])
 
@@ -228,7 +225,7 @@ class _Draft:
     def incidents(self) -> list[dict]:
         found, last_young = [], None
         for sentence in self.sentences:
-            mentioned = [(start, p) for start, p in self._in(sentence, self.persons, self.person_ids)
+            mentioned = [(start, p) for start, p in self._in(sentence, self.persons)
                          if p.role != "professional"]
             for _, person in mentioned:
                 if person.role == "young-person":
@@ -253,7 +250,7 @@ class _Draft:
                     "victims": [self.person_ids[id(p)] for p in victims]}
             if perpetrators:
                 item["perpetrators"] = [self.person_ids[id(p)] for p in perpetrators]
-            places = list(dict.fromkeys(p for _, p in self._in(sentence, self.sites, self.place_ids)))
+            places = list(dict.fromkeys(p for _, p in self._in(sentence, self.sites)))
             if places:
                 item["places"] = [self.place_ids[id(p)] for p in places]
             if sentence.dates:
@@ -269,7 +266,7 @@ class _Draft:
             if not kinds or not sentence.asserted:
                 continue
             agencies = [t.code for _, t in sentence.terms_of("agency")]
-            young = [self.person_ids[id(p)] for _, p in self._in(sentence, self.persons, self.person_ids)
+            young = [self.person_ids[id(p)] for _, p in self._in(sentence, self.persons)
                      if p.role == "young-person"]
             for kind in kinds:
                 item = {"id": self.new_id(f"resp-{len(found) + 1}"), "agency": agencies[0] if agencies else "not-stated",

@@ -3,12 +3,25 @@ every file of a set put in place only once all are written."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import yaml
 
 from casegraph.errors import CasegraphError
+
+
+def slug(text: str, fallback: str = "item") -> str:
+    """An id for an item of a review file casegraph writes: lower case, ASCII, hyphens, at most 60.
+
+    >>> slug("SCR: Child A (2019)"), slug("Évaluation"), slug("***")
+    ('scr-child-a-2019', 'evaluation', 'item')
+    """
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-") or fallback
 
 
 class ReviewDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: several times faster

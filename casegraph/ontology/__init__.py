@@ -95,6 +95,10 @@ class Vocabulary:
     def label(self, iri: str) -> str:
         return self.labels.get(iri, iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
+    def code_labels(self, *schemes: str) -> dict[str, str]:
+        """Each code of these concept schemes by its label, for text a reader sees instead of codes."""
+        return {code: self.label(iri) for scheme in schemes for code, iri in self.schemes[scheme].items()}
+
 
 def _rows(store, query: str) -> list[tuple[str, ...]]:
     return [tuple(term.value if term is not None else None for term in row) for row in store.query(query)]

@@ -151,15 +151,17 @@ def _framework_matrix(store: ReviewStore, by: str = "auto", top: int | None = No
 
 
 def _timeline(store: ReviewStore, person: str | None, merged: bool) -> ChartTable:
-    from casegraph.graph.view import view_of_store
+    from casegraph.analysis.escalation import EVENT_SCHEMES
     from casegraph.analysis.patterns import timeline
+    from casegraph.graph.view import view_of_store
+    from casegraph.ontology import vocabulary
 
     if not person:
         raise VizError("the timeline chart needs a person (--person REVIEW/ITEM or a record IRI)")
     report = timeline(view_of_store(store), person, merged=merged)
     wanted = ["when", "earliest", "latest", "event", "record", "detail", "review"]
     at = [report.columns.index(name) for name in wanted]
-    labels = _code_labels()
+    labels = vocabulary().code_labels(*EVENT_SCHEMES)
     rows = [[row[i] for i in at] for row in report.rows]
     for row in rows:  # "childrens-social-care out-of-home-placement" as a reader says it
         detail = re.sub(r"(?<=[a-z0-9]) (?=[a-z0-9])", " · ", row[5] or "")  # agency · kind
@@ -180,15 +182,6 @@ def _escalation(store: ReviewStore, person: str | None, group: str | None, merge
     return ChartTable("escalation", found.title, ["when", "earliest", "latest", "event", "record", "detail", "review",
                                                   "lanes"], rows, [(l.entity, l.name, l.role) for l in found.lanes],
                       list(found.missed))
-
-
-def _code_labels() -> dict[str, str]:
-    """Each harm type's, agency's and response kind's label by its code."""
-    from casegraph.ontology import vocabulary
-
-    vocab = vocabulary()
-    return {code: vocab.label(iri) for scheme in ("harm-type", "agency", "response-kind")
-            for code, iri in vocab.schemes[scheme].items()}
 
 
 # -- drawing --------------------------------------------------------------------------------------

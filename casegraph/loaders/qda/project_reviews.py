@@ -21,6 +21,7 @@ from casegraph.loaders.fields import FORMAT_MARKER, FORMAT_VERSION
 from casegraph.loaders.qda import QdaError
 from casegraph.loaders.qda.mapping import CodeMapping, code_named, normalised
 from casegraph.loaders.qda.model import Case, Code, Coding, Project, Source
+from casegraph.loaders.review_writer import slug
 
 PER = ("source", "case")
 REVIEW_VARIABLES = {"year": "year", "publication year": "year", "review type": "kind", "type of review": "kind",
@@ -40,17 +41,6 @@ class ImportedReview:
     @property
     def review_id(self) -> str:
         return self.data["review"]["id"]
-
-
-def slug(text: str, fallback: str = "item") -> str:
-    """
-    >>> slug("SCR: Child A (2019)"), slug("Évaluation"), slug("***")
-    ('scr-child-a-2019', 'evaluation', 'item')
-    """
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-") or fallback
 
 
 def _unique(base: str, taken: set[str], guid: str = "") -> str:
@@ -290,4 +280,4 @@ def _targets(indexed: _Project, codings: list[Coding], list_id: str) -> list[str
     return sorted({t.code for t in found if t and t.list == list_id})
 
 
-__all__ = ["PER", "ImportedReview", "project_reviews", "slug", "Code"]
+__all__ = ["PER", "ImportedReview", "project_reviews", "Code"]
