@@ -29,12 +29,15 @@ from casegraph.viz.network import MEASURES
               help="The escalation timeline of --person or --group instead of a network: one lane per person, "
                    "every review's incidents, responses and closures on one time axis, missed links marked.")
 @click.option("--group", metavar="IRI|REVIEW/ITEM", help="--timeline: the peer group (or other group) whose timeline.")
+@click.option("--overview/--no-overview", default=None,
+              help="Open the whole corpus's page on its reviews, joined by accepted links and undecided candidates "
+                   "(default: when there are two or more reviews); the entity network is one click away.")
 @raw_option
 @click.option("--title", help="The page's title.")
 @store_option
 @handles_errors
 def viz(output, review, person, cross_review, saved, sparql, cypher, params, hops, size_by, physics, timeline, group,
-        raw, title, store):
+        overview, raw, title, store):
     """Write a network picture of the stored reviews as one HTML file that opens offline.
 
     The page has every script and style inside it and loads nothing from anywhere (its
@@ -44,8 +47,12 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
     reviews. The page filters by review, harm type, years and class, and searches names.
     Positions are computed before the page opens, so 10,000 nodes are usable at once.
 
-    By default it draws every stored review; choose one view with --review, --person,
-    --cross-review, --query, --sparql or --cypher.
+    By default it draws every stored review, and the page opens on an overview: each review a
+    node sized by the people it records, coloured by year or main harm type, joined by the
+    entities accepted links made one (solid) and by undecided candidate matches from the last
+    `casegraph link candidates` (dashed). A click on a review or a line opens the entities
+    behind it. Choose one view instead with --review, --person, --cross-review, --query,
+    --sparql or --cypher.
 
     \b
     Examples:
@@ -82,11 +89,29 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
     if params and not (saved or sparql or cypher):
         raise click.UsageError("--param goes with --query, --sparql or --cypher")
     records = _query_records(store, saved, sparql, cypher, params) if show == "records" else ()
+    if overview is not None and show != "whole":
+        raise click.UsageError("--overview and --no-overview go with the whole corpus's page (no --review, "
+                               "--person, --cross-review or query)")
     view = read_view(store)
+    candidates, threshold = _undecided_candidates(store) if show == "whole" and overview is not False else ((), None)
     page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,
-                        size_by=size_by, merged=not raw, title=title, physics=physics)
+                        size_by=size_by, merged=not raw, title=title, physics=physics, overview=overview,
+                        candidates=candidates, threshold=threshold)
     click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} relationships ({page.description}); "
                f"open it in a browser, no network needed", err=True)
+
+
+def _undecided_candidates(store) -> tuple[list, float | None]:
+    """The cached undecided candidates for the overview, or none (with a hint) if not computed."""
+    from casegraph.graph.store import ReviewStore
+    from casegraph.linking.candidate_cache import cached_proposals
+
+    with ReviewStore.open(store) as opened:
+        cached = cached_proposals(opened)
+    if cached is None:
+        click.echo("note: no candidate matches are drawn: run `casegraph link candidates` to compute them", err=True)
+        return [], None
+    return cached
 
 
 def _query_records(store, saved, sparql, cypher, params) -> list[str]:

@@ -163,6 +163,23 @@ def proposals(store, threshold: float | None = None, *, kinds: Sequence[str] | N
     return chosen[:limit] if limit is not None else chosen
 
 
+def cached_proposals(store, threshold: float | None = None) -> tuple[list, float] | None:
+    """The undecided candidates at or above `threshold` (default: the matcher's) as the cache holds
+    them, and that threshold; None when the cache is missing or no longer matches the reviews.
+    Never computes: for pictures, which should not start an hour of matching unasked."""
+    from casegraph.linking.candidates import DEFAULT_THRESHOLD
+
+    threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    cache = _Cache.read(store)
+    if not cache.fresh(cache_key(store)) or cache.threshold > threshold:
+        return None
+    found = cache.candidates(threshold)
+    if found is None:
+        return None
+    decided = decided_pairs(store) | told_as_one(store)
+    return [c for c in found if frozenset((c.left, c.right)) not in decided], threshold
+
+
 def told_as_one(store) -> set[frozenset[str]]:
     """Pairs of incidents a review itself says are one event (`same_as` in its file): linked as an
     analyst's acceptance would link them, so never proposed."""

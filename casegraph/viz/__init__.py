@@ -35,8 +35,13 @@ class PageSummary:
 def network_page(view: PropertyGraph, path: Path, *, show: str = "whole", review: str | None = None,
                  person: str | None = None, records: Iterable[str] = (), hops: int | None = None,
                  size_by: str = "degree", merged: bool = True, title: str | None = None,
-                 physics: bool | None = None) -> PageSummary:
-    """Draw one view of the stored reviews (see `casegraph.viz.network.select`) as a page at `path`."""
+                 physics: bool | None = None, overview: bool | None = None, candidates: Iterable = (),
+                 threshold: float | None = None) -> PageSummary:
+    """Draw one view of the stored reviews (see `casegraph.viz.network.select`) as a page at `path`.
+
+    The whole corpus's page opens on the overview of its reviews (`casegraph.viz.overview`) when
+    it has two or more (`overview` None), or when `overview` is True; `candidates` (undecided
+    `Candidate`s at `threshold`) are drawn there as dashed lines."""
     from casegraph.viz.network import DEFAULT_HOPS, VizError, picture_graph, select
     from casegraph.viz.page import write_page
 
@@ -58,6 +63,14 @@ def network_page(view: PropertyGraph, path: Path, *, show: str = "whole", review
         from casegraph.analysis.entities import resolve
 
         ego = resolve(picture, person, what="person", merged=merged)
+    drawn_reviews = {r for _, reviews in shown.nodes(data="reviews") for r in reviews}
+    with_overview = show == "whole" and (len(drawn_reviews) >= 2 if overview is None else overview)
+    overview_of = None
+    if with_overview:
+        from casegraph.viz.overview import overview_data
+
+        def overview_of(index, reviews):
+            return overview_data(view, shown, index, reviews, candidates, threshold)
     write_page(shown, path, title=title or f"casegraph: {description}", summary=summary, size_by=size_by,
-               physics=physics, ego=ego)
+               physics=physics, ego=ego, overview=overview_of)
     return PageSummary(Path(path), shown.number_of_nodes(), shown.number_of_edges(), description)

@@ -156,7 +156,27 @@ def _spread(coords):
     rank[order] = np.arange(len(order)) - group_start
     radius = EDGE_LENGTH * 0.3 * np.sqrt(rank)
     angle = rank * GOLDEN_ANGLE
-    return coords + np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+    return _separated(coords + np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1))
+
+
+MIN_APART = 4.0  # pixels
+
+
+def _separated(coords):
+    """Nodes still closer than MIN_APART (two spots either side of a rounding boundary) pushed apart:
+    the later of each pair moves round the earlier, until no pair is that close."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    coords = coords.copy()
+    for attempt in range(1, 50):
+        pairs = cKDTree(coords).query_pairs(MIN_APART, output_type="ndarray")
+        if not len(pairs):
+            break
+        movers = np.unique(pairs.max(axis=1))
+        angle = movers * GOLDEN_ANGLE + attempt
+        coords[movers] += np.stack([np.cos(angle), np.sin(angle)], axis=1) * MIN_APART * 1.5
+    return coords
 
 
 def _pack(boxes):

@@ -22,6 +22,7 @@ import json
 import math
 import re
 from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 PHYSICS_LIMIT = 1000  # up to this many nodes the browser polishes the computed layout briefly
 LABEL_CHARACTERS = 32
 MIN_SIZE, MAX_SIZE = 8.0, 40.0
+# Labels always drawn (at a legible size, wherever there is room): the ego, up to this many entities
+# recorded in several reviews and this many of the most connected. The rest show on zoom and hover.
+MUST_CROSS_REVIEW, MUST_CONNECTED = 15, 10
 VIS_NETWORK = ("pyvis", "lib/vis-9.1.2")
 
 
@@ -93,6 +97,7 @@ def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool 
                      tooltip(graph, node), [review_index[r] for r in data["reviews"]],
                      sorted(harm_index[h] for h in data["harm"]), min(years) if years else None,
                      max(years) if years else None, len(data["reviews"]) >= 2, graph.degree(node) == 0])
+    order, must = _label_priority(graph, ego)
     labels = relationship_labels()
     edges = []
     for start, end, kind, data in graph.edges(keys=True, data=True):
@@ -104,16 +109,33 @@ def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool 
             "reviews": reviews, "harmTypes": harm_types,
             "years": [min(all_years), max(all_years)] if all_years else None,
             "physics": len(nodes) <= PHYSICS_LIMIT if physics is None else physics,
-            "nodes": rows, "edges": edges, "ego": index.get(ego) if ego is not None else None}
+            "nodes": rows, "edges": edges, "ego": index.get(ego) if ego is not None else None,
+            "labelOrder": [index[n] for n in order], "mustLabel": sorted(index[n] for n in must)}
+
+
+def _label_priority(graph: nx.MultiDiGraph, ego: str | None) -> tuple[list[str], set[str]]:
+    """Nodes most important first (the ego, entities in several reviews, then by connections), and
+    those whose labels are always drawn."""
+    degree = measure(graph, "degree")
+    order = sorted(graph, key=lambda n: (n != ego, len(graph.nodes[n]["reviews"]) < 2, -degree[n]))
+    cross = [n for n in order if len(graph.nodes[n]["reviews"]) >= 2][:MUST_CROSS_REVIEW]
+    connected = sorted((n for n in graph if degree[n] > 0), key=lambda n: -degree[n])[:MUST_CONNECTED]
+    return order, set(cross) | set(connected) | ({ego} if ego in graph else set())
 
 
 def render_page(graph: nx.MultiDiGraph, *, title: str, summary: str = "", size_by: str = "degree",
-                physics: bool | None = None, ego: str | None = None) -> str:
-    """The page's HTML text (see the module docstring)."""
+                physics: bool | None = None, ego: str | None = None, overview: Callable | None = None) -> str:
+    """The page's HTML text (see the module docstring). `overview(index, reviews)`, given the page's
+    node indices and review order, gives the corpus overview the page opens on
+    (`casegraph.viz.overview.overview_data`)."""
     with _without_cycle_collection():
-        data = _safe_json(page_data(graph, size_by=size_by, physics=physics, ego=ego))
+        entities = page_data(graph, size_by=size_by, physics=physics, ego=ego)
+        shown = None
+        if overview is not None:
+            shown = overview({node: i for i, node in enumerate(graph.nodes)}, entities["reviews"])
+        data, overview_json = _safe_json(entities), _safe_json(shown)
     parts = {"title": html.escape(title), "summary": html.escape(summary), "size_by": html.escape(size_by),
-             "data": data,
+             "data": data, "overview": overview_json, "labels_js": _asset("labels.js"), "overview_js": _asset("overview.js"),
              "vis_css": _vis("vis-network.css"), "vis_js": _vis("vis-network.min.js"),
              "page_css": _asset("page.css"), "page_js": _asset("page.js")}
     # One pass over the template: text put in is never searched for placeholders again.

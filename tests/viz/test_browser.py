@@ -157,8 +157,10 @@ def test_a_person_page_marks_the_person_it_is_about(open_page, corpus_view, tmp_
     opened = open_page(tmp_path / "ego.html")
     assert opened.page.inner_text("#status").startswith("Centred on Mr X. Showing ")
     marked = opened.page.evaluate("() => window.casegraph.nodes.get().filter(n => n.borderWidth === 7)"
-                                  ".map(n => [n.label, n.color.border, n.font.size])")
-    assert marked == [["Mr X", "#000", 20]]
+                                  ".map(n => [n.name, n.color.border])")
+    assert marked == [["Mr X", "#000"]]
+    ego = [label for label in opened.page.evaluate("() => window.casegraph.labels()") if label["text"] == "Mr X"]
+    assert [label["size"] for label in ego] == [15]  # larger than every other label
     assert not opened.requests and not opened.errors
 
 

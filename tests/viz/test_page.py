@@ -61,10 +61,11 @@ def test_page_loads_nothing_from_anywhere(html):
     assert "connect-src" not in csp  # so it falls back to default-src 'none'
 
 
-def test_page_has_three_scripts_data_library_and_its_own(html):
+def test_page_has_its_data_the_library_and_its_own_scripts(html):
     scripts = _parsed(html).scripts
-    assert len(scripts) == 3  # data, vis-network, casegraph's page script
-    assert "vis-network" in scripts[1][:400]
+    assert len(scripts) == 6  # overview data (none here), entity data, vis-network, labels, page, overview
+    assert scripts[0] == "null"
+    assert "vis-network" in scripts[2][:400]
 
 
 def test_data_holds_every_node_and_edge(picture, html):

@@ -1,0 +1,145 @@
+// casegraph corpus overview: reviews as nodes, joined by the entities they share through accepted
+// links (solid) and by undecided candidate matches (dashed). A click on a review or a line opens
+// the entity network on the entities behind it (page.js builds it then, not before: a corpus's
+// entities take far longer to read than its reviews).
+(function () {
+  "use strict";
+  var element = document.getElementById("casegraph-overview");
+  if (element.textContent.trim() === "null") return;
+  var data = JSON.parse(element.textContent);
+  var api = window.casegraph;
+  // Years from the first to the last, light to dark (a sequential blue); harm types, Okabe-Ito.
+  var YEAR_COLOURS = ["#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"];
+  var HARM_COLOURS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#B8A200", "#000000"];
+  var OTHER = "#bdbdbd";
+  var ACCEPTED = "#222222", CANDIDATE = "#D55E00";
+
+  function yearColour(row) {
+    if (row[3] === null || !data.years) return OTHER;
+    var span = Math.max(data.years[1] - data.years[0], 1);
+    return YEAR_COLOURS[Math.min(YEAR_COLOURS.length - 1, Math.floor((row[3] - data.years[0]) / span * YEAR_COLOURS.length))];
+  }
+  // The commonest harm types get their own colours; the rest share grey.
+  var harmCounts = data.harmTypes.map(function () { return 0; });
+  data.reviews.forEach(function (row) { if (row[5] !== null) harmCounts[row[5]] += 1; });
+  var harmRank = harmCounts.map(function (_, i) { return i; })
+    .sort(function (a, b) { return harmCounts[b] - harmCounts[a] || a - b; })
+    .filter(function (i) { return harmCounts[i] > 0; });
+  function harmColour(row) {
+    var at = row[5] === null ? -1 : harmRank.indexOf(row[5]);
+    return at >= 0 && at < HARM_COLOURS.length ? HARM_COLOURS[at] : OTHER;
+  }
+
+  // review: [index, id, title, year, people, main harm type, x, y, size, tooltip]
+  var nodes = new vis.DataSet(data.reviews.map(function (row) {
+    return {id: row[0], name: row[1], x: row[6], y: row[7], size: row[8], title: row[9], shape: "dot",
+            color: {background: yearColour(row), border: "#333"}, borderWidth: 1};
+  }));
+  // link: [review a, review b, "accepted" | "candidate", count, tooltip, entity indices]
+  var edges = new vis.DataSet(data.links.map(function (link, i) {
+    var accepted = link[2] === "accepted";
+    return {id: i, from: link[0], to: link[1], title: link[4], kind: link[2],
+            width: (accepted ? 1.5 : 1) + 1.5 * Math.log2(link[3]), dashes: accepted ? false : [6, 5],
+            smooth: accepted ? false : {enabled: true, type: "curvedCW", roundness: 0.25},  // apart from an accepted line
+            color: {color: accepted ? ACCEPTED : CANDIDATE, highlight: "#0072B2", hover: "#0072B2"}};
+  }));
+  var showCandidates = true;
+  var edgeView = new vis.DataView(edges, {filter: function (e) { return showCandidates || e.kind === "accepted"; }});
+  var container = document.getElementById("overview-network");
+  api.showMode("overview");
+  var network = new vis.Network(container, {nodes: nodes, edges: edgeView}, {
+    autoResize: true, layout: {improvedLayout: false}, physics: {enabled: false},
+    interaction: {hover: true, tooltipDelay: 150, multiselect: false},
+    edges: {smooth: false}
+  });
+  // Labels: reviews joined to most others first, then by the people they record.
+  var joined = data.reviews.map(function () { return 0; });
+  data.links.forEach(function (link) { joined[link[0]] += 1; joined[link[1]] += 1; });
+  var order = data.reviews.map(function (row) { return row[0]; }).sort(function (a, b) {
+    return joined[b] - joined[a] || data.reviews[b][4] - data.reviews[a][4] || a - b;
+  });
+  var must = new Set(order.filter(function (i) { return joined[i] > 0; }).slice(0, 30));
+  var labels = window.casegraphLabels(network, {
+    text: function (id) { return data.reviews[id][1]; }, order: order, must: must, ego: null
+  });
+  var shown = {network: network, labels: labels.placed, nodes: nodes, edges: edges};
+
+  var accepted = data.links.filter(function (l) { return l[2] === "accepted"; });
+  var candidates = data.links.length - accepted.length;
+  var shared = accepted.reduce(function (sum, l) { return sum + l[3]; }, 0);
+  var status = document.getElementById("status");
+  function overviewStatus() {
+    status.textContent = data.reviews.length + " reviews. " + accepted.length +
+      (accepted.length === 1 ? " pair of reviews shares " : " pairs of reviews share ") + shared +
+      " entities through accepted links; " + candidates + (candidates === 1 ? " pair has" : " pairs have") +
+      " undecided candidate matches" +
+      (data.threshold !== null ? " above " + data.threshold : "") +
+      ". Click a review or a line to see the entities behind it.";
+  }
+  document.getElementById("candidate-count").textContent = String(candidates);
+  var candidateBox = document.getElementById("candidates");
+  candidateBox.addEventListener("change", function () { showCandidates = candidateBox.checked; edgeView.refresh(); });
+
+  var legend = document.getElementById("overview-legend");
+  function entry(text, colour) {
+    var label = document.createElement("label");
+    var name = document.createElement("span");
+    name.textContent = text;
+    label.append(api.swatch("dot", colour, "#333"), name);
+    legend.appendChild(label);
+  }
+  function colour(mode) {
+    var colourOf = mode === "harm" ? harmColour : yearColour;
+    nodes.update(data.reviews.map(function (row) { return {id: row[0], color: {background: colourOf(row), border: "#333"}}; }));
+    legend.querySelectorAll("label, p").forEach(function (old) { old.remove(); });
+    if (mode === "harm") {
+      harmRank.slice(0, HARM_COLOURS.length).forEach(function (i, at) { entry(data.harmTypes[i], HARM_COLOURS[at]); });
+      entry(harmRank.length > HARM_COLOURS.length ? "other harm types, or none coded" : "no incidents coded", OTHER);
+    } else if (data.years) {
+      var span = Math.max(data.years[1] - data.years[0], 1), step = span / YEAR_COLOURS.length;
+      YEAR_COLOURS.forEach(function (c, k) {
+        var from = Math.ceil(data.years[0] + k * step), to = Math.ceil(data.years[0] + (k + 1) * step) - 1;
+        if (k === YEAR_COLOURS.length - 1) to = data.years[1];
+        if (to >= from) entry(from === to ? String(from) : from + "\u2013" + to, c);
+      });
+      entry("year not given", OTHER);
+    }
+    var lines = document.createElement("p");
+    lines.className = "hint";
+    lines.textContent = "Solid dark line: accepted links. Dashed orange line: candidate matches.";
+    legend.appendChild(lines);
+  }
+  var colourSelect = document.getElementById("overview-colour");
+  colourSelect.addEventListener("change", function () { colour(colourSelect.value); });
+  colour("year");
+
+  var details = document.getElementById("details");
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      var row = data.reviews[params.nodes[0]];
+      api.showEntities([row[0]], [], "Review " + row[1] + " (from the overview).");
+    } else if (params.edges.length) {
+      var link = data.links[params.edges[0]];
+      var a = data.reviews[link[0]][1], b = data.reviews[link[1]][1];
+      var opened = api.showEntities([link[0], link[1]], link[5], "Reviews " + a + " and " + b + ": " +
+        (link[2] === "accepted" ? "the entities they share are selected." : "the candidate matches are selected."));
+      details.textContent = link[4];
+      return opened;
+    }
+  });
+
+  function showOverview() {
+    api.showMode("overview");
+    api.setCurrent(shown);
+    api.labels = function () { return labels.placed(); };
+    overviewStatus();
+    network.redraw();
+  }
+  document.getElementById("modes").hidden = false;
+  document.getElementById("mode-overview").addEventListener("click", showOverview);
+  document.getElementById("mode-entities").addEventListener("click", function () { api.showEntities(); });
+  api.overview = shown;
+  api.showOverview = showOverview;
+  network.once("afterDrawing", function () { api.markReady(); });
+  showOverview();
+})();
