@@ -337,7 +337,7 @@ def _escalation_axes(plt, table: ChartTable):
             axes.plot([start, end], [y, y], color=colour, linewidth=5, alpha=0.35, solid_capstyle="butt")
             axes.plot([middle], [y], marker=marker, color=colour, markersize=6, linestyle="none")
         if ";" in review:  # recorded in two reviews: drawn once, both named
-            axes.annotate(review, (middle, ys[0]), xytext=(0, 8), textcoords="offset points", fontsize=6,
+            axes.annotate(review, (middle, ys[0]), xytext=(0, 8), textcoords="offset points", fontsize=8.5,
                           ha="center", color="#333")
         centre[record] = (middle, ys[0]) if ys else None
     for first, second, reason in table.missed:
@@ -345,7 +345,8 @@ def _escalation_axes(plt, table: ChartTable):
             (x1, y1), (x2, y2) = centre[first], centre[second]
             axes.annotate("", (x2, y2), (x1, y1), arrowprops={"arrowstyle": "-", "linestyle": "--", "color": "#CC79A7",
                                                                 "connectionstyle": "arc3,rad=0.25", "linewidth": 0.9})
-    axes.set_yticks(range(len(table.lanes)), [f"{name} ({role})" for _, name, role in table.lanes], fontsize=8)
+    # text of 8.5 pt and more: at least 11 px on the page, as on the network pages
+    axes.set_yticks(range(len(table.lanes)), [f"{name} ({role})" for _, name, role in table.lanes], fontsize=9)
     axes.set_ylim(len(table.lanes) - 0.5, -0.7)
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axes.set_xlabel("date (a partial date is drawn over the days it may mean)")
@@ -353,9 +354,9 @@ def _escalation_axes(plt, table: ChartTable):
     axes.spines[["top", "right"]].set_visible(False)
     handles = [Line2D([], [], marker=m, color=c, linestyle="none", label=e) for e, (m, c) in MARKS.items()]
     handles.append(Line2D([], [], color="#CC79A7", linestyle="--", label="missed link (shared someone, never linked)"))
-    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
     undated = len(table.rows) - len(dated)
     if undated:
-        axes.set_title(f"{undated} undated event(s) not drawn", fontsize=8, loc="left", color="#444")
+        axes.set_title(f"{undated} undated event(s) not drawn", fontsize=9, loc="left", color="#444")
     return figure
 

@@ -78,3 +78,18 @@ def open_page(browser):
     yield opener
     for page in opened:
         page.close()
+
+
+def legible_labels(page) -> list[dict]:
+    """The labels the page drew, after checking what an analyst needs of them: none under 11 px,
+    no two overlapping, and every label the page must show that is on screen shown."""
+    import itertools
+
+    labels = page.evaluate("() => window.casegraph.labels()")
+    assert labels, "no labels drawn"
+    assert min(label["size"] for label in labels) >= 11, [l for l in labels if l["size"] < 11]
+    for a, b in itertools.combinations(labels, 2):
+        apart = (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or
+                 a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"])
+        assert apart, (a, b)
+    return labels

@@ -7,6 +7,7 @@ import pytest
 from casegraph.ontology import record_iri
 from casegraph.viz.network import picture_graph, select
 from casegraph.viz.page import write_page
+from tests.viz.conftest import legible_labels
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +175,101 @@ def test_the_lone_box_is_gone_when_there_are_none(open_page, corpus_view, tmp_pa
     network_page(corpus_view, tmp_path / "ego.html", show="ego", person="link-a-2019/mr-x")
     opened = open_page(tmp_path / "ego.html")
     assert not opened.page.is_visible("#lone-control")
+
+
+def test_labels_are_legible_and_apart_and_the_ones_that_matter_are_all_there(opened, picture):
+    labels = legible_labels(opened.page)
+    must = set(opened.page.evaluate("() => window.casegraph.data.mustLabel"))
+    on_screen = set(opened.page.evaluate("""() => {
+        const network = window.casegraph.network, box = document.getElementById('network').getBoundingClientRect();
+        return network.body.nodeIndices.filter(id => {
+            const p = network.canvasToDOM(network.getPosition(id));
+            return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height;
+        });
+    }"""))
+    assert must & on_screen <= {label["id"] for label in labels}
+    cross = {i for i, node in enumerate(picture) if len(picture.nodes[node]["reviews"]) >= 2}
+    assert cross <= must  # entities two reviews recorded are always named (fewer here than the cap)
+    assert {label["text"] for label in labels} >= {"Mr X", "Flat 1", "Cara"}
+
+
+def test_zooming_in_names_the_nodes_that_had_no_room(opened):
+    before = {label["id"] for label in opened.page.evaluate("() => window.casegraph.labels()")}
+    unnamed = opened.page.evaluate("() => window.casegraph.nodeView.getIds()")
+    unnamed = [i for i in unnamed if i not in before]
+    assert unnamed
+    node = unnamed[0]
+    opened.page.evaluate(f"() => window.casegraph.network.focus({node}, {{scale: 3, animation: false}})")
+    opened.page.wait_for_timeout(100)
+    assert node in {label["id"] for label in legible_labels(opened.page)}
+
+
+def test_colour_by_review(opened, picture):
+    opened.page.select_option("#colour-by", "review")
+    colours = opened.page.evaluate("() => window.casegraph.nodes.get().map(n => [n.reviews, n.color.background])")
+    by_review = {}
+    for reviews, colour in colours:
+        if len(reviews) > 1:
+            assert colour == "#ffffff"  # several reviews: white, with the thick border
+        else:
+            by_review.setdefault(reviews[0], set()).add(colour)
+    assert all(len(c) == 1 for c in by_review.values())
+    assert len({next(iter(c)) for c in by_review.values()}) == 12  # the palette's twelve, repeating past them
+    assert opened.page.is_visible("#review-legend")
+    opened.page.select_option("#colour-by", "class")
+    assert not opened.page.is_visible("#review-legend")
+    young = opened.page.evaluate("() => window.casegraph.nodes.get().filter(n => n.cls === 0).map(n => n.color.background)")
+    assert set(young) == {"#0072B2"}
+
+
+@pytest.fixture(scope="module")
+def overview_page(corpus_view, tmp_path_factory):
+    from casegraph.viz import network_page
+
+    path = tmp_path_factory.mktemp("overview") / "corpus.html"
+    network_page(corpus_view, path)  # the whole corpus: opens on the overview
+    return path
+
+
+def test_the_whole_corpus_opens_on_its_reviews(open_page, overview_page, picture):
+    opened = open_page(overview_page)
+    reviews = sorted({r for _, rs in picture.nodes(data="reviews") for r in rs})
+    assert opened.rendered()["nodes"] == len(reviews)
+    assert opened.page.is_visible("#overview-network") and not opened.page.is_visible("#network")
+    assert opened.page.inner_text("#status").startswith(f"{len(reviews)} reviews. 3 pairs of reviews share ")
+    labels = legible_labels(opened.page)
+    assert {"link-a-2019", "link-b-2020", "link-c-2021"} <= {label["text"] for label in labels}
+    assert opened.page.evaluate("() => window.casegraph.nodes") is None  # entities not built until asked for
+    assert not opened.requests and not opened.errors
+
+
+def test_a_click_on_a_review_opens_its_entities(open_page, overview_page, picture):
+    opened = open_page(overview_page)
+    reviews = sorted({r for _, rs in picture.nodes(data="reviews") for r in rs})
+    at = reviews.index("link-b-2020")
+    opened.page.evaluate(f"() => window.casegraph.overview.network.emit('click', {{nodes: [{at}], edges: []}})")
+    opened.page.wait_for_function("() => window.casegraph.isReady()")
+    assert opened.page.is_visible("#network") and not opened.page.is_visible("#overview-network")
+    kept = [n for n, rs in picture.nodes(data="reviews") if "link-b-2020" in rs and picture.degree(n)]
+    assert opened.rendered()["nodes"] == len(kept)
+    assert opened.page.input_value("#review-filter") == str(at)
+    assert opened.page.inner_text("#status").startswith("Review link-b-2020 (from the overview). Showing ")
+    opened.page.click("#mode-overview")
+    assert opened.rendered()["nodes"] == len(reviews)
+    opened.page.click("#mode-entities")
+    assert opened.rendered()["nodes"] == len([n for n in picture if picture.degree(n)])
+    assert not opened.requests and not opened.errors
+
+
+def test_a_click_on_a_line_selects_what_the_reviews_share(open_page, overview_page, picture):
+    opened = open_page(overview_page)
+    data = opened.page.evaluate("() => JSON.parse(document.getElementById('casegraph-overview').textContent)")
+    line = next(i for i, link in enumerate(data["links"]) if link[2] == "accepted")
+    opened.page.evaluate(f"() => window.casegraph.overview.network.emit('click', {{nodes: [], edges: [{line}]}})")
+    opened.page.wait_for_function("() => window.casegraph.isReady()")
+    selected = opened.page.evaluate("() => window.casegraph.network.getSelectedNodes()")
+    assert sorted(selected) == sorted(data["links"][line][5]) and selected
+    a, b = (data["reviews"][data["links"][line][k]][1] for k in (0, 1))
+    kept = [n for n, rs in picture.nodes(data="reviews") if {a, b} & set(rs) and picture.degree(n)]
+    assert opened.rendered()["nodes"] == len(kept)
+    assert opened.page.inner_text("#details").startswith(f"{a} and {b} share ")

@@ -1,0 +1,61 @@
+"""The corpus overview's data: a row per review, a line per pair of reviews that share entities
+through accepted links (with those entities) or have undecided candidates between them."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from casegraph.linking.results import Candidate
+from casegraph.ontology import record_iri
+from casegraph.viz.network import picture_graph
+from casegraph.viz.overview import overview_data
+
+
+@pytest.fixture(scope="module")
+def picture(corpus_view):
+    return picture_graph(corpus_view)
+
+
+def _overview(corpus_view, picture, candidates=()):
+    index = {node: i for i, node in enumerate(picture)}
+    reviews = sorted({r for _, rs in picture.nodes(data="reviews") for r in rs})
+    return overview_data(corpus_view, picture, index, reviews, candidates, 0.8), index, reviews
+
+
+def test_one_row_per_review_sized_by_its_people(corpus_view, picture):
+    data, _, reviews = _overview(corpus_view, picture)
+    assert [row[1] for row in data["reviews"]] == reviews
+    people = Counter(r for _, d in picture.nodes(data=True) if d["style"].family == "Person" for r in d["reviews"])
+    assert {row[1]: row[4] for row in data["reviews"]} == {r: people[r] for r in reviews}
+    row = next(row for row in data["reviews"] if row[1] == "scr-30-2016")
+    assert row[3] == 2016 and row[2] == "SCR 30 (2016): Child M"
+    biggest = max(data["reviews"], key=lambda r: r[4])
+    assert biggest[8] == max(r[8] for r in data["reviews"])  # the most people, the biggest node
+
+
+def test_accepted_links_join_the_reviews_that_share_an_entity(corpus_view, picture):
+    data, index, reviews = _overview(corpus_view, picture)
+    accepted = {(reviews[a], reviews[b]): (count, shared) for a, b, kind, count, _, shared in data["links"]
+                if kind == "accepted"}
+    mr_x = index[picture.graph["entity_of"][record_iri("link-a-2019/mr-x")]]
+    # Mr X, X and Adult X are one adult across the three link reviews; Flat 1 is one place in a and b
+    assert mr_x in accepted[("link-a-2019", "link-b-2020")][1]
+    assert mr_x in accepted[("link-a-2019", "link-c-2021")][1]
+    assert mr_x in accepted[("link-b-2020", "link-c-2021")][1]
+    for count, shared in accepted.values():
+        assert count == len(shared)
+        assert all(len(picture.nodes[list(picture)[i]]["reviews"]) >= 2 for i in shared)
+
+
+def test_candidates_draw_a_line_of_their_own(corpus_view, picture):
+    left, right = record_iri("scr-30-2016/child-m"), record_iri("scr-49-2013/christine")
+    candidate = Candidate("c1", left, right, "young-person", 0.93, (), "scr-30-2016", "scr-49-2013")
+    within = Candidate("c2", left, record_iri("scr-30-2016/child-m"), "young-person", 0.95, (),
+                       "scr-30-2016", "scr-30-2016")  # one review: no line
+    data, index, reviews = _overview(corpus_view, picture, [candidate, within])
+    lines = [link for link in data["links"] if link[2] == "candidate"]
+    assert [(reviews[a], reviews[b], count) for a, b, _, count, _, _ in lines] == [("scr-30-2016", "scr-49-2013", 1)]
+    entity_of = picture.graph["entity_of"]
+    assert lines[0][5] == sorted({index[entity_of[left]], index[entity_of[right]]})
+    assert "0.93" in lines[0][4] and data["threshold"] == 0.8
