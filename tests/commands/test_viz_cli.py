@@ -125,3 +125,51 @@ def test_viz_help_examples_run(store, tmp_path, monkeypatch):
     for example in examples:
         result = run(store, *shlex.split(example)[1:])
         assert result.exit_code == 0, (example, result.output)
+
+
+def _overview(path):
+    html = path.read_text(encoding="utf-8")
+    return json.loads(re.search(r'id="casegraph-overview">(.*?)</script>', html, re.S).group(1))
+
+
+def test_the_whole_corpus_page_opens_on_its_overview(store, tmp_path):
+    out = tmp_path / "corpus.html"
+    result = run(store, "viz", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    overview = _overview(out)
+    html = out.read_text(encoding="utf-8")
+    reviews = json.loads(re.search(r'id="casegraph-data">(.*?)</script>', html, re.S).group(1))["reviews"]
+    assert [row[1] for row in overview["reviews"]] == reviews and len(reviews) > 20
+    assert {link[2] for link in overview["links"]} == {"accepted"}  # no candidates computed for this store
+    assert "no candidate matches are drawn: run `casegraph link candidates`" in result.output
+    result = run(store, "viz", "--no-overview", "-o", str(out))
+    assert result.exit_code == 0 and _overview(out) is None
+    result = run(store, "viz", "--overview", "--review", "link-a-2019", "-o", str(tmp_path / "other.html"))
+    assert result.exit_code == 2 and "--overview and --no-overview go with the whole corpus's page" in result.output
+    assert not (tmp_path / "other.html").exists()
+
+
+def test_the_overview_draws_undecided_candidates_from_the_cache(tmp_path, monkeypatch):
+    from casegraph.linking import candidate_cache
+    from casegraph.linking.results import Candidate, candidate_id
+    from casegraph.ontology import record_iri
+
+    store = str(load_corpus(tmp_path / "store", links=False))
+    pairs = [("link-a-2019/anna", "link-b-2020/cara"), ("scr-30-2016/child-m", "scr-49-2013/christine")]
+    found = [Candidate(candidate_id(record_iri(a), record_iri(b)), *sorted((record_iri(a), record_iri(b))),
+                       "young-person", 0.95, (), *sorted((a.split("/")[0], b.split("/")[0])))
+             for a, b in pairs]
+    monkeypatch.setattr(candidate_cache, "compute_candidates", lambda store, threshold, labelled=None: found)
+    assert run(store, "link", "candidates").exit_code == 0  # computes, and caches
+    out = tmp_path / "corpus.html"
+    assert run(store, "viz", "-o", str(out)).exit_code == 0
+    overview = _overview(out)
+    reviews = [row[1] for row in overview["reviews"]]
+    assert [(reviews[a], reviews[b], kind, count) for a, b, kind, count, _, _ in overview["links"]] == [
+        ("link-a-2019", "link-b-2020", "candidate", 1), ("scr-30-2016", "scr-49-2013", "candidate", 1)]
+    assert overview["threshold"] is not None
+    assert run(store, "link", "accept", found[0].id, "--analyst", "tester").exit_code == 0
+    assert run(store, "viz", "-o", str(out)).exit_code == 0
+    after = _overview(out)
+    assert [(reviews[a], reviews[b], kind) for a, b, kind, *_ in after["links"]] == [
+        ("link-a-2019", "link-b-2020", "accepted"), ("scr-30-2016", "scr-49-2013", "candidate")]
