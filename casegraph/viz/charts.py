@@ -23,6 +23,7 @@ same data gives the same file.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -281,6 +282,7 @@ def _timeline_axes(plt, table: ChartTable):
     from datetime import date
 
     import matplotlib.dates as mdates
+    from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
     dated = [row for row in table.rows if row[1]]
@@ -312,12 +314,53 @@ def _timeline_axes(plt, table: ChartTable):
 MARKS = {"incident": ("o", RED), "response": ("s", BLUE), "closure": ("X", "#000000")}
 
 
+MISSED = "#CC79A7"
+MISSED_ALL_UP_TO = 60  # more missed links than this are drawn only between neighbours on a lane
+
+
+def _missed_drawn(table: ChartTable, dated: list, centre: dict, lane_of: dict) -> list[tuple]:
+    """The missed links to draw, as pairs of (date, lane) ends: all of them when few, each from
+    one incident's mark to the other's; else those between incidents next to each other in time
+    on one lane, along that lane (a chain that shows the pattern; every pair is in the page's table)."""
+    missed = [(a, b) for a, b, _ in table.missed if centre.get(a) and centre.get(b)]
+    if len(missed) <= MISSED_ALL_UP_TO:
+        return [(centre[a], centre[b]) for a, b in missed]
+    pairs = {frozenset(pair) for pair in missed}
+    on_lane: dict[str, list] = defaultdict(list)
+    for _when, earliest, _latest, _event, record, _detail, _review, lanes in dated:
+        for lane in lanes:
+            if lane in lane_of:
+                on_lane[lane].append((earliest, record))
+    drawn = []
+    for lane, events in on_lane.items():
+        ordered = [record for _, record in sorted(events)]
+        drawn += [((centre[a][0], lane_of[lane]), (centre[b][0], lane_of[lane]))
+                  for a, b in zip(ordered, ordered[1:]) if frozenset((a, b)) in pairs]
+    return drawn
+
+
+def _arcs(ends: list, mdates):
+    """Dashed arcs over the lanes between pairs of (date, lane) points, as one collection (an
+    annotation each took seconds for a few thousand)."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    t = np.linspace(0.0, 1.0, 17)[:, None]
+    segments = []
+    for (x1, y1), (x2, y2) in ends:
+        start, end = np.array([mdates.date2num(x1), y1]), np.array([mdates.date2num(x2), y2])
+        control = (start + end) / 2 - np.array([0.0, 0.35])  # bulging up, above the lane
+        segments.append((1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end)
+    return LineCollection(segments, colors=MISSED, linestyles="--", linewidths=0.9)
+
+
 def _escalation_axes(plt, table: ChartTable):
     """One lane per person; each event on the lanes of those in it, joined when on several; an
     event two reviews recorded drawn once and named with both; missed links dashed."""
     from datetime import date
 
     import matplotlib.dates as mdates
+    from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
     dated = [row for row in table.rows if row[1]]
@@ -326,25 +369,31 @@ def _escalation_axes(plt, table: ChartTable):
     lane_of = {entity: n for n, (entity, _, _) in enumerate(table.lanes)}
     figure, axes = plt.subplots(figsize=(11, 0.55 * len(table.lanes) + 2.2), layout="constrained")
     centre = {}
+    # each kind's marks, spans and joins gathered and drawn as one artist each: an artist per
+    # event took most of the time of a group's timeline
+    marks, spans, joins = defaultdict(list), defaultdict(list), defaultdict(list)
     for when, earliest, latest, event, record, detail, review, lanes in dated:
         start, end = date.fromisoformat(earliest[:10]), date.fromisoformat((latest or earliest)[:10])
         middle = start + (end - start) / 2
-        marker, colour = MARKS.get(event, ("o", "#555"))
         ys = sorted(lane_of[lane] for lane in lanes if lane in lane_of)
         if len(ys) > 1:
-            axes.plot([middle, middle], [ys[0], ys[-1]], color=colour, linewidth=0.8, alpha=0.5)
+            joins[event].append([(mdates.date2num(middle), ys[0]), (mdates.date2num(middle), ys[-1])])
         for y in ys:
-            axes.plot([start, end], [y, y], color=colour, linewidth=5, alpha=0.35, solid_capstyle="butt")
-            axes.plot([middle], [y], marker=marker, color=colour, markersize=6, linestyle="none")
+            spans[event].append([(mdates.date2num(start), y), (mdates.date2num(end), y)])
+            marks[event].append((middle, y))
         if ";" in review:  # recorded in two reviews: drawn once, both named
             axes.annotate(review, (middle, ys[0]), xytext=(0, 8), textcoords="offset points", fontsize=8.5,
                           ha="center", color="#333")
         centre[record] = (middle, ys[0]) if ys else None
-    for first, second, reason in table.missed:
-        if centre.get(first) and centre.get(second):
-            (x1, y1), (x2, y2) = centre[first], centre[second]
-            axes.annotate("", (x2, y2), (x1, y1), arrowprops={"arrowstyle": "-", "linestyle": "--", "color": "#CC79A7",
-                                                                "connectionstyle": "arc3,rad=0.25", "linewidth": 0.9})
+    for event, points in marks.items():
+        marker, colour = MARKS.get(event, ("o", "#555"))
+        axes.add_collection(LineCollection(joins[event], colors=colour, linewidths=0.8, alpha=0.5))
+        axes.add_collection(LineCollection(spans[event], colors=colour, linewidths=5, alpha=0.35, capstyle="butt"))
+        axes.plot([x for x, _ in points], [y for _, y in points], marker=marker, color=colour, markersize=6,
+                  linestyle="none")
+    drawn_missed = _missed_drawn(table, dated, centre, lane_of)
+    if drawn_missed:
+        axes.add_collection(_arcs(drawn_missed, mdates))
     # text of 8.5 pt and more: at least 11 px on the page, as on the network pages
     axes.set_yticks(range(len(table.lanes)), [f"{name} ({role})" for _, name, role in table.lanes], fontsize=9)
     axes.set_ylim(len(table.lanes) - 0.5, -0.7)
@@ -353,7 +402,10 @@ def _escalation_axes(plt, table: ChartTable):
     axes.grid(axis="y", color="#eee")
     axes.spines[["top", "right"]].set_visible(False)
     handles = [Line2D([], [], marker=m, color=c, linestyle="none", label=e) for e, (m, c) in MARKS.items()]
-    handles.append(Line2D([], [], color="#CC79A7", linestyle="--", label="missed link (shared someone, never linked)"))
+    every = len(table.missed) <= MISSED_ALL_UP_TO
+    handles.append(Line2D([], [], color=MISSED, linestyle="--",
+                          label="missed link (shared someone, never linked)" if every else
+                          f"missed link, between neighbours on a lane ({len(table.missed)} in all)"))
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
     undated = len(table.rows) - len(dated)
     if undated:

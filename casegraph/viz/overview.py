@@ -55,7 +55,9 @@ def overview_data(view: PropertyGraph, picture: nx.MultiDiGraph, index: Mapping[
         a, b = position.get(candidate.left_review), position.get(candidate.right_review)
         if a is None or b is None or a == b or candidate.left not in entity_of or candidate.right not in entity_of:
             continue
-        proposed[(min(a, b), max(a, b))].append((entity_of[candidate.left], entity_of[candidate.right], candidate.score))
+        left, right = entity_of[candidate.left], entity_of[candidate.right]
+        if left != right:  # not already one entity through links made some other way
+            proposed[(min(a, b), max(a, b))].append((left, right, candidate.score))
     harm_types = sorted({h for counts in harm.values() for h in counts})
     harm_index = {h: i for i, h in enumerate(harm_types)}
     pairs = list(shared) + [pair for pair in proposed if pair not in shared]

@@ -139,3 +139,22 @@ def test_the_escalation_chart_draws_lanes_and_missed_links(store, tmp_path):
         assert text in svg
     with pytest.raises(VizError, match="needs a person"):
         chart_table(store, "escalation")
+
+
+def test_many_missed_links_are_drawn_as_a_chain_along_each_lane(tmp_path):
+    import itertools
+
+    from casegraph.viz.charts import ChartTable
+
+    rows = [[f"{2000 + i}", f"{2000 + i}-01-01", f"{2000 + i}-12-31", "incident", f"i{i}", "harm", "r", ["a"]]
+            for i in range(13)]
+    missed = [(f"i{x}", f"i{y}", "shared A") for x, y in itertools.combinations(range(13), 2)]  # 78 pairs
+    table = ChartTable("escalation", "Escalation timeline of A", [], rows, [("a", "A", "young person")], missed)
+    svg = draw(table, tmp_path / "chain.svg").read_text(encoding="utf-8")
+    assert "missed link, between neighbours on a lane (78 in all)" in svg
+    arcs = svg.count("stroke: #cc79a7")
+    assert arcs == 12 + 1  # each incident to the next, and the legend's line
+    few = ChartTable("escalation", "Escalation timeline of A", [], rows[:4], [("a", "A", "young person")],
+                     [m for m in missed if m[0] in ("i0", "i1", "i2", "i3") and m[1] in ("i0", "i1", "i2", "i3")])
+    svg = draw(few, tmp_path / "few.svg").read_text(encoding="utf-8")
+    assert "missed link (shared someone, never linked)" in svg and svg.count("stroke: #cc79a7") == 6 + 1

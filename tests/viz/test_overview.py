@@ -53,7 +53,9 @@ def test_candidates_draw_a_line_of_their_own(corpus_view, picture):
     candidate = Candidate("c1", left, right, "young-person", 0.93, (), "scr-30-2016", "scr-49-2013")
     within = Candidate("c2", left, record_iri("scr-30-2016/child-m"), "young-person", 0.95, (),
                        "scr-30-2016", "scr-30-2016")  # one review: no line
-    data, index, reviews = _overview(corpus_view, picture, [candidate, within])
+    linked = Candidate("c3", record_iri("link-a-2019/mr-x"), record_iri("link-b-2020/mr-ex"), "adult", 0.99, (),
+                       "link-a-2019", "link-b-2020")  # already one entity through the analysts' links: no line
+    data, index, reviews = _overview(corpus_view, picture, [candidate, within, linked])
     lines = [link for link in data["links"] if link[2] == "candidate"]
     assert [(reviews[a], reviews[b], count) for a, b, _, count, _, _ in lines] == [("scr-30-2016", "scr-49-2013", 1)]
     entity_of = picture.graph["entity_of"]
