@@ -16,7 +16,7 @@ it measures
                (its Bootstrap requests are refused: styling only).
 
     python benchmarks/viz_benchmark.py --work /tmp/qb          # reuses query_benchmark's corpus
-    python benchmarks/viz_benchmark.py --screenshot docs/viz-cross-review.png
+    python benchmarks/viz_benchmark.py --screenshot /tmp/cross-review.png
 
 Goal: the 50k page written in under 5 s.
 """
