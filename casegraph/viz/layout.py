@@ -101,7 +101,7 @@ def _layouts(groups, adjacency) -> list:
 def _from_distances(distances):
     import numpy as np
 
-    return _spread(_scaled(_classical_mds(distances), np.nonzero(distances == 1)))
+    return _separated(_spread(_scaled(_classical_mds(distances), np.nonzero(distances == 1))))
 
 
 def _classical_mds(distances):
@@ -156,7 +156,7 @@ def _spread(coords):
     rank[order] = np.arange(len(order)) - group_start
     radius = EDGE_LENGTH * 0.3 * np.sqrt(rank)
     angle = rank * GOLDEN_ANGLE
-    return _separated(coords + np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1))
+    return coords + np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
 
 
 MIN_APART = 4.0  # pixels
@@ -164,7 +164,8 @@ MIN_APART = 4.0  # pixels
 
 def _separated(coords):
     """Nodes still closer than MIN_APART (two spots either side of a rounding boundary) pushed apart:
-    the later of each pair moves round the earlier, until no pair is that close."""
+    the later of each pair moves round the earlier, until no pair is that close. For components laid
+    out exactly (a pivot layout of tens of thousands is crowded everywhere and would not settle)."""
     import numpy as np
     from scipy.spatial import cKDTree
 

@@ -8,6 +8,10 @@ records and coloured by year or by its main harm type, and joins two reviews by
 - the candidate matches above the threshold no one has decided yet (dashed, from the store's
   candidate cache: computing candidates is `casegraph link candidates`' work, not a picture's).
 
+An entity recorded in more than `PAIRS_UP_TO` reviews (a bus station, a platform, a man known
+across an area) would join every pair of them, a clique of thousands of lines for one place; it
+is drawn instead as a small node of its own (a *hub*) with a line to each of its reviews.
+
 The overview travels in the same page as the entity network (`casegraph.viz.page`), so a click on
 a review or a line opens the entities behind it without another file, and the entity network is
 one click away. Review indices are those of the entity page's review filter; entity indices are
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
     from casegraph.graph.view import PropertyGraph
 
 MIN_SIZE, MAX_SIZE = 8.0, 36.0
+PAIRS_UP_TO = 3  # an entity in more reviews than this is a hub, not a line between each pair
+HUB_SIZE = 5.0
 NAMES_SHOWN = 6  # shared entities named in a line's tooltip
 PEOPLE_FAMILY = "Person"
 
@@ -39,6 +45,7 @@ def overview_data(view: PropertyGraph, picture: nx.MultiDiGraph, index: Mapping[
     position = {review: i for i, review in enumerate(reviews)}
     people, harm = Counter(), defaultdict(Counter)
     shared: dict[tuple[int, int], list[str]] = defaultdict(list)
+    hubs: list[tuple[str, list[int]]] = []
     for entity, data in picture.nodes(data=True):
         ids = sorted(position[r] for r in data["reviews"] if r in position)
         for i in ids:
@@ -46,6 +53,9 @@ def overview_data(view: PropertyGraph, picture: nx.MultiDiGraph, index: Mapping[
                 people[i] += 1
             if data["labels"] & {"Incident"}:
                 harm[i].update(data["harm"])
+        if len(ids) > PAIRS_UP_TO:
+            hubs.append((entity, ids))
+            continue
         for a_at, a in enumerate(ids):
             for b in ids[a_at + 1:]:
                 shared[(a, b)].append(entity)
@@ -61,7 +71,9 @@ def overview_data(view: PropertyGraph, picture: nx.MultiDiGraph, index: Mapping[
     harm_types = sorted({h for counts in harm.values() for h in counts})
     harm_index = {h: i for i, h in enumerate(harm_types)}
     pairs = list(shared) + [pair for pair in proposed if pair not in shared]
-    where = positions(list(range(len(reviews))), pairs)
+    first_hub = len(reviews)
+    spokes = [(first_hub + h, i) for h, (_, ids) in enumerate(hubs) for i in ids]
+    where = positions(list(range(first_hub + len(hubs))), pairs + spokes)
     top = max(people.values(), default=0) or 1
     rows = []
     for i, review in enumerate(reviews):
@@ -88,9 +100,17 @@ def overview_data(view: PropertyGraph, picture: nx.MultiDiGraph, index: Mapping[
                "decided (casegraph link candidates): " + _named(names))
         chosen = [index[e] for left, right, _ in found for e in (left, right) if e in index]
         links.append([a, b, "candidate", len(found), tip, sorted(set(chosen))])
+    hub_rows = []
+    for h, (entity, ids) in enumerate(hubs):
+        data = picture.nodes[entity]
+        x, y = where[first_hub + h]
+        tip = (f"{data['name']} ({data['style'].label}), one entity in {len(ids)} reviews through accepted links: "
+               + _named([reviews[i] for i in ids]))
+        hub_rows.append([first_hub + h, data["name"], data["style"].shape, ids, index.get(entity), x, y,
+                         round(HUB_SIZE + math.log2(len(ids)), 1), tip])
     years = [row[3] for row in rows if row[3] is not None]
     return {"reviews": rows, "harmTypes": harm_types, "years": [min(years), max(years)] if years else None,
-            "links": links, "threshold": threshold}
+            "links": links, "hubs": hub_rows, "threshold": threshold}
 
 
 def _named(names: list[str]) -> str:

@@ -48,8 +48,15 @@ def _asset(name: str) -> str:
 
 
 def _vis(name: str) -> str:
+    """A file of the vis-network copy pyvis ships, found without importing pyvis (whose import
+    pulls in jinja2 and IPython's display machinery: seconds, for two files)."""
+    import importlib.util
+
     package, folder = VIS_NETWORK
-    return resources.files(package).joinpath(folder, name).read_text(encoding="utf-8")
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{package} is not installed: casegraph's pages draw with its copy of vis-network")
+    return (Path(next(iter(spec.submodule_search_locations))) / folder / name).read_text(encoding="utf-8")
 
 
 def _safe_json(value: object) -> str:

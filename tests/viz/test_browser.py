@@ -273,3 +273,22 @@ def test_a_click_on_a_line_selects_what_the_reviews_share(open_page, overview_pa
     kept = [n for n, rs in picture.nodes(data="reviews") if {a, b} & set(rs) and picture.degree(n)]
     assert opened.rendered()["nodes"] == len(kept)
     assert opened.page.inner_text("#details").startswith(f"{a} and {b} share ")
+
+
+def test_a_hub_stands_for_an_entity_in_many_reviews_and_opens_it(open_page, corpus_view, picture, tmp_path):
+    from casegraph.viz.overview import overview_data
+
+    many = picture.copy()
+    flat = many.graph["entity_of"][record_iri("link-a-2019/flat")]
+    many.nodes[flat]["reviews"] = ["link-a-2019", "link-b-2020", "link-c-2021", "scr-30-2016", "scr-49-2013"]
+    path = write_page(many, tmp_path / "hub.html", title="Hub",
+                      overview=lambda index, reviews: overview_data(corpus_view, many, index, reviews))
+    opened = open_page(path)
+    reviews = sorted({r for _, rs in many.nodes(data="reviews") for r in rs})
+    assert opened.rendered()["nodes"] == len(reviews) + 1
+    assert "Flat 1" in {label["text"] for label in legible_labels(opened.page)}
+    opened.page.evaluate(f"() => {{ window.casegraph.overview.network.emit('click', {{nodes: [{len(reviews)}], edges: []}}); }}")
+    opened.page.wait_for_function("() => window.casegraph.isReady()")
+    assert opened.page.evaluate("() => window.casegraph.network.getSelectedNodes()") == [list(many).index(flat)]
+    assert opened.page.inner_text("#status").startswith("Flat 1, in 5 reviews (selected). Showing ")
+    assert not opened.requests and not opened.errors

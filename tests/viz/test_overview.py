@@ -61,3 +61,15 @@ def test_candidates_draw_a_line_of_their_own(corpus_view, picture):
     entity_of = picture.graph["entity_of"]
     assert lines[0][5] == sorted({index[entity_of[left]], index[entity_of[right]]})
     assert "0.93" in lines[0][4] and data["threshold"] == 0.8
+
+
+def test_an_entity_in_many_reviews_is_a_hub_not_a_clique(corpus_view, picture):
+    many = picture.copy()
+    flat = many.graph["entity_of"][record_iri("link-a-2019/flat")]
+    many.nodes[flat]["reviews"] = ["link-a-2019", "link-b-2020", "link-c-2021", "scr-30-2016", "scr-49-2013"]
+    data, index, reviews = _overview(corpus_view, many)
+    hub = next(h for h in data["hubs"] if h[4] == index[flat])
+    assert hub[1] == "Flat 1" and [reviews[i] for i in hub[3]] == sorted(many.nodes[flat]["reviews"])
+    assert hub[0] == len(reviews)  # hubs are numbered after the reviews
+    assert all(index[flat] not in link[5] for link in data["links"])  # no line between each pair for it
+    assert "one entity in 5 reviews" in hub[8]

@@ -12,6 +12,7 @@
   var YEAR_COLOURS = ["#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"];
   var HARM_COLOURS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#B8A200", "#000000"];
   var OTHER = "#bdbdbd";
+  var HUBS_SHOWN_UP_TO = 3000;  // lines from hubs to their reviews drawn by default
   var ACCEPTED = "#222222", CANDIDATE = "#D55E00";
 
   function yearColour(row) {
@@ -31,36 +32,62 @@
   }
 
   // review: [index, id, title, year, people, main harm type, x, y, size, tooltip]
-  var nodes = new vis.DataSet(data.reviews.map(function (row) {
+  var rows = data.reviews.map(function (row) {
     return {id: row[0], name: row[1], x: row[6], y: row[7], size: row[8], title: row[9], shape: "dot",
             color: {background: yearColour(row), border: "#333"}, borderWidth: 1};
-  }));
+  });
+  // hub: [index, name, shape, review indices, entity index, x, y, size, tooltip]: an entity in many reviews
+  var HUB_SHAPES = {dot: 1, square: 1, hexagon: 1, star: 1, diamond: 1, triangle: 1, triangleDown: 1};
+  var hubs = data.hubs || [];
+  var hubOf = new Map(hubs.map(function (hub) { return [hub[0], hub]; }));
+  hubs.forEach(function (hub) {
+    rows.push({id: hub[0], name: hub[1], x: hub[5], y: hub[6], size: hub[7], title: hub[8], hub: true,
+               shape: HUB_SHAPES[hub[2]] ? hub[2] : "dot", color: {background: "#8c8c8c", border: "#555"}, borderWidth: 1});
+  });
+  var nodes = new vis.DataSet(rows);
   // link: [review a, review b, "accepted" | "candidate", count, tooltip, entity indices]
-  var edges = new vis.DataSet(data.links.map(function (link, i) {
+  var lines = data.links.map(function (link, i) {
     var accepted = link[2] === "accepted";
     return {id: i, from: link[0], to: link[1], title: link[4], kind: link[2],
             width: (accepted ? 1.5 : 1) + 1.5 * Math.log2(link[3]), dashes: accepted ? false : [6, 5],
             smooth: accepted ? false : {enabled: true, type: "curvedCW", roundness: 0.25},  // apart from an accepted line
             color: {color: accepted ? ACCEPTED : CANDIDATE, highlight: "#0072B2", hover: "#0072B2"}};
-  }));
+  });
+  var spokes = 0;
+  hubs.forEach(function (hub) {
+    hub[3].forEach(function (review) {
+      lines.push({id: "s" + (spokes++), from: hub[0], to: review, kind: "hub", width: 0.6,
+                  color: {color: "#c4c4c4", highlight: "#0072B2", hover: "#0072B2"}});
+    });
+  });
+  var edges = new vis.DataSet(lines);
   var showCandidates = true;
-  var edgeView = new vis.DataView(edges, {filter: function (e) { return showCandidates || e.kind === "accepted"; }});
+  var showHubs = spokes <= HUBS_SHOWN_UP_TO;  // past that, a hairball again: a box away
+  var nodeView = new vis.DataView(nodes, {filter: function (n) { return showHubs || !n.hub; }});
+  var edgeView = new vis.DataView(edges, {filter: function (e) {
+    return e.kind === "hub" ? showHubs : (showCandidates || e.kind === "accepted");
+  }});
   var container = document.getElementById("overview-network");
   api.showMode("overview");
-  var network = new vis.Network(container, {nodes: nodes, edges: edgeView}, {
+  var big = lines.length > 5000;
+  var network = new vis.Network(container, {nodes: nodeView, edges: edgeView}, {
     autoResize: true, layout: {improvedLayout: false}, physics: {enabled: false},
-    interaction: {hover: true, tooltipDelay: 150, multiselect: false},
+    interaction: {hover: true, tooltipDelay: 150, multiselect: false, hideEdgesOnDrag: big, hideEdgesOnZoom: big},
     edges: {smooth: false}
   });
-  // Labels: reviews joined to most others first, then by the people they record.
+  // Labels: reviews joined to most others first, then by the people they record; the biggest hubs.
   var joined = data.reviews.map(function () { return 0; });
   data.links.forEach(function (link) { joined[link[0]] += 1; joined[link[1]] += 1; });
+  hubs.forEach(function (hub) { hub[3].forEach(function (review) { joined[review] += 1; }); });
   var order = data.reviews.map(function (row) { return row[0]; }).sort(function (a, b) {
     return joined[b] - joined[a] || data.reviews[b][4] - data.reviews[a][4] || a - b;
   });
-  var must = new Set(order.filter(function (i) { return joined[i] > 0; }).slice(0, 30));
+  var hubOrder = hubs.slice().sort(function (a, b) { return b[3].length - a[3].length || a[0] - b[0]; })
+    .map(function (hub) { return hub[0]; });
+  var must = new Set(order.filter(function (i) { return joined[i] > 0; }).slice(0, 25).concat(hubOrder.slice(0, 8)));
   var labels = window.casegraphLabels(network, {
-    text: function (id) { return data.reviews[id][1]; }, order: order, must: must, ego: null
+    text: function (id) { return id < data.reviews.length ? data.reviews[id][1] : hubOf.get(id)[1]; },
+    order: hubOrder.slice(0, 8).concat(order, hubOrder.slice(8)), must: must, ego: null
   });
   var shown = {network: network, labels: labels.placed, nodes: nodes, edges: edges};
 
@@ -73,10 +100,17 @@
       (accepted.length === 1 ? " pair of reviews shares " : " pairs of reviews share ") + shared +
       " entities through accepted links; " + candidates + (candidates === 1 ? " pair has" : " pairs have") +
       " undecided candidate matches" +
-      (data.threshold !== null ? " above " + data.threshold : "") +
-      ". Click a review or a line to see the entities behind it.";
+      (data.threshold !== null ? " above " + data.threshold : "") + ". " +
+      (hubs.length ? hubs.length + " entities are in more than three reviews each (small grey nodes" +
+        (showHubs ? "" : ", hidden: tick the box to show them") + "). " : "") +
+      "Click a review, an entity or a line to see the entities behind it.";
   }
   document.getElementById("candidate-count").textContent = String(candidates);
+  var hubBox = document.getElementById("hubs");
+  hubBox.checked = showHubs;
+  document.getElementById("hub-count").textContent = String(hubs.length);
+  if (!hubs.length) document.getElementById("hub-control").style.display = "none";
+  hubBox.addEventListener("change", function () { showHubs = hubBox.checked; nodeView.refresh(); edgeView.refresh(); overviewStatus(); });
   var candidateBox = document.getElementById("candidates");
   candidateBox.addEventListener("change", function () { showCandidates = candidateBox.checked; edgeView.refresh(); });
 
@@ -104,10 +138,11 @@
       });
       entry("year not given", OTHER);
     }
-    var lines = document.createElement("p");
-    lines.className = "hint";
-    lines.textContent = "Solid dark line: accepted links. Dashed orange line: candidate matches.";
-    legend.appendChild(lines);
+    var key = document.createElement("p");
+    key.className = "hint";
+    key.textContent = "Solid dark line: accepted links. Dashed orange line: candidate matches. Small grey " +
+      "node: one entity in more than three reviews, with a light line to each.";
+    legend.appendChild(key);
   }
   var colourSelect = document.getElementById("overview-colour");
   colourSelect.addEventListener("change", function () { colour(colourSelect.value); });
@@ -115,7 +150,10 @@
 
   var details = document.getElementById("details");
   network.on("click", function (params) {
-    if (params.nodes.length) {
+    if (params.nodes.length && hubOf.has(params.nodes[0])) {
+      var hub = hubOf.get(params.nodes[0]);
+      api.showEntities(hub[3], hub[4] === null ? [] : [hub[4]], hub[1] + ", in " + hub[3].length + " reviews (selected).");
+    } else if (params.nodes.length) {
       var row = data.reviews[params.nodes[0]];
       api.showEntities([row[0]], [], "Review " + row[1] + " (from the overview).");
     } else if (params.edges.length) {
