@@ -85,47 +85,50 @@ def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool 
     styles = list(class_styles().values())
     class_index = {style.name: i for i, style in enumerate(styles)}
     nodes = list(graph.nodes)
+    attributes = dict(graph.nodes(data=True))
     index = {node: i for i, node in enumerate(nodes)}
     where = positions(nodes, list(graph.edges()))
-    sizes = measure(graph, size_by)
+    degree = measure(graph, "degree")
+    sizes = degree if size_by == "degree" else measure(graph, size_by)
     top = max(sizes.values(), default=0.0) or 1.0
-    reviews = sorted({r for _, rs in graph.nodes(data="reviews") for r in rs})
-    harm_types = sorted({h for _, hs in graph.nodes(data="harm") for h in hs})
+    reviews = sorted({r for data in attributes.values() for r in data["reviews"]})
+    harm_types = sorted({h for data in attributes.values() for h in data["harm"]})
     review_index = {r: i for i, r in enumerate(reviews)}
     harm_index = {h: i for i, h in enumerate(harm_types)}
-    all_years = [y for _, ys in graph.nodes(data="years") for y in ys]
+    all_years = [y for data in attributes.values() for y in data["years"]]
     rows = []
-    for node in nodes:
-        data = graph.nodes[node]
+    for node, data in attributes.items():
         x, y = where[node]
         size = MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(sizes[node], 0.0) / top)
         years = data["years"]
         rows.append([index[node], clipped(data["name"], LABEL_CHARACTERS), class_index[data["style"].name], x, y, round(size, 1),
                      tooltip(graph, node), [review_index[r] for r in data["reviews"]],
                      sorted(harm_index[h] for h in data["harm"]), min(years) if years else None,
-                     max(years) if years else None, len(data["reviews"]) >= 2, graph.degree(node) == 0])
-    order, must = _label_priority(graph, ego)
+                     max(years) if years else None, len(data["reviews"]) >= 2, degree[node] == 0])
+    order, must = _label_priority(graph, ego, degree)
+    # An edge is [from, to, relationship, reviews that state it]; the page writes its title, so a
+    # corpus's hundred thousand titles are not in the file (nor its time to write and to parse).
     labels = relationship_labels()
+    relationships: dict[str, int] = {}
     edges = []
     for start, end, kind, data in graph.edges(keys=True, data=True):
-        label = labels.get(kind, kind.lower().replace("_", " "))
-        stated = ", ".join(sorted(data["reviews"])) or "the ontology"
-        edges.append([index[start], index[end], label,
-                      f"{graph.nodes[start]['name']} {label} {graph.nodes[end]['name']}\n({kind}; stated in {stated})"])
+        edges.append([index[start], index[end], relationships.setdefault(kind, len(relationships)),
+                      sorted(review_index[r] for r in data["reviews"])])
+    relationship_rows = [[labels.get(kind, kind.lower().replace("_", " ")), kind] for kind in relationships]
     return {"classes": [{"name": s.name, "label": s.label, "colour": s.colour, "shape": s.shape} for s in styles],
-            "reviews": reviews, "harmTypes": harm_types,
+            "reviews": reviews, "harmTypes": harm_types, "relationships": relationship_rows,
             "years": [min(all_years), max(all_years)] if all_years else None,
             "physics": len(nodes) <= PHYSICS_LIMIT if physics is None else physics,
             "nodes": rows, "edges": edges, "ego": index.get(ego) if ego is not None else None,
             "labelOrder": [index[n] for n in order], "mustLabel": sorted(index[n] for n in must)}
 
 
-def _label_priority(graph: nx.MultiDiGraph, ego: str | None) -> tuple[list[str], set[str]]:
+def _label_priority(graph: nx.MultiDiGraph, ego: str | None, degree: dict[str, float]) -> tuple[list[str], set[str]]:
     """Nodes most important first (the ego, entities in several reviews, then by connections), and
     those whose labels are always drawn."""
-    degree = measure(graph, "degree")
-    order = sorted(graph, key=lambda n: (n != ego, len(graph.nodes[n]["reviews"]) < 2, -degree[n]))
-    cross = [n for n in order if len(graph.nodes[n]["reviews"]) >= 2][:MUST_CROSS_REVIEW]
+    reviews = dict(graph.nodes(data="reviews"))
+    order = sorted(graph, key=lambda n: (n != ego, len(reviews[n]) < 2, -degree[n]))
+    cross = [n for n in order if len(reviews[n]) >= 2][:MUST_CROSS_REVIEW]
     connected = sorted((n for n in graph if degree[n] > 0), key=lambda n: -degree[n])[:MUST_CONNECTED]
     return order, set(cross) | set(connected) | ({ego} if ego in graph else set())
 

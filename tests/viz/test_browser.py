@@ -292,3 +292,14 @@ def test_a_hub_stands_for_an_entity_in_many_reviews_and_opens_it(open_page, corp
     assert opened.page.evaluate("() => window.casegraph.network.getSelectedNodes()") == [list(many).index(flat)]
     assert opened.page.inner_text("#status").startswith("Flat 1, in 5 reviews (selected). Showing ")
     assert not opened.requests and not opened.errors
+
+
+def test_an_edge_says_what_it_is_and_which_reviews_state_it(opened, picture):
+    from casegraph.viz.style import relationship_labels
+
+    start, end, kind, data = next(iter(picture.edges(keys=True, data=True)))
+    label = relationship_labels().get(kind, kind.lower().replace("_", " "))
+    expected = (f"{picture.nodes[start]['name']} {label} {picture.nodes[end]['name']}\n"
+                f"({kind}; stated in {', '.join(sorted(data['reviews'])) or 'the ontology'})")
+    assert opened.page.evaluate("() => window.casegraph.edges.get(0).title") == expected
+    assert opened.page.evaluate("() => window.casegraph.edges.get(0).label") == label

@@ -95,9 +95,14 @@
       node.borderWidth = look.borderWidth;
       return node;
     }));
-    // edge: [from, to, label, title]; an edge's label shows once it is zoomed in to a readable size
+    // edge: [from, to, relationship, reviews stating it]; its label shows once zoomed in to a readable size
+    function fullName(i) { var title = data.nodes[i][6]; var end = title.indexOf("\n"); return end < 0 ? title : title.slice(0, end); }
     var edges = new vis.DataSet(data.edges.map(function (e, i) {
-      return {id: i, from: e[0], to: e[1], label: e[2], title: e[3]};
+      var relationship = data.relationships[e[2]];
+      var stated = e[3].map(function (r) { return data.reviews[r]; }).join(", ") || "the ontology";
+      return {id: i, from: e[0], to: e[1], label: relationship[0],
+              title: fullName(e[0]) + " " + relationship[0] + " " + fullName(e[1]) + "\n(" + relationship[1] +
+                     "; stated in " + stated + ")"};
     }));
 
     var shownClasses = new Set(data.classes.map(function (_, i) { return i; }));
