@@ -65,6 +65,18 @@ def prepare(work: Path, reviews: int, seed: int) -> Path:
     return store
 
 
+def prepare_linked(work: Path, reviews: int, seed: int) -> Path:
+    """The corpus's store with its records linked as its ground truth says (a copy beside the
+    plain store, made once), as if analysts had accepted every true match."""
+    linked = work / "store-linked"
+    if not (linked / DATABASE_DIR / "CURRENT").exists():
+        import shutil
+
+        shutil.copytree(prepare(work, reviews, seed), linked, dirs_exist_ok=True)
+        link_ground_truth(linked, work / "corpus" / "ground-truth.csv")
+    return linked
+
+
 def link_ground_truth(store_path: Path, ground_truth: Path) -> int:
     """owl:sameAs between the records of each ground-truth entity, each to the one before it."""
     entities: dict[str, list[str]] = defaultdict(list)

@@ -102,8 +102,6 @@ def main() -> None:
         group, member = f"{reviews[0]}/crew", f"{reviews[0]}/yp0"
 
         def timeline():
-            from casegraph.graph.view import build_view
-
             with ReviewStore.open(store_path) as store:
                 table = chart_table(store, "escalation", group=group)
             timeline_page(table, work / "timeline.html")

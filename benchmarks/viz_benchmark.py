@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from query_benchmark import DATABASE_DIR, link_ground_truth, prepare  # noqa: E402  (the shared corpus)
+from query_benchmark import prepare_linked  # noqa: E402  (the shared corpus)
 
 from casegraph.graph.store import ReviewStore  # noqa: E402
 from casegraph.graph.view import build_view  # noqa: E402
@@ -160,13 +160,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    store_path = prepare(args.work, args.reviews, args.seed)
-    linked = args.work / "store-linked"
-    if not (linked / DATABASE_DIR / "CURRENT").exists():
-        import shutil
-
-        shutil.copytree(store_path, linked, dirs_exist_ok=True)
-        link_ground_truth(linked, args.work / "corpus" / "ground-truth.csv")
+    linked = prepare_linked(args.work, args.reviews, args.seed)
     with ReviewStore.open(linked) as store:
         read, view = timed(lambda: build_view(store.review_quads()))
     derive, picture = timed(lambda: picture_graph(view))

@@ -35,7 +35,7 @@ def _png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", header[16:24])
 
 
-def _shoot(browser, path: Path, name: str):
+def _shoot(browser, path: Path):
     context = browser.new_context(offline=True, viewport=VIEWPORT)
     requests = []
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
@@ -60,7 +60,7 @@ def _keep(page, name: str, tmp_path: Path) -> None:
 def test_network_page_labels_are_legible_and_apart(browser, corpus_view, tmp_path, name):
     path = tmp_path / f"{name}.html"
     network_page(corpus_view, path, **NETWORK_PAGES[name])
-    context, page, requests = _shoot(browser, path, name)
+    context, page, requests = _shoot(browser, path)
     try:
         page.wait_for_function("() => window.casegraph && window.casegraph.isReady()", timeout=60_000)
         if name == "entities":
@@ -78,7 +78,7 @@ def test_timeline_page_text_is_legible_and_apart(browser, corpus_path, tmp_path)
     with ReviewStore.open(corpus_path) as store:
         table = chart_table(store, "escalation", person="link-a-2019/mr-x")
     path = timeline_page(table, tmp_path / "timeline.html")
-    context, page, requests = _shoot(browser, path, "timeline")
+    context, page, requests = _shoot(browser, path)
     try:
         boxes = page.evaluate("""() => Array.from(document.querySelectorAll('figure svg text')).map(t => {
             const r = t.getBoundingClientRect(), ctm = t.getScreenCTM();

@@ -352,11 +352,10 @@
       showMode("entities");
       if (!entityApi) {
         ready = false;
-        entityApi = entityNetwork();
-        Object.keys(entityApi).forEach(function (key) { if (!(key in api)) api[key] = entityApi[key]; });
+        adopt(entityNetwork());
       }
       current = entityApi;
-      api.labels = function () { return entityApi.labels(); };
+      api.labels = entityApi.labels;
       if (reviews) entityApi.focus(reviews, selected, note);
       else entityApi.focus([], [], "");
       return entityApi;
@@ -366,10 +365,14 @@
     markReady: function () { ready = true; },
     swatch: swatch
   };
+  // The entity network's handles (network, nodes, find, ...) become the page's, for scripts and tests.
+  function adopt(entities) {
+    entityApi = entities;
+    Object.keys(entities).forEach(function (key) { if (!(key in api)) api[key] = entities[key]; });
+  }
   if (document.getElementById("casegraph-overview").textContent.trim() === "null") {
-    entityApi = entityNetwork();
-    Object.keys(entityApi).forEach(function (key) { if (!(key in api)) api[key] = entityApi[key]; });
+    adopt(entityNetwork());
     current = entityApi;
-    api.labels = function () { return entityApi.labels(); };
+    api.labels = entityApi.labels;
   }
 })();
