@@ -135,6 +135,10 @@ class QueryPool:
                 return worker
             self._discard(worker)  # died while idle (e.g. the out-of-memory killer): take another
 
+    def idle(self) -> int:
+        """How many workers wait for a query now."""
+        return self._idle.qsize()
+
     def pids(self) -> list[int]:
         with self._lock:
             return sorted(worker.process.pid for worker in self._workers)
