@@ -14,7 +14,7 @@ positions.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 EDGE_LENGTH = 90.0  # pixels, close to vis-network's default spring length
 EXACT_LIMIT = 300
@@ -195,3 +195,110 @@ def _pack(boxes):
         x += w + gap
         row_height = max(row_height, h)
     return offsets
+
+
+GROUP_GAP = 2.0 * EDGE_LENGTH  # pixels between the circles round two groups
+SCREEN_ASPECT = 1.6  # width over height of the space a page draws in
+
+
+def grouped_positions(groups: Mapping[Hashable, Sequence[Hashable]], edges: Sequence[tuple[Hashable, Hashable]],
+                      radius: Mapping[Hashable, float], loose: Sequence[Hashable] = ()
+                      ) -> tuple[dict[Hashable, tuple[float, float]], dict[Hashable, tuple[float, float, float]]]:
+    """Positions with each group's nodes together (a corpus's reviews by area), no two nodes'
+    circles (`radius` in pixels) overlapping, groups joined by more edges nearer each other, and
+    each `loose` node (in no group: an entity in many reviews) at the middle of its neighbours.
+    Also each group's circle: x, y and radius."""
+    import numpy as np
+
+    member = {node: key for key, nodes in groups.items() for node in nodes}
+    placed: dict[Hashable, tuple[float, float]] = {}
+    circles: dict[Hashable, tuple[np.ndarray, float]] = {}
+    for key, nodes in groups.items():
+        inside = [(a, b) for a, b in edges if member.get(a) == key and member.get(b) == key]
+        where = positions(list(nodes), inside)
+        coords = _apart(np.array([where[n] for n in nodes], dtype=float), np.array([radius[n] for n in nodes]))
+        centre = coords.mean(axis=0)
+        reach = float(np.max(np.linalg.norm(coords - centre, axis=1) + [radius[n] for n in nodes]))
+        circles[key] = (centre, reach)
+        placed.update((n, (x - centre[0], y - centre[1])) for n, (x, y) in zip(nodes, coords.tolist()))
+    keys = list(groups)
+    centres = _group_centres(keys, [(member[a], member[b]) for a, b in edges
+                                    if a in member and b in member and member[a] != member[b]],
+                             np.array([circles[k][1] for k in keys]))
+    for key, (cx, cy) in zip(keys, centres.tolist()):
+        for node in groups[key]:
+            x, y = placed[node]
+            placed[node] = (round(x + cx, 1), round(y + cy, 1))
+    neighbours: dict[Hashable, list] = {node: [] for node in loose}
+    for a, b in edges:
+        if a in neighbours and b in placed:
+            neighbours[a].append(placed[b])
+        elif b in neighbours and a in placed:
+            neighbours[b].append(placed[a])
+    for rank, (node, around) in enumerate(neighbours.items()):
+        x, y = np.mean(around, axis=0) if around else (0.0, 0.0)
+        step = EDGE_LENGTH * 0.3 * math.sqrt(rank % 7)  # hubs of the same reviews not on one spot
+        placed[node] = (round(float(x) + step * math.cos(rank * GOLDEN_ANGLE), 1),
+                        round(float(y) + step * math.sin(rank * GOLDEN_ANGLE), 1))
+    return placed, {k: (round(float(x), 1), round(float(y), 1), round(circles[k][1], 1))
+                    for k, (x, y) in zip(keys, centres.tolist())}
+
+
+def _group_centres(keys, between, reach):
+    """Group centres by classical scaling of distances that shrink with the edges between two
+    groups, then pushed apart until no two groups' circles (radius `reach`) overlap."""
+    import numpy as np
+
+    count = len(keys)
+    if count == 1:
+        return np.zeros((1, 2))
+    at = {key: i for i, key in enumerate(keys)}
+    weight = np.zeros((count, count))
+    for a, b in between:
+        weight[at[a], at[b]] += 1
+        weight[at[b], at[a]] += 1
+    strongest = weight.max() or 1.0
+    distances = np.zeros_like(weight)
+    np.divide(1.0, np.sqrt(weight / strongest), out=distances, where=weight > 0)
+    distances[weight == 0] = (distances.max() or 1.0) * 1.5
+    np.fill_diagonal(distances, 0.0)
+    coords = _classical_mds(distances)
+    coords = coords / (np.abs(coords).max() or 1.0) * float(reach.sum())  # room for all, then packed in
+    return _apart(_spread(coords), reach, gap=GROUP_GAP, pull=True)
+
+
+def _apart(coords, radii, gap: float = 6.0, pull: bool = False):
+    """Circles moved apart, each pair half the overlap each, until none overlap (`pull`: first drawn
+    together towards the middle, so groups placed far apart close up without touching)."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    coords = np.array(coords, dtype=float)
+    if len(coords) < 2:
+        return coords
+    reach = float(radii.max()) * 2 + gap
+    for step in range(300):
+        if pull and step < 100:  # harder upwards than sideways: a screen is wider than tall
+            coords -= (coords - coords.mean(axis=0)) * np.array([0.05 / SCREEN_ASPECT, 0.05])
+        pairs = cKDTree(coords).query_pairs(reach, output_type="ndarray")
+        if not len(pairs):
+            if not pull or step >= 100:
+                break
+            continue
+        a, b = pairs[:, 0], pairs[:, 1]
+        apart = coords[b] - coords[a]
+        distance = np.linalg.norm(apart, axis=1)
+        overlap = radii[a] + radii[b] + gap - distance
+        close = overlap > 0
+        if not close.any():
+            if not pull or step >= 100:
+                break
+            continue
+        a, b, apart, distance, overlap = a[close], b[close], apart[close], distance[close], overlap[close]
+        same = distance < 1e-9
+        apart[same] = np.stack([np.cos(a[same] * GOLDEN_ANGLE), np.sin(a[same] * GOLDEN_ANGLE)], axis=1)
+        distance[same] = 1.0
+        push = apart / distance[:, None] * (overlap[:, None] * 0.5 + 0.01)
+        np.subtract.at(coords, a, push)
+        np.add.at(coords, b, push)
+    return coords

@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from casegraph.viz.layout import positions
+from casegraph.viz.layout import grouped_positions
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -36,6 +36,8 @@ PAIRS_UP_TO = 3  # an entity in more reviews than this is a hub, not a line betw
 HUB_SIZE = 5.0
 NAMES_SHOWN = 6  # shared entities named in a line's tooltip
 PEOPLE_FAMILY = "Person"
+AREA_FROM = 3  # reviews of one area drawn together, in a circle named for it, from this many
+OTHER_AREAS = "other areas, or none given"
 
 
 def overview_data(view: PropertyGraph, picture: nx.MultiDiGraph, index: Mapping[str, int], reviews: list[str],
@@ -73,14 +75,17 @@ def overview_data(view: PropertyGraph, picture: nx.MultiDiGraph, index: Mapping[
     pairs = list(shared) + [pair for pair in proposed if pair not in shared]
     first_hub = len(reviews)
     spokes = [(first_hub + h, i) for h, (_, ids) in enumerate(hubs) for i in ids]
-    where = positions(list(range(first_hub + len(hubs))), pairs + spokes)
     top = max(people.values(), default=0) or 1
+    sizes = [MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(people[i] / top) for i in range(len(reviews))]
+    areas = _by_area([about.get(review, {}).get("area") for review in reviews])
+    where, circles = grouped_positions(areas, pairs + spokes, dict(enumerate(sizes)),
+                                       loose=range(first_hub, first_hub + len(hubs)))
     rows = []
     for i, review in enumerate(reviews):
         record = about.get(review, {})
         year = record.get("publicationYear")
         main = harm[i].most_common(1)[0][0] if harm[i] else None
-        size = MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(people[i] / top)
+        size = sizes[i]
         title = str(record.get("label") or review)
         tip = "\n".join([f"{title} ({review})", f"{people[i]} people recorded; published {year or 'year not given'}",
                          "harm types of its incidents: " + (", ".join(sorted(harm[i])) or "none coded")])
@@ -110,7 +115,20 @@ def overview_data(view: PropertyGraph, picture: nx.MultiDiGraph, index: Mapping[
                          round(HUB_SIZE + math.log2(len(ids)), 1), tip])
     years = [row[3] for row in rows if row[3] is not None]
     return {"reviews": rows, "harmTypes": harm_types, "years": [min(years), max(years)] if years else None,
-            "links": links, "hubs": hub_rows, "threshold": threshold}
+            "links": links, "hubs": hub_rows, "threshold": threshold,
+            "areas": [[name, x, y, r, len(areas[name]), areas[name]] for name, (x, y, r) in sorted(circles.items())]
+            if len(areas) > 1 else []}
+
+
+def _by_area(written: list) -> dict[str, list[int]]:
+    """Review indices by the area each names, for areas with at least AREA_FROM reviews; the
+    others together (under OTHER_AREAS) as one more group."""
+    areas: dict[str, list[int]] = defaultdict(list)
+    for i, area in enumerate(written):
+        areas[str(area) if area else OTHER_AREAS].append(i)
+    grouped = {area: ids for area, ids in areas.items() if area != OTHER_AREAS and len(ids) >= AREA_FROM}
+    rest = sorted(i for area, ids in areas.items() if area not in grouped for i in ids)
+    return {**grouped, OTHER_AREAS: rest} if rest else grouped
 
 
 def _named(names: list[str]) -> str:

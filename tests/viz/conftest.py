@@ -93,3 +93,16 @@ def legible_labels(page) -> list[dict]:
                  a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"])
         assert apart, (a, b)
     return labels
+
+
+def with_areas(corpus_view, areas):
+    """The corpus with each review's area as `areas` says (the bundled reviews name none)."""
+    import dataclasses
+
+    def placed(node):
+        review = node.properties.get("review")
+        if "Review" not in node.labels or review not in areas:
+            return node
+        return dataclasses.replace(node, properties={**node.properties, "area": areas[review]})
+
+    return dataclasses.replace(corpus_view, nodes={iri: placed(node) for iri, node in corpus_view.nodes.items()})

@@ -7,7 +7,7 @@ import pytest
 from casegraph.ontology import record_iri
 from casegraph.viz.network import picture_graph, select
 from casegraph.viz.page import write_page
-from tests.viz.conftest import legible_labels
+from tests.viz.conftest import legible_labels, with_areas
 
 
 @pytest.fixture(scope="module")
@@ -303,3 +303,29 @@ def test_an_edge_says_what_it_is_and_which_reviews_state_it(opened, picture):
                 f"({kind}; stated in {', '.join(sorted(data['reviews'])) or 'the ontology'})")
     assert opened.page.evaluate("() => window.casegraph.edges.get(0).title") == expected
     assert opened.page.evaluate("() => window.casegraph.edges.get(0).label") == label
+
+
+def test_areas_are_named_circles_and_a_click_in_one_opens_its_reviews(open_page, corpus_view, picture, tmp_path):
+    from casegraph.viz.overview import overview_data
+
+    reviews = sorted({r for _, rs in picture.nodes(data="reviews") for r in rs})
+    areas = {**dict.fromkeys(reviews[:4], "Northbridge"), **dict.fromkeys(reviews[4:8], "Saltmere")}
+    view = with_areas(corpus_view, areas)
+    path = write_page(picture, tmp_path / "areas.html", title="Areas",
+                      overview=lambda index, order: overview_data(view, picture, index, order))
+    opened = open_page(path)
+    captions = opened.page.evaluate("() => window.casegraph.overview.captions()")
+    assert {c["text"] for c in captions} == {"Northbridge 4 reviews", "Saltmere 4 reviews",
+                                             f"other areas, or none given {len(reviews) - 8} reviews"}
+    for label, caption in ((a, b) for a in legible_labels(opened.page) for b in captions):  # names kept clear
+        assert (label["x"] + label["w"] <= caption["x"] or caption["x"] + caption["w"] <= label["x"] or
+                label["y"] + label["h"] <= caption["y"] or caption["y"] + caption["h"] <= label["y"]), (label, caption)
+    north = next(a for a in opened.page.evaluate(
+        "() => JSON.parse(document.getElementById('casegraph-overview').textContent).areas") if a[0] == "Northbridge")
+    opened.page.evaluate(f"() => window.casegraph.overview.network.emit('click', {{nodes: [], edges: [], "
+                         f"pointer: {{canvas: {{x: {north[1]}, y: {north[2] - north[3] + 2}}}}}}})")
+    opened.page.wait_for_function("() => window.casegraph.isReady()")
+    assert opened.page.inner_text("#status").startswith("Northbridge: its 4 reviews (from the overview). Showing ")
+    kept = [n for n, rs in picture.nodes(data="reviews") if set(reviews[:4]) & set(rs) and picture.degree(n)]
+    assert opened.rendered()["nodes"] == len(kept)
+    assert not opened.requests and not opened.errors

@@ -64,3 +64,38 @@ def test_a_path_is_laid_out_as_a_line():
 def test_empty_and_edgeless():
     assert positions([], []) == {}
     assert len(set(positions(["a", "b", "c"], []).values())) == 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=6), st.integers(0, 10_000))
+def test_groups_are_drawn_apart_and_no_two_nodes_overlap(sizes, seed):
+    from casegraph.viz.layout import grouped_positions
+
+    groups = {f"area {g}": [(g, i) for i in range(n)] for g, n in enumerate(sizes)}
+    nodes = [node for members in groups.values() for node in members]
+    graph = nx.gnp_random_graph(len(nodes), 0.08, seed=seed)
+    edges = [(nodes[a], nodes[b]) for a, b in graph.edges]
+    radius = {node: 8 + (hash(node) % 20) for node in nodes}
+    placed, circles = grouped_positions(groups, edges + [("hub", nodes[0]), ("hub", nodes[-1])], radius, loose=["hub"])
+    assert set(placed) == set(nodes) | {"hub"} and set(circles) == set(groups)
+    for a, b in itertools.combinations(nodes, 2):
+        assert math.dist(placed[a], placed[b]) >= radius[a] + radius[b], (a, b)
+    for key, members in groups.items():  # each node inside its group's circle
+        x, y, r = circles[key]
+        assert all(math.dist(placed[n], (x, y)) + radius[n] <= r + 1 for n in members)
+    for (_, (ax, ay, ar)), (_, (bx, by, br)) in itertools.combinations(circles.items(), 2):
+        assert math.dist((ax, ay), (bx, by)) >= ar + br  # and groups apart
+    middle = [(a + b) / 2 for a, b in zip(placed[nodes[0]], placed[nodes[-1]])]
+    assert math.dist(placed["hub"], middle) < EDGE_LENGTH  # a node in no group, between its neighbours
+
+
+def test_groups_joined_by_more_are_nearer():
+    from casegraph.viz.layout import grouped_positions
+
+    groups = {name: [(name, i) for i in range(6)] for name in "abcd"}
+    ring = [((g, i), (g, (i + 1) % 6)) for g in "abcd" for i in range(6)]
+    between = [(("a", i), ("b", i)) for i in range(6)] + [(("c", 0), ("d", 0))] + [(("a", 0), ("c", 0))]
+    _, circles = grouped_positions(groups, ring + between, dict.fromkeys(groups["a"] + groups["b"] + groups["c"]
+                                                                          + groups["d"], 10.0))
+    apart = {pair: math.dist(circles[pair[0]][:2], circles[pair[1]][:2]) for pair in itertools.combinations("abcd", 2)}
+    assert apart[("a", "b")] == min(apart.values())

@@ -10,6 +10,7 @@ from casegraph.linking.results import Candidate
 from casegraph.ontology import record_iri
 from casegraph.viz.network import picture_graph
 from casegraph.viz.overview import overview_data
+from tests.viz.conftest import with_areas
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +74,25 @@ def test_an_entity_in_many_reviews_is_a_hub_not_a_clique(corpus_view, picture):
     assert hub[0] == len(reviews)  # hubs are numbered after the reviews
     assert all(index[flat] not in link[5] for link in data["links"])  # no line between each pair for it
     assert "one entity in 5 reviews" in hub[8]
+
+
+def test_reviews_of_one_area_are_drawn_together_in_a_named_circle(corpus_view, picture):
+    import math
+
+    reviews = sorted({r for _, rs in picture.nodes(data="reviews") for r in rs})
+    north, south = reviews[:4], reviews[4:7]
+    areas = {**dict.fromkeys(north, "Northbridge"), **dict.fromkeys(south, "Saltmere"), reviews[7]: "Fernbury"}
+    data, _, _ = _overview(with_areas(corpus_view, areas), picture)
+    circles = {row[0]: row for row in data["areas"]}
+    # Fernbury has one review: drawn with the reviews naming no area, not in a circle of its own
+    assert set(circles) == {"Northbridge", "Saltmere", "other areas, or none given"}
+    assert [reviews[i] for i in circles["Northbridge"][5]] == north and circles["Northbridge"][4] == 4
+    assert reviews[7] in [reviews[i] for i in circles["other areas, or none given"][5]]
+    row_of = {row[1]: row for row in data["reviews"]}
+    for name, (_, x, y, r, _, ids) in circles.items():
+        assert all(math.dist(row_of[reviews[i]][6:8], (x, y)) + row_of[reviews[i]][8] <= r + 1 for i in ids), name
+
+
+def test_no_areas_named_no_circles(corpus_view, picture):
+    data, _, _ = _overview(corpus_view, picture)
+    assert data["areas"] == []

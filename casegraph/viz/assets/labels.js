@@ -66,7 +66,8 @@
   }
 
   window.casegraphLabels = function (network, options) {
-    // options: text(id) -> label or "", order: ids most important first, must: Set of ids, ego: id or null
+    // options: text(id) -> label or "", order: ids most important first, must: Set of ids, ego: id or null,
+    // obstacles(ctx) (optional): screen boxes {x, y, w, h} no label may cover (captions drawn by the caller)
     var placed = [];
     var hovered = null;
     var mustOrder = options.order.filter(function (id) { return options.must.has(id); });
@@ -104,6 +105,7 @@
           if (inside(p)) discs.add({id: ids[i], x: p.x - p.r, y: p.y - p.r, w: 2 * p.r, h: 2 * p.r});
         }
       }
+      if (options.obstacles) options.obstacles(ctx).forEach(function (box) { labels.add(box); });
       var chosen = [];
       var seen = new Set();
       function consider(id) {

@@ -75,7 +75,35 @@
     interaction: {hover: true, tooltipDelay: 150, multiselect: false, hideEdgesOnDrag: big, hideEdgesOnZoom: big},
     edges: {smooth: false}
   });
-  // Labels: reviews joined to most others first, then by the people they record; the biggest hubs.
+  // Areas: a faint circle round each area's reviews, named inside its top at a constant size on
+  // screen (inside, so two areas' names never meet), drawn over the nodes and kept clear of labels.
+  var areas = data.areas || [];
+  var CAPTION_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+  network.on("beforeDrawing", function (ctx) {
+    var scale = network.getScale();
+    areas.forEach(function (area) {  // [name, x, y, radius, count of reviews, review indices]
+      ctx.beginPath();
+      ctx.arc(area[1], area[2], area[3] + 12, 0, 2 * Math.PI);
+      ctx.fillStyle = "rgba(0, 0, 0, 0.035)";
+      ctx.fill();
+      ctx.lineWidth = 1 / scale;
+      ctx.strokeStyle = "rgba(0, 0, 0, 0.25)";
+      ctx.stroke();
+    });
+  });
+  var drawnCaptions = [];
+  function captions(ctx) {  // screen boxes of the areas' names: [area, lines, x, y, w, h]
+    var view = network.body.view, scale = view.scale, out = [];
+    areas.forEach(function (area) {
+      var lines = [area[0], area[4] + (area[4] === 1 ? " review" : " reviews")];
+      ctx.font = "bold 14px " + CAPTION_FONT;
+      var w = Math.max(ctx.measureText(lines[0]).width, ctx.measureText(lines[1]).width) + 6;
+      var x = area[1] * scale + view.translation.x, top = (area[2] - area[3]) * scale + view.translation.y;
+      out.push({area: area, lines: lines, x: x - w / 2, y: top + 4, w: w, h: 33});
+    });
+    return out;
+  }
+  // Labels: reviews joined to most others first  // Labels: reviews joined to most others first, then by the people they record; the biggest hubs.
   var joined = data.reviews.map(function () { return 0; });
   data.links.forEach(function (link) { joined[link[0]] += 1; joined[link[1]] += 1; });
   hubs.forEach(function (hub) { hub[3].forEach(function (review) { joined[review] += 1; }); });
@@ -87,9 +115,31 @@
   var must = new Set(order.filter(function (i) { return joined[i] > 0; }).slice(0, 25).concat(hubOrder.slice(0, 8)));
   var labels = window.casegraphLabels(network, {
     text: function (id) { return id < data.reviews.length ? data.reviews[id][1] : hubOf.get(id)[1]; },
-    order: hubOrder.slice(0, 8).concat(order, hubOrder.slice(8)), must: must, ego: null
+    order: hubOrder.slice(0, 8).concat(order, hubOrder.slice(8)), must: must, ego: null,
+    obstacles: function (ctx) { return captions(ctx); }
   });
-  var shown = {network: network, labels: labels.placed, nodes: nodes, edges: edges};
+  network.on("afterDrawing", function (ctx) {  // after the labels' own handler: on top of everything
+    var ratio = network.canvas.pixelRatio || 1;
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    drawnCaptions = captions(ctx);
+    drawnCaptions.forEach(function (box) {
+      box.lines.forEach(function (line, k) {
+        ctx.font = (k ? "" : "bold ") + (k ? 12 : 14) + "px " + CAPTION_FONT;
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = "rgba(255, 255, 255, 0.95)";
+        ctx.strokeText(line, box.x + box.w / 2, box.y + 1 + 17 * k);
+        ctx.fillStyle = k ? "#555" : "#333";
+        ctx.fillText(line, box.x + box.w / 2, box.y + 1 + 17 * k);
+      });
+    });
+    ctx.restore();
+  });
+  var shown = {network: network, labels: labels.placed, nodes: nodes, edges: edges,
+               captions: function () { return drawnCaptions.map(function (b) { return {text: b.lines.join(" "), x: b.x, y: b.y, w: b.w, h: b.h}; }); }};
 
   var accepted = data.links.filter(function (l) { return l[2] === "accepted"; });
   var candidates = data.links.length - accepted.length;
@@ -103,7 +153,7 @@
       (data.threshold !== null ? " above " + data.threshold : "") + ". " +
       (hubs.length ? hubs.length + " entities are in more than three reviews each (small grey nodes" +
         (showHubs ? "" : ", hidden: tick the box to show them") + "). " : "") +
-      "Click a review, an entity or a line to see the entities behind it.";
+      "Click a review, an entity, a line or an area to see the entities behind it.";
   }
   document.getElementById("candidate-count").textContent = String(candidates);
   var hubBox = document.getElementById("hubs");
@@ -163,6 +213,11 @@
         (link[2] === "accepted" ? "the entities they share are selected." : "the candidate matches are selected."));
       details.textContent = link[4];
       return opened;
+    } else {
+      var at = params.pointer.canvas, area = areas.filter(function (a) {
+        return Math.hypot(at.x - a[1], at.y - a[2]) <= a[3] + 12;
+      })[0];
+      if (area) api.showEntities(area[5], [], area[0] + ": its " + area[4] + " reviews (from the overview).");
     }
   });
 
@@ -178,6 +233,19 @@
   document.getElementById("mode-entities").addEventListener("click", function () { api.showEntities(); });
   api.overview = shown;
   api.showOverview = showOverview;
+  // vis-network fits its nodes; with areas, fit their circles and names too.
+  function fitAreas() {
+    if (!areas.length) return;
+    var box = {x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity};
+    areas.forEach(function (a) {
+      box.x0 = Math.min(box.x0, a[1] - a[3] - 12); box.x1 = Math.max(box.x1, a[1] + a[3] + 12);
+      box.y0 = Math.min(box.y0, a[2] - a[3] - 12); box.y1 = Math.max(box.y1, a[2] + a[3] + 12);
+    });
+    var W = container.clientWidth || 1, H = container.clientHeight || 1;
+    var scale = 0.96 * Math.min(W / (box.x1 - box.x0), H / (box.y1 - box.y0));
+    network.moveTo({position: {x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2}, scale: scale, animation: false});
+  }
+  fitAreas();
   network.once("afterDrawing", function () { api.markReady(); });
   showOverview();
 })();

@@ -73,7 +73,9 @@
   var current = null;  // the network shown now
   var entityApi = null;
 
-  function entityNetwork() {
+  // `start` (optional): the reviews to show first, so a corpus's network is built on them and not
+  // on every entity (vis-network's cost grows with the nodes it is given).
+  function entityNetwork(start) {
     var data = JSON.parse(document.getElementById("casegraph-data").textContent);
     var hasEgo = data.ego !== null && data.ego !== undefined;
     // node: [id, label, class, x, y, size, title, reviews, harm types, first year, last year, cross-review, lone]
@@ -106,7 +108,8 @@
     }));
 
     var shownClasses = new Set(data.classes.map(function (_, i) { return i; }));
-    var filters = {review: "", harm: "", from: null, to: null, reviews: null};
+    var filters = {review: "", harm: "", from: null, to: null,
+                   reviews: start && start.length ? new Set(start) : null};
     var visible = new Set();
     // Records with no relationship (a recommendation, a professional no one links to) say nothing about
     // connection: out of the way by default, a count and a box away, unless there is nothing else.
@@ -352,7 +355,7 @@
       showMode("entities");
       if (!entityApi) {
         ready = false;
-        adopt(entityNetwork());
+        adopt(entityNetwork(reviews));
       }
       current = entityApi;
       api.labels = entityApi.labels;
