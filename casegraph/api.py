@@ -177,7 +177,7 @@ class Casegraph:
         entity when `merged`) with attributes `name`, `names`, `labels` (its classes), `reviews`,
         `records`, `codes`, `kind` and `evidence`; edges carry `type` and `review`."""
         from casegraph.analysis.entities import entity_graph
-        from casegraph.graph.view import view_of_store
+        from casegraph.graph.view_cache import view_of_store
 
         return entity_graph(view_of_store(self._reading()), merged=merged)
 

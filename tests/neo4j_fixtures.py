@@ -109,7 +109,7 @@ def view_graph(view) -> tuple[dict, set]:
     """The view in stored_graph's shape: what Neo4j should hold after pushing it (dates with an
     EpochDay twin as Neo4j dates, a relationship record's properties on its relationship)."""
     def stored(properties: dict) -> dict:
-        from casegraph.graph.view import typed_dates
+        from casegraph.graph.cypher.neo4j import typed_dates
 
         return {k: _neo4j_value(v) for k, v in typed_dates(properties).items()}
 

@@ -156,7 +156,7 @@ def cypher_engine(store: Path | None, on_neo4j: bool, uri, username, database):
 def read_view(store: Path | None):
     """The property-graph view of every stored review, with a progress bar on a terminal."""
     from casegraph.graph.store import ReviewStore
-    from casegraph.graph.view import view_of_store
+    from casegraph.graph.view_cache import view_of_store
 
     bar = StageBar()
     try:

@@ -92,24 +92,41 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
     if overview is not None and show != "whole":
         raise click.UsageError("--overview and --no-overview go with the whole corpus's page (no --review, "
                                "--person, --cross-review or query)")
-    view = read_view(store)
-    candidates, threshold = _undecided_candidates(store) if show == "whole" and overview is not False else ((), None)
-    page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,
-                        size_by=size_by, merged=not raw, title=title, physics=physics, overview=overview,
-                        candidates=candidates, threshold=threshold)
+    from casegraph.graph.store import default_store_path
+    from casegraph.viz.page_cache import cached_page, keep_page, page_key
+
+    options = {"show": show, "review": review, "person": person, "hops": hops, "size_by": size_by, "raw": raw,
+               "title": title, "physics": physics, "overview": overview}
+    key = page_key(store or default_store_path(), options) if show != "records" else None
+    kept = cached_page(store or default_store_path(), key, output)
+    if kept is not None:
+        page, notes = kept
+        for note in notes:
+            click.echo(note, err=True)
+    else:
+        view = read_view(store)
+        notes = []
+        candidates, threshold = (_undecided_candidates(store, notes) if show == "whole" and overview is not False
+                                 else ((), None))
+        page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,
+                            size_by=size_by, merged=not raw, title=title, physics=physics, overview=overview,
+                            candidates=candidates, threshold=threshold)
+        keep_page(store or default_store_path(), key, page, notes)
     click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} relationships ({page.description}); "
                f"open it in a browser, no network needed", err=True)
 
 
-def _undecided_candidates(store) -> tuple[list, float | None]:
-    """The cached undecided candidates for the overview, or none (with a hint) if not computed."""
+def _undecided_candidates(store, notes: list[str]) -> tuple[list, float | None]:
+    """The cached undecided candidates for the overview, or none (with a hint, also added to `notes`)
+    if not computed."""
     from casegraph.graph.store import ReviewStore
     from casegraph.linking.candidate_cache import cached_proposals
 
     with ReviewStore.open(store) as opened:
         cached = cached_proposals(opened)
     if cached is None:
-        click.echo("note: no candidate matches are drawn: run `casegraph link candidates` to compute them", err=True)
+        notes.append("note: no candidate matches are drawn: run `casegraph link candidates` to compute them")
+        click.echo(notes[-1], err=True)
         return [], None
     return cached
 

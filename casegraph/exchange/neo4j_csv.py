@@ -41,9 +41,9 @@ import shlex
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from casegraph.graph.view import PropertyGraph, typed_dates, values
+from casegraph.graph.view import PropertyGraph, values
 from casegraph.exchange.neo4j_push import KEY_LABELS, LABEL_PATTERN, TYPE_PATTERN, key_label, relationship_identity
-from casegraph.graph.cypher.neo4j import Neo4jError
+from casegraph.graph.cypher.neo4j import Neo4jError, typed_dates
 
 ARRAY_DELIMITER = ";"
 PROPERTY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")

@@ -117,7 +117,7 @@ def stored_properties(properties: dict[str, object], what: str) -> dict[str, obj
     >>> stored_properties({"dateEarliest": "2015-01-31", "dateEarliestEpochDay": 16466, "ages": [14, 15.5]}, "x")
     {'dateEarliest': datetime.date(2015, 1, 31), 'dateEarliestEpochDay': 16466, 'ages': [14.0, 15.5]}
     """
-    from casegraph.graph.view import typed_dates
+    from casegraph.graph.cypher.neo4j import typed_dates
 
     given = properties
     properties = typed_dates(properties)

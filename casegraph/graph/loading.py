@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import os
 import queue
 import threading
@@ -11,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casegraph.errors import Problem, ReviewFileError
+from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: a reload updates the Cypher view in place
 from casegraph.graph.store import ReviewStore
+from casegraph.graph.view_cache import fragment_of
 from casegraph.loaders import PreparedReview, load, review_paths
 
 BATCH_TRIPLES = 50_000  # reviews are written in batches of about this many triples (Oxigraph bulk-loads these fastest)
@@ -91,10 +94,13 @@ def die_with_parent(parent: int) -> None:
 
 
 def _prepare_one(path: Path) -> tuple[PreparedReview | None, ReviewFileError | None]:
+    """One file checked and converted, with its part of the view derived here (on a worker, from
+    the quads it holds) so no question has to derive it from the store later."""
     try:
-        return load(path).prepared(), None
+        graph = load(path)
     except ReviewFileError as error:
         return None, error
+    return dataclasses.replace(graph.prepared(), view=fragment_of(graph.quads)), None
 
 
 def _prepare_chunk(paths: list[Path]) -> list[tuple[PreparedReview | None, ReviewFileError | None]]:

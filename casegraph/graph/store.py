@@ -16,13 +16,14 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from casegraph.errors import ReviewNotFound, StoreBusy, StoreError
+from casegraph.graph.view_files import keep_views, prune_views
 from casegraph.graph.durability import (CATALOG_FILE, DATABASE_DIR, clear_journal, deferred_interrupt, finish_rebuild,
                                         journal_chunks, needs_recovery, open_read_only, private_files, read_journal,
                                         rebuilding_path, remove_stale_snapshots, snapshot_of_live, swap_in_rebuilt,
@@ -33,7 +34,10 @@ from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDF
 ONTOLOGY_GRAPH = "https://w3id.org/casegraph/ontology"
 LINKS_GRAPH = "https://w3id.org/casegraph/links"  # analysts' accepted links (owl:sameAs) between records
 LOCK_TIMEOUT_SECONDS = 600
-DERIVED = ("cypher", "linking")  # views derived from the reviews (the Cypher engine's, the candidate cache)
+DERIVED = ("cypher", "linking", "pictures")  # derived from the reviews: the Cypher engine's view, the candidate cache, pages
+# A derived view's name -> a function that brings it in line with the store at a path in place,
+# after a rebuild (registered by the module that owns the view); others are deleted.
+REFRESHERS: dict[str, Callable[[Path], None]] = {}
 EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
                   "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 
@@ -181,7 +185,7 @@ class ReviewStore:
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         entries, changed = {}, []
         for review in reviews:
-            digest = _digest(review.nquads)
+            digest = review_digest(review.nquads)
             before = self._catalog["reviews"].get(review.review_id)
             entries[review.review_id] = {"source": str(review.source), "loaded_at": now,
                                          "triples": review.triples, "digest": digest}
@@ -193,6 +197,7 @@ class ReviewStore:
         entries.update({review_id: None for review_id in gone})
         self.discarded |= bool(gone)
         self._swap([review.review_id for review in changed] + gone, entries, b"".join(r.nquads for r in changed))
+        keep_views(self.path, [(entries[r.review_id]["digest"], r.view) for r in changed if r.view])
 
     def remove(self, review_id: str, *, rebuild: bool = True) -> None:
         """Remove one review; with `rebuild` (the default) nothing of it stays in the store's files."""
@@ -275,8 +280,22 @@ class ReviewStore:
             finally:
                 self._store = ox.Store(str(database))
         for derived in DERIVED:
-            shutil.rmtree(self.path / derived, ignore_errors=True)
+            if not self._refreshed(derived):
+                shutil.rmtree(self.path / derived, ignore_errors=True)
+        prune_views(self.path, [entry.get("digest") for entry in self._catalog["reviews"].values()])
         self.discarded = False
+
+    def _refreshed(self, derived: str) -> bool:
+        """Whether a derived view was brought in line with the rebuilt store in place (nothing of a
+        removed review left in it); if not, the caller deletes it."""
+        refresh = REFRESHERS.get(derived)
+        if refresh is None or not (self.path / derived).exists():
+            return False
+        try:
+            refresh(self.path)
+        except Exception:  # noqa: BLE001 - deleting the view instead is as safe, only slower next time
+            return False
+        return True
 
     def _save_catalog(self) -> None:
         target = self.path / CATALOG_FILE
@@ -424,6 +443,6 @@ def _read_catalog(path: Path) -> dict:
     return catalog
 
 
-def _digest(nquads: bytes) -> str:
+def review_digest(nquads: bytes) -> str:
     """The same for the same quads in any order (a converter's sets come out in hash-seeded order)."""
     return hashlib.sha256(b"\n".join(sorted(nquads.splitlines()))).hexdigest()

@@ -43,24 +43,30 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from casegraph.ontology import CG, OWL, RDF, RDFS, REVIEW, XSD, Vocabulary, vocabulary
-from casegraph.ontology import ONTOLOGY_FILE, SHAPES_FILE
+from casegraph.ontology import CODES_FILE, ONTOLOGY_FILE, SHAPES_FILE
 
-if TYPE_CHECKING:
-    from casegraph.graph.store import ReviewStore
-
+VIEW_RULES = "5"  # bump when the view's rules change, so every view kept on disk is derived again
 RDF_TYPE = RDF + "type"
 STATEMENT = RDF + "Statement"  # records of this class (cg:Relationship) become the relationship they state
 EXTRA_RELATIONSHIPS = {RDF + "subject": "SUBJECT", RDF + "object": "OBJECT", OWL + "sameAs": "SAME_AS"}
 LITERAL_NAMES = {RDFS + "label": "label", RDF + "predicate": "predicate"}
 _NUMBERS = {XSD + "decimal": float, XSD + "double": float, XSD + "float": float, XSD + "integer": int,
             XSD + "int": int, XSD + "long": int, XSD + "gYear": int}
+
+
+@functools.cache
+def view_rules() -> str:
+    """The view rules' version and the ontology's: a view derived under others is derived again."""
+    import hashlib
+
+    files = b"".join(path.read_bytes() for path in (ONTOLOGY_FILE, CODES_FILE, SHAPES_FILE))
+    return f"{VIEW_RULES}.{hashlib.sha256(files).hexdigest()[:16]}"
 
 
 def local_name(iri: str) -> str:
@@ -195,96 +201,78 @@ def epoch_day(text: str) -> int | None:
 _EPOCH = _dt.date(1970, 1, 1)
 
 
-def typed_dates(properties: dict[str, object]) -> dict[str, object]:
-    """The properties with each date that has an `<name>EpochDay` twin as a `datetime.date`
-    (a list of them as a list): what Neo4j stores as `date` values. Anything else, a partial date
-    among them, stays as it is; the dict given is not changed.
-
-    >>> typed_dates({"dateEarliest": "2015-01-31", "dateEarliestEpochDay": 16466, "dateText": "2015"})
-    {'dateEarliest': datetime.date(2015, 1, 31), 'dateEarliestEpochDay': 16466, 'dateText': '2015'}
-    """
-    typed = properties
-    for name, value in properties.items():
-        if name + "EpochDay" not in properties:
-            continue
-        try:
-            dates = [_dt.date.fromisoformat(text[:10]) for text in values(value)]
-        except (TypeError, ValueError):
-            continue
-        if typed is properties:
-            typed = dict(properties)
-        typed[name] = dates if isinstance(value, list) else dates[0]
-    return typed
-
-
 def _review_of(graph: ox.NamedNode | ox.DefaultGraph) -> str | None:
     name = getattr(graph, "value", "")
     return name[len(REVIEW):] if name.startswith(REVIEW) else None
 
 
-def view_of_store(store: ReviewStore, progress: Callable[[str, int, int], None] | None = None) -> PropertyGraph:
-    """The view of every stored review and the analysts' links; `progress(stage, done, total)` is
-    called as each review is read (a big corpus takes tens of seconds)."""
-    reviews = store.review_ids()
-
-    def quads() -> Iterator[ox.Quad]:
-        for done, review in enumerate(reviews, 1):
-            yield from store.review_quads([review], links=False)
-            if progress:
-                progress("reading reviews", done, len(reviews))
-        yield from store.links_quads()
-
-    return build_view(quads())
-
-
 def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> PropertyGraph:
     """The property graph of review quads (and the links graph's owl:sameAs quads)."""
+    vocab = vocab or vocabulary()
+    by_graph: dict[str | None, list[ox.Quad]] = {}
+    links: list[ox.Quad] = []
+    for quad in quads:
+        review = _review_of(quad.graph_name)
+        if review is None and isinstance(quad.graph_name, ox.NamedNode):
+            links.append(quad)  # the links graph (or another graph of no review): relationships only
+        else:
+            by_graph.setdefault(review, []).append(quad)
+    return combine_view([review_fragment(group, vocab) for group in by_graph.values()], links, vocab)
+
+
+@dataclass
+class ReviewFragment:
+    """One review's part of the view, derived from that review's quads alone (its records' IRIs
+    are its own), so it can be kept beside the review and combined with the others for any
+    question. `extra` holds second records of one relationship, which go after everything else;
+    `outward`, relationships to records of other reviews, kept in the view where those are too."""
+
+    review: str | None
+    nodes: dict[str, Node]
+    relationships: list[Relationship]
+    extra: list[Relationship] = field(default_factory=list)
+    outward: list[Relationship] = field(default_factory=list)  # to another review's records (same event as)
+
+
+def review_fragment(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> ReviewFragment:
+    """The nodes and relationships of one review's quads (see the module docstring)."""
     vocab = vocab or vocabulary()
     classes = vocab.superclasses
     relationship_properties = vocab.object_properties | set(EXTRA_RELATIONSHIPS)
     nodes: dict[str, Node] = {}
     relationships: list[Relationship] = []
-    pending_literals: list[tuple[str, str, object, str | None]] = []
+    pending_literals: list[tuple[str, str, object]] = []
     statements: set[str] = set()  # relationship records (rdf:Statement), folded into relationships below
     predicates: dict[str, str] = {}  # a statement's rdf:predicate
     code_lists: set[str] = set()  # code properties that hold a list, even of one code
-
-    def node(iri: str) -> Node:
-        found = nodes.get(iri)
-        if found is None:
-            found = nodes[iri] = Node(iri)
-            if iri in vocab.concepts:
-                scheme, code = vocab.concepts[iri]
-                found.labels.add("Concept")
-                found.properties.update(code=code, scheme=scheme, label=vocab.label(iri))
-        return found
+    fragment_review = None
 
     for quad in quads:
         subject, predicate, obj = quad.subject.value, quad.predicate.value, quad.object
-        review = _review_of(quad.graph_name)
+        review = fragment_review = _review_of(quad.graph_name)
         if predicate == RDF_TYPE:
             if obj.value in classes:
-                target = node(subject)
+                target = nodes.get(subject) or nodes.setdefault(subject, _new_node(subject, vocab))
                 target.labels.update(local_name(c) for c in classes[obj.value] if c.startswith(CG))
                 if review is not None:
                     target.properties["review"] = review
                 if STATEMENT in classes[obj.value]:
                     statements.add(subject)
         elif isinstance(obj, ox.Literal):
-            pending_literals.append((subject, property_name(predicate), literal_value(obj), review))
+            pending_literals.append((subject, property_name(predicate), literal_value(obj)))
             if obj.datatype.value == XSD + "date" and (day := epoch_day(obj.value)) is not None:
-                pending_literals.append((subject, property_name(predicate) + "EpochDay", day, review))
+                pending_literals.append((subject, property_name(predicate) + "EpochDay", day))
         elif predicate == RDF + "predicate":
-            pending_literals.append((subject, "predicate", local_name(obj.value), review))
+            pending_literals.append((subject, "predicate", local_name(obj.value)))
             predicates[subject] = obj.value
         elif predicate in relationship_properties:
             relationships.append(Relationship(relationship_type(predicate), subject, obj.value, review))
             if obj.value in vocab.concepts and subject not in vocab.concepts:
                 name = code_property_name(predicate)
-                pending_literals.append((subject, name, vocab.concepts[obj.value][1], review))
+                pending_literals.append((subject, name, vocab.concepts[obj.value][1]))
                 if predicate not in single_valued_properties():
                     code_lists.add(name)
-    for subject, name, value, _review in pending_literals:
+    for subject, name, value in pending_literals:
         if subject not in nodes:
             continue  # only typed resources become nodes
         properties = nodes[subject].properties
@@ -293,23 +281,78 @@ def build_view(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -> Pro
             properties[name] = sorted(values(existing) + [value], key=str)
         else:
             properties[name] = [value] if name in code_lists else value
+    outward = [r for r in relationships if r.start in nodes and r.end not in nodes and r.end not in vocab.concepts]
     relationships = [r for r in relationships if r.start in nodes and (r.end in nodes or r.end in vocab.concepts)]
-    for concept in vocab.concepts:  # every code, used or not: a count of zero is an answer too
-        node(concept)
-    relationships.extend(_concept_hierarchy(vocab))
-    relationships.extend(_concept_links(vocab))
-    class_codes = {iri: code for codes in vocab.class_codes.values() for code, iri in codes.items()}
+    class_codes = _class_codes(vocab)
     for iri, found in nodes.items():
         _add_kinds(found, class_codes, vocab)
         found.properties["iri"] = iri
-    return PropertyGraph(nodes, _fold_statements(nodes, relationships, statements, predicates, vocab))
+    relationships, extra = _fold_statements(nodes, relationships, statements, predicates, vocab)
+    # In a canonical order, so the fragment is the same whichever order the quads came in (a
+    # loader's, or the store's when read back).
+    for found in nodes.values():
+        found.properties = dict(sorted(found.properties.items()))
+    for relationship in relationships + extra:
+        if relationship.properties:
+            ordered = sorted(relationship.properties.items())
+            relationship.properties.clear()
+            relationship.properties.update(ordered)
+    return ReviewFragment(fragment_review, dict(sorted(nodes.items())), sorted(relationships, key=_order),
+                          sorted(extra, key=_order), sorted(outward, key=_order))
+
+
+def _order(relationship: Relationship) -> tuple:
+    return (relationship.type, relationship.start, relationship.end, str(sorted(relationship.properties.items())))
+
+
+def combine_view(fragments: Iterable[ReviewFragment], links: Iterable[ox.Quad] = (),
+                 vocab: Vocabulary | None = None) -> PropertyGraph:
+    """The view of these reviews' fragments, the analysts' links between their records (the
+    links graph's owl:sameAs quads) and every code of the ontology's code lists."""
+    vocab = vocab or vocabulary()
+    fragments = list(fragments)
+    nodes: dict[str, Node] = {}
+    relationships: list[Relationship] = []
+    for fragment in fragments:
+        nodes.update(fragment.nodes)
+    for fragment in fragments:
+        relationships.extend(fragment.relationships)
+        relationships.extend(r for r in fragment.outward if r.end in nodes)
+    for quad in links:
+        if quad.predicate.value in EXTRA_RELATIONSHIPS or quad.predicate.value in vocab.object_properties:
+            start, end = quad.subject.value, quad.object.value
+            if start in nodes and end in nodes:
+                relationships.append(Relationship(relationship_type(quad.predicate.value), start, end, None))
+    for concept in vocab.concepts:  # every code, used or not: a count of zero is an answer too
+        if concept not in nodes:
+            nodes[concept] = _new_node(concept, vocab)
+            nodes[concept].properties["iri"] = concept
+    relationships.extend(_concept_hierarchy(vocab))
+    relationships.extend(_concept_links(vocab))
+    for fragment in fragments:
+        relationships.extend(fragment.extra)
+    return PropertyGraph(nodes, relationships)
+
+
+def _new_node(iri: str, vocab: Vocabulary) -> Node:
+    found = Node(iri)
+    if iri in vocab.concepts:
+        scheme, code = vocab.concepts[iri]
+        found.labels.add("Concept")
+        found.properties.update(code=code, scheme=scheme, label=vocab.label(iri))
+    return found
+
+
+def _class_codes(vocab: Vocabulary) -> dict[str, str]:
+    return {iri: code for codes in vocab.class_codes.values() for code, iri in codes.items()}
 
 
 def _fold_statements(nodes: dict[str, Node], relationships: list[Relationship], statements: set[str],
-                     predicates: dict[str, str], vocab: Vocabulary) -> list[Relationship]:
+                     predicates: dict[str, str], vocab: Vocabulary) -> tuple[list[Relationship], list[Relationship]]:
     """Each relationship record made the relationship it states, carrying its properties; the
-    record's node and its own relationships removed from `nodes` and the list returned. A record
-    without both people or its property stays a node."""
+    record's node and its own relationships removed from `nodes`, and the relationships returned
+    with the second records of one relationship apart. A record without both people or its
+    property stays a node."""
     kinds = {iri: code for code, iri in vocab.relationship_codes.items()}
     leaving: dict[str, list[Relationship]] = {}
     for r in relationships:
@@ -347,7 +390,8 @@ def _fold_statements(nodes: dict[str, Node], relationships: list[Relationship], 
             added.append(relationship)
         del nodes[record]
     gone = statements - nodes.keys()
-    return [r for r in relationships + added if r.start not in gone and r.end not in gone]
+    return ([r for r in relationships if r.start not in gone and r.end not in gone],
+            [r for r in added if r.start not in gone and r.end not in gone])
 
 
 def _camel(type_name: str) -> str:

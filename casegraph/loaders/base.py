@@ -42,6 +42,7 @@ class PreparedReview:
     triples: int
     nquads: bytes
     proposed: tuple[Problem, ...] = ()
+    view: bytes = b""  # its part of the property-graph view, when the loading step derived it (graph.view_cache)
 
 
 class Loader(ABC):

@@ -154,7 +154,7 @@ def _framework_matrix(store: ReviewStore, by: str = "auto", top: int | None = No
 def _timeline(store: ReviewStore, person: str | None, merged: bool) -> ChartTable:
     from casegraph.analysis.escalation import EVENT_SCHEMES
     from casegraph.analysis.patterns import timeline
-    from casegraph.graph.view import view_of_store
+    from casegraph.graph.view_cache import view_of_store
     from casegraph.ontology import vocabulary
 
     if not person:
@@ -173,7 +173,7 @@ def _timeline(store: ReviewStore, person: str | None, merged: bool) -> ChartTabl
 def _escalation(store: ReviewStore, person: str | None, group: str | None, merged: bool) -> ChartTable:
     """The escalation chart's rows: one per event, with the lanes it is drawn on."""
     from casegraph.analysis.escalation import escalation
-    from casegraph.graph.view import view_of_store
+    from casegraph.graph.view_cache import view_of_store
 
     if not (person or group):
         raise VizError("the escalation chart needs a person (--person) or a group (--group)")

@@ -173,3 +173,32 @@ def test_the_overview_draws_undecided_candidates_from_the_cache(tmp_path, monkey
     after = _overview(out)
     assert [(reviews[a], reviews[b], kind) for a, b, kind, *_ in after["links"]] == [
         ("link-a-2019", "link-b-2020", "accepted"), ("scr-30-2016", "scr-49-2013", "candidate")]
+
+
+def test_a_page_of_an_unchanged_store_is_not_drawn_again(tmp_path, monkeypatch):
+    import shutil
+
+    import casegraph.viz
+    from casegraph.graph.loading import load_paths
+    from tests.conftest import MINIMAL
+
+    store = tmp_path / "store"
+    load_corpus(store)
+    assert run(str(store), "viz", "-o", str(tmp_path / "first.html")).exit_code == 0
+    drawn = []
+    real = casegraph.viz.network_page
+    monkeypatch.setattr(casegraph.viz, "network_page", lambda *a, **k: (drawn.append(k.get("show")), real(*a, **k))[1])
+    result = run(str(store), "viz", "-o", str(tmp_path / "again.html"))
+    assert result.exit_code == 0 and "168 entities" in result.output and drawn == []
+    assert (tmp_path / "again.html").read_bytes() == (tmp_path / "first.html").read_bytes()
+    assert run(str(store), "viz", "--review", "link-b-2020", "-o", str(tmp_path / "one.html")).exit_code == 0
+    assert drawn == ["review"]  # other options: another page
+    shutil.copy(MINIMAL, tmp_path / "minimal.yaml")
+    load_paths([tmp_path / "minimal.yaml"], store)  # the store changed: drawn anew
+    assert run(str(store), "viz", "-o", str(tmp_path / "later.html")).exit_code == 0
+    assert drawn == ["review", "whole"] and _nodes(tmp_path / "later.html") > _nodes(tmp_path / "first.html")
+    from casegraph.graph.store import ReviewStore
+
+    with ReviewStore.open(store, write=True) as opened:  # a review removed: no kept page holds it any more
+        opened.remove("test-review-2016")
+    assert not list((store / "pictures").glob("*"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -134,3 +135,71 @@ def _alive(pid: int) -> bool:
         return False
     with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for its (dead) parent counts as gone
         return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+# -- kept in line review by review -----------------------------------------------------------------
+def _graph(engine) -> tuple[list, list]:
+    """Every node (labels, properties) and relationship (type, ends' iris, properties), sorted."""
+    nodes = engine.run("MATCH (n) RETURN labels(n), properties(n)").rows
+    relationships = engine.run("MATCH (s)-[r]->(e) RETURN type(r), s.iri, e.iri, properties(r)").rows
+    return (sorted((sorted(labels), sorted(props.items(), key=str)) for labels, props in nodes),
+            sorted((t, s, e, sorted(props.items(), key=str)) for t, s, e, props in relationships))
+
+
+def _built_afresh(store, tmp_path):
+    fresh = tmp_path / "fresh"
+    shutil.copytree(store, fresh, ignore=shutil.ignore_patterns("cypher", "views"))
+    with EmbeddedCypher(fresh) as engine:
+        return _graph(engine)
+
+
+def test_a_reload_replaces_that_review_alone_and_the_graph_is_as_if_built_afresh(tmp_path, monkeypatch):
+    from casegraph.graph.cypher import falkor_view
+    from tests.loaders.test_review2 import EVERY, OTHER
+
+    store = tmp_path / "store"
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    for path in (MINIMAL, EVERY, EXAMPLES / "scr-30-2016.yaml", EXAMPLES / "scr-1-2016.yaml"):
+        shutil.copy(path, reviews)
+    load_paths([reviews], store)
+    with EmbeddedCypher(store) as engine:
+        before = count(engine, "MATCH (n) RETURN count(n)")
+    wholes = []
+    real_load = falkor_view.load_view
+    monkeypatch.setattr(falkor_view, "load_view", lambda *a, **k: (wholes.append(1), real_load(*a, **k)))
+    # one review edited, one added (its incident the same event as one already held), one removed
+    (reviews / MINIMAL.name).write_text(MINIMAL.read_text(encoding="utf-8").replace("Child T", "Child Tee"),
+                                        encoding="utf-8")
+    load_paths([reviews / MINIMAL.name, OTHER], store)  # the store is rebuilt: the graph updated in place
+    with ReviewStore.open(store, write=True) as opened:
+        opened.remove("scr-1-2016")
+    with EmbeddedCypher(store) as engine:
+        assert count(engine, "MATCH (p:YoungPerson {label: $name}) RETURN count(p)", name="Child Tee") >= 1
+        assert count(engine, "MATCH (p:YoungPerson {label: $name}) RETURN count(p)", name="Child T") == 0
+        assert count(engine, "MATCH (:Review {review: $r}) RETURN count(*)", r="scr-1-2016") == 0
+        assert count(engine, "MATCH (:Incident)-[:SAME_EVENT_AS]->(:Incident) RETURN count(*)") == 2
+        assert count(engine, "MATCH (n) RETURN count(n)") != before
+        graph = _graph(engine)
+    assert wholes == []  # never the whole corpus
+    assert graph == _built_afresh(store, tmp_path)
+
+
+def test_removing_the_review_another_points_into_keeps_the_rest(tmp_path):
+    from tests.loaders.test_review2 import EVERY, OTHER
+
+    store = tmp_path / "store"
+    load_paths([EVERY, OTHER, MINIMAL], store)
+    with EmbeddedCypher(store) as engine:
+        assert count(engine, "MATCH (:Incident)-[:SAME_EVENT_AS]->(:Incident) RETURN count(*)") == 2
+    with ReviewStore.open(store, write=True) as opened:
+        opened.remove("other-review-2022")
+    with EmbeddedCypher(store) as engine:
+        assert count(engine, "MATCH (:Incident)-[:SAME_EVENT_AS]->(:Incident) RETURN count(*)") == 0
+        graph = _graph(engine)
+    assert graph == _built_afresh(store, tmp_path)
+    load_paths([OTHER], store)  # back again: the links between the two reviews come back
+    with EmbeddedCypher(store) as engine:
+        assert count(engine, "MATCH (:Incident)-[:SAME_EVENT_AS]->(:Incident) RETURN count(*)") == 2
+        graph = _graph(engine)
+    assert graph == _built_afresh(store, tmp_path / "again")

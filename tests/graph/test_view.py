@@ -7,8 +7,8 @@ import re
 import pytest
 
 from casegraph.graph.store import ReviewStore
-from casegraph.graph.view import (build_view, code_property_name, property_name, relationship_type, typed_dates,
-                                  values)
+from casegraph.graph.cypher.neo4j import typed_dates
+from casegraph.graph.view import build_view, code_property_name, property_name, relationship_type, values
 from casegraph.graph.loading import load_paths
 from casegraph.ontology import CG, vocabulary
 from casegraph.queries.sparql import run_update
@@ -167,7 +167,7 @@ def test_codes_link_to_the_framework_nodes_they_count_under(view):
 
 
 def test_view_of_store_reads_review_by_review_with_progress(tmp_path):
-    from casegraph.graph.view import view_of_store
+    from casegraph.graph.view_cache import view_of_store
 
     path = tmp_path / "store"
     load_paths([EXAMPLES, MINIMAL], path)

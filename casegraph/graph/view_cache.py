@@ -1,0 +1,94 @@
+"""Each review's part of the property-graph view, derived once and kept beside the review.
+
+Deriving the view from quads is most of the wait before a first Cypher answer or picture of a
+big corpus (reading 1.1M quads back out of Oxigraph into Python and folding them into nodes).
+Every record's IRI belongs to its review, so each review's part (`ReviewFragment`) depends
+only on that review's quads: it is derived when the review is loaded (on the loader's worker
+processes, from quads they hold anyway) and written to `<store>/views/` under the review's
+digest (the hash of its quads, as the catalog has it) and the view rules' version. A question
+then reads the fragments and combines them with the analysts' links (`combine_view`); a review
+loaded another way (an import, a restore) or a store from before gets its fragment on first
+read. A file is never changed, only replaced by one of another name, so readers and writers
+need no lock; `ReviewStore.rebuild` deletes the fragments of reviews no longer stored.
+
+The files are JSON (orjson): plain values, nothing executable, readable by any tool.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+import orjson
+
+from casegraph.graph.view_files import keep_views, view_file
+from casegraph.graph.view import Node, PropertyGraph, Relationship, ReviewFragment, combine_view, review_fragment
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from casegraph.graph.store import ReviewStore
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def fragment_bytes(fragment: ReviewFragment) -> bytes:
+    def rows(relationships: list[Relationship]) -> list:
+        return [[r.type, r.start, r.end, r.properties] if r.properties else [r.type, r.start, r.end]
+                for r in relationships]
+
+    return orjson.dumps({"review": fragment.review,
+                         "nodes": [[n.iri, sorted(n.labels), n.properties] for n in fragment.nodes.values()],
+                         "relationships": rows(fragment.relationships), "extra": rows(fragment.extra),
+                         "outward": rows(fragment.outward)})
+
+
+def fragment_from_bytes(data: bytes) -> ReviewFragment:
+    found = orjson.loads(data)
+    review = found["review"]
+
+    def relationships(rows: list) -> list[Relationship]:
+        return [Relationship(row[0], row[1], row[2], review, row[3] if len(row) > 3 else {}) for row in rows]
+
+    return ReviewFragment(review, {iri: Node(iri, set(labels), properties) for iri, labels, properties in found["nodes"]},
+                          relationships(found["relationships"]), relationships(found["extra"]),
+                          relationships(found["outward"]))
+
+
+def fragment_of(quads: Iterable[ox.Quad]) -> bytes:
+    """The stored form of one review's fragment, from its quads (a loader's worker calls this)."""
+    return fragment_bytes(review_fragment(quads))
+
+
+def fragments(store: ReviewStore, reviews: list[str] | None = None,
+              progress: Progress | None = None) -> list[ReviewFragment]:
+    """The fragment of each chosen review (None: all), read from beside the store or, where
+    missing (or the review changed by a SPARQL update), derived from its quads and kept."""
+    chosen = store.review_ids() if reviews is None else reviews
+    digests = {review: entry.get("digest") for review, entry in store.catalog_entries().items()}
+    found, derived = [], []
+    for done, review in enumerate(chosen, 1):
+        digest = digests.get(review)
+        data = None
+        if digest:
+            with contextlib.suppress(OSError):
+                data = view_file(store.path, digest).read_bytes()
+        if data is None:
+            fragment = review_fragment(store.review_quads([review], links=False))
+            if digest:
+                derived.append((digest, fragment_bytes(fragment)))
+        else:
+            fragment = fragment_from_bytes(data)
+        found.append(fragment)
+        if progress:
+            progress("reading reviews", done, len(chosen))
+    if derived:
+        keep_views(store.path, derived)
+    return found
+
+
+def view_of_store(store: ReviewStore, progress: Progress | None = None,
+                  reviews: list[str] | None = None) -> PropertyGraph:
+    """The view of every stored review (or the chosen `reviews`) and the analysts' links, from each
+    review's fragment; `progress(stage, done, total)` is called as each review is read."""
+    return combine_view(fragments(store, reviews or None, progress), store.links_quads())
