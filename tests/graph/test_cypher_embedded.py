@@ -8,6 +8,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casegraph.errors import QueryError
 from casegraph.graph.cypher.embedded import EmbeddedCypher
@@ -203,3 +205,21 @@ def test_removing_the_review_another_points_into_keeps_the_rest(tmp_path):
         assert count(engine, "MATCH (:Incident)-[:SAME_EVENT_AS]->(:Incident) RETURN count(*)") == 2
         graph = _graph(engine)
     assert graph == _built_afresh(store, tmp_path / "again")
+
+
+TEXT = st.text(st.characters(blacklist_characters="\x00"))  # FalkorDB's parser ends a query at NUL, either way
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(TEXT, st.integers(-2**53, 2**53), st.booleans(), st.none(),
+                 st.floats(allow_nan=False, allow_infinity=False),
+                 st.lists(st.one_of(TEXT, st.integers(-2**53, 2**53)), max_size=4),
+                 st.dictionaries(st.sampled_from(["iri", "label", "dateEarliestEpochDay"]), TEXT, max_size=3)))
+def test_the_quick_parameter_header_binds_each_value_as_the_client_would(engine, value):
+    from casegraph.graph.cypher.falkor_view import cypher_literal
+
+    [[back]] = engine.graph.query(f"CYPHER v={cypher_literal(value)} RETURN $v").result_set
+    [[expected]] = engine.graph.query("RETURN $v", {"v": value}).result_set
+    assert back == expected
+    if not isinstance(value, float):
+        assert back == value
