@@ -145,13 +145,14 @@
   var candidates = data.links.length - accepted.length;
   var shared = accepted.reduce(function (sum, l) { return sum + l[3]; }, 0);
   var status = document.getElementById("status");
+  function count(n) { return n.toLocaleString("en-GB"); }  // 1,300 reviews, as the page's title writes it
   function overviewStatus() {
-    status.textContent = data.reviews.length + " reviews. " + accepted.length +
-      (accepted.length === 1 ? " pair of reviews shares " : " pairs of reviews share ") + shared +
-      " entities through accepted links; " + candidates + (candidates === 1 ? " pair has" : " pairs have") +
+    status.textContent = count(data.reviews.length) + " reviews. " + count(accepted.length) +
+      (accepted.length === 1 ? " pair of reviews shares " : " pairs of reviews share ") + count(shared) +
+      " entities through accepted links; " + count(candidates) + (candidates === 1 ? " pair has" : " pairs have") +
       " undecided candidate matches" +
       (data.threshold !== null ? " above " + data.threshold : "") + ". " +
-      (hubs.length ? hubs.length + " entities are in more than three reviews each (small grey nodes" +
+      (hubs.length ? count(hubs.length) + " entities are in more than three reviews each (small grey nodes" +
         (showHubs ? "" : ", hidden: tick the box to show them") + "). " : "") +
       "Click a review, an entity, a line or an area to see the entities behind it.";
   }
