@@ -77,22 +77,31 @@ def fragments(store: ReviewStore, reviews: list[str] | None = None,
     found, derived = [], []
     for done, review in enumerate(chosen, 1):
         digest = digests.get(review)
-        data = None
-        if digest:
-            with contextlib.suppress(OSError):
-                data = view_file(store.path, digest).read_bytes()
-        if data is None:
+        fragment = _kept(store, digest) if digest else None
+        if fragment is None:
             fragment = review_fragment(store.review_quads([review], links=False))
             if digest:
                 derived.append((digest, fragment_bytes(fragment)))
-        else:
-            fragment = fragment_from_bytes(data)
         found.append(fragment)
         if progress:
             progress("reading reviews", done, len(chosen))
     if derived:
         keep_views(store.path, derived)
     return found
+
+
+def _kept(store: ReviewStore, digest: str) -> ReviewFragment | None:
+    """The kept fragment of this digest, or None if there is none or it cannot be read (then it is
+    deleted, to be derived again and kept anew)."""
+    path = view_file(store.path, digest)
+    try:
+        return fragment_from_bytes(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, IndexError):  # damaged: orjson's errors are ValueErrors
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
 
 
 def view_of_store(store: ReviewStore, progress: Progress | None = None,

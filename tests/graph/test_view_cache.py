@@ -72,3 +72,14 @@ def test_a_removed_or_replaced_review_takes_its_fragment_with_it(tmp_path):
     with ReviewStore.open(path) as opened:
         assert len(list((path / VIEWS_DIR).glob("*"))) == 1
         assert all("Child T" != n.properties.get("label") for n in view_of_store(opened).nodes.values())
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"review": "x"}', b"[1, 2]"], ids=["empty", "broken", "short", "list"])
+def test_a_damaged_fragment_is_derived_again(tmp_path, store, damage):
+    copy = tmp_path / "copy"
+    shutil.copytree(store, copy, ignore=shutil.ignore_patterns("cypher"))
+    victim = sorted((copy / VIEWS_DIR).glob("*.json"))[0]
+    victim.write_bytes(damage)
+    with ReviewStore.open(copy) as opened:
+        _same(view_of_store(opened), build_view(opened.review_quads()))
+    assert victim.read_bytes() not in (damage,) and fragment_from_bytes(victim.read_bytes())
