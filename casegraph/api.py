@@ -103,6 +103,7 @@ class Casegraph:
 
     def remove(self, review_id: str) -> None:
         """Remove one review from the store (ReviewNotFound if it is not there)."""
+        from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: the Cypher view updated in place
         from casegraph.graph.store import ReviewStore
 
         with ReviewStore.open(self.path, write=True) as store:

@@ -191,6 +191,7 @@ def remove(review_id, store):
     Example:
       casegraph remove scr-30-2016
     """
+    from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: the Cypher view updated in place
     from casegraph.graph.store import ReviewStore
 
     with ReviewStore.open(store, write=True) as opened:
@@ -212,6 +213,7 @@ def compact(store):
     Example:
       casegraph compact
     """
+    from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: the Cypher view updated in place
     from casegraph.graph.store import ReviewStore
 
     with ReviewStore.open(store, write=True) as opened:

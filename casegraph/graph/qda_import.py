@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casegraph.errors import CasegraphError, ReviewFileError
+from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: a re-import updates the Cypher view in place
 from casegraph.graph.store import ReviewStore
 from casegraph.loaders.base import PreparedReview, ReviewGraph
 from casegraph.loaders.checks import check_review_data
