@@ -18,10 +18,10 @@ def _selected_flat_graph(ctx, review, person, cross_review, hops, raw):
     reviews = ctx.obj["reviews"]
     if reviews:
         from casegraph.graph.store import ReviewStore
-        from casegraph.graph.view import build_view
+        from casegraph.graph.view_cache import view_of_store
 
         with ReviewStore.open(ctx.obj["store"]) as opened:
-            view = build_view(opened.review_quads(reviews))
+            view = view_of_store(opened, reviews=reviews)
     else:
         view = read_view(ctx.obj["store"])
     picture = picture_graph(view, merged=not raw)

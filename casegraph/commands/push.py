@@ -103,14 +103,14 @@ def push_neo4j(store, uri, username, database, reviews, batch_size):
       casegraph query cypher 'MATCH (p:Person:YoungPerson) RETURN count(p)' --neo4j
     """
     from casegraph.graph.store import ReviewStore
-    from casegraph.graph.view import build_view
+    from casegraph.graph.view_cache import view_of_store
     from casegraph.exchange.neo4j_push import push_view
     from casegraph.graph.cypher.neo4j import Neo4jSettings, connect
 
     settings = Neo4jSettings.from_env(uri, username, None, database)
     with connect(settings) as driver:  # before reading the store: a wrong password fails at once
         with ReviewStore.open(store) as opened:
-            view = build_view(opened.review_quads(list(reviews) or None))
+            view = view_of_store(opened, reviews=list(reviews) or None)
         bar = StageBar()
         options = {"batch_size": batch_size} if batch_size else {}
         try:

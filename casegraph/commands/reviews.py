@@ -322,10 +322,10 @@ def export_neo4j_csv(ctx, directory):
     """
     from casegraph.exchange.neo4j_csv import import_command, write_neo4j_csv
     from casegraph.graph.store import ReviewStore
-    from casegraph.graph.view import build_view
+    from casegraph.graph.view_cache import view_of_store
 
     with ReviewStore.open(ctx.obj["store"]) as opened:
-        view = build_view(opened.review_quads(ctx.obj["reviews"]))
+        view = view_of_store(opened, reviews=ctx.obj["reviews"])
     paths = write_neo4j_csv(view, directory)
     click.echo(f"wrote {len(paths)} files ({len(view.nodes)} nodes, {len(view.relationships)} relationships) "
                f"to {directory}; import them with:", err=True)
