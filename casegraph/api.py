@@ -103,9 +103,10 @@ class Casegraph:
 
     def remove(self, review_id: str) -> None:
         """Remove one review from the store (ReviewNotFound if it is not there)."""
-        from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: the Cypher view updated in place
+        from casegraph.graph.cypher.embedded import update_in_place
         from casegraph.graph.store import ReviewStore
 
+        update_in_place()
         with ReviewStore.open(self.path, write=True) as store:
             store.remove(review_id)
         self._forget_reader()

@@ -191,9 +191,10 @@ def remove(review_id, store):
     Example:
       casegraph remove scr-30-2016
     """
-    from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: the Cypher view updated in place
+    from casegraph.graph.cypher.embedded import update_in_place
     from casegraph.graph.store import ReviewStore
 
+    update_in_place()
     with ReviewStore.open(store, write=True) as opened:
         opened.remove(review_id)
     click.echo(f"removed {review_id}")
@@ -213,9 +214,10 @@ def compact(store):
     Example:
       casegraph compact
     """
-    from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: the Cypher view updated in place
+    from casegraph.graph.cypher.embedded import update_in_place
     from casegraph.graph.store import ReviewStore
 
+    update_in_place()
     with ReviewStore.open(store, write=True) as opened:
         opened.rebuild()
         reviews = len(opened)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casegraph.errors import Problem, ReviewFileError
-from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: a reload updates the Cypher view in place
+from casegraph.graph.cypher.embedded import update_in_place
 from casegraph.graph.store import ReviewStore
 from casegraph.graph.view_cache import fragment_of
 from casegraph.loaders import PreparedReview, load, review_paths
@@ -197,6 +197,7 @@ def load_paths(paths: Iterable[Path | str], store_path: Path | None = None, on_f
     """
     files = list(review_paths(paths))
     report = LoadReport()
+    update_in_place()
     with ReviewStore.open(store_path, write=True) as store:
         with _BatchWriter(store, batch_triples) as writer:
             for result, review in check_files(files, on_file, workers, accept_proposed):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casegraph.errors import CasegraphError, ReviewFileError
-from casegraph.graph.cypher import embedded  # noqa: F401 - registers its refresher: a re-import updates the Cypher view in place
+from casegraph.graph.cypher.embedded import update_in_place
 from casegraph.graph.store import ReviewStore
 from casegraph.loaders.base import PreparedReview, ReviewGraph
 from casegraph.loaders.checks import check_review_data
@@ -73,6 +73,7 @@ def import_project(imported: list[ImportedReview], archive: Path, project: str,
     """Check every review, then store them all and remove the project's reviews it no longer has."""
     prepared = prepare(imported, archive)
     new = {review.review_id for review in prepared}
+    update_in_place()
     with ReviewStore.open(store_path, write=True) as store:
         earlier = set(project_review_ids(store, project))
         taken = sorted(review_id for review_id in new - earlier if review_id in store)

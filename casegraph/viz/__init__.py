@@ -65,12 +65,11 @@ def network_page(view: PropertyGraph, path: Path, *, show: str = "whole", review
         ego = resolve(picture, person, what="person", merged=merged)
     drawn_reviews = {r for _, reviews in shown.nodes(data="reviews") for r in reviews}
     with_overview = show == "whole" and (len(drawn_reviews) >= 2 if overview is None else overview)
-    overview_of = None
-    if with_overview:
+    def overview_of(index, reviews):
         from casegraph.viz.overview import overview_data
 
-        def overview_of(index, reviews):
-            return overview_data(view, shown, index, reviews, candidates, threshold)
+        return overview_data(view, shown, index, reviews, candidates, threshold)
+
     write_page(shown, path, title=title or f"casegraph: {description}", summary=summary, size_by=size_by,
-               physics=physics, ego=ego, overview=overview_of)
+               physics=physics, ego=ego, overview=overview_of if with_overview else None)
     return PageSummary(Path(path), shown.number_of_nodes(), shown.number_of_edges(), description)

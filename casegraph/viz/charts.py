@@ -282,7 +282,6 @@ def _timeline_axes(plt, table: ChartTable):
     from datetime import date
 
     import matplotlib.dates as mdates
-    from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
     dated = [row for row in table.rows if row[1]]

@@ -170,7 +170,10 @@ def refresh(store_path: Path) -> None:
     EmbeddedCypher(store_path).close()
 
 
-REFRESHERS["cypher"] = refresh
+def update_in_place() -> None:
+    """Have the store's rebuilds (a review replaced or removed) update the saved Cypher graph in
+    place, review by review, rather than delete it to be built whole by the next question."""
+    REFRESHERS["cypher"] = refresh
 
 
 def _graph_object(value: object) -> dict | None:
