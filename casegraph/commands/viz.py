@@ -54,6 +54,9 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
     behind it. Choose one view instead with --review, --person, --cross-review, --query,
     --sparql or --cypher.
 
+    A page is kept under the store (as private as it): the same command on an unchanged store
+    copies it in a moment instead of drawing it again.
+
     \b
     Examples:
       casegraph viz -o corpus.html
