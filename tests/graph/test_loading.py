@@ -24,6 +24,16 @@ def test_worker_processes_give_the_same_store_and_errors_as_one_process(tmp_path
     assert len(reports[2].failed) == 1 and "unknown Person code 'youngster'" in str(reports[2].failed[0].error)
     assert stored(tmp_path / "store-0") == stored(tmp_path / "store-2")
     assert len(stored(tmp_path / "store-2")) == PARALLEL_MIN_FILES + 9
+    # each review's part of the view, derived on the workers, is the one derived from the store
+    from casegraph.graph.view import build_view
+    from casegraph.graph.view_cache import view_of_store
+    from casegraph.graph.view_files import VIEWS_DIR
+
+    assert len(list((tmp_path / "store-2" / VIEWS_DIR).glob("*.json"))) == PARALLEL_MIN_FILES + 9
+    with ReviewStore.open(tmp_path / "store-2") as store:
+        kept, derived = view_of_store(store), build_view(store.review_quads())
+    assert list(kept.nodes) == list(derived.nodes) and kept.nodes == derived.nodes
+    assert kept.relationships == derived.relationships
 
 
 def test_validate_reports_without_a_store(tmp_path):
