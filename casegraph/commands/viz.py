@@ -100,8 +100,9 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
 
     options = {"show": show, "review": review, "person": person, "hops": hops, "size_by": size_by, "raw": raw,
                "title": title, "physics": physics, "overview": overview}
-    key = page_key(store or default_store_path(), options) if show != "records" else None
-    kept = cached_page(store or default_store_path(), key, output)
+    store_path = store or default_store_path()
+    key = page_key(store_path, options) if show != "records" else None
+    kept = cached_page(store_path, key, output)
     if kept is not None:
         page, notes = kept
         for note in notes:
@@ -114,7 +115,7 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
         page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,
                             size_by=size_by, merged=not raw, title=title, physics=physics, overview=overview,
                             candidates=candidates, threshold=threshold)
-        keep_page(store or default_store_path(), key, page, notes)
+        keep_page(store_path, key, page, notes)
     click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} relationships ({page.description}); "
                f"open it in a browser, no network needed", err=True)
 

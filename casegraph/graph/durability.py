@@ -94,19 +94,23 @@ def needs_recovery(store_path: Path, database_dir: str) -> bool:
     return (store_path / JOURNAL_FILE).exists() or (store_path / (database_dir + READY_SUFFIX)).exists()
 
 
-def write_durably(target: Path, write: Callable) -> None:
-    """Write `target` whole or not at all, surviving a crash: `write(handle)` fills a temporary
-    file beside it, which is synced to disk and renamed over `target`, and the rename synced too."""
+def write_durably(target: Path, write: Callable, *, sync: bool = True) -> None:
+    """Write `target` whole or not at all: `write(handle)` fills a temporary file beside it, which
+    is renamed over `target`, so a reader sees the old file or the new one. With `sync` (the
+    default) the file and the rename are synced to disk, so it survives a crash; a cache, derived
+    again if lost, goes without (a sync per file would slow a load of thousands of reviews)."""
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         with open(temporary, "wb") as handle:
             write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
-    _sync_directory(target.parent)
+    if sync:
+        _sync_directory(target.parent)
 
 
 def _sync_directory(directory: Path) -> None:

@@ -35,8 +35,7 @@ ONTOLOGY_GRAPH = "https://w3id.org/casegraph/ontology"
 LINKS_GRAPH = "https://w3id.org/casegraph/links"  # analysts' accepted links (owl:sameAs) between records
 LOCK_TIMEOUT_SECONDS = 600
 DERIVED = ("cypher", "linking", "pictures")  # derived from the reviews: the Cypher engine's view, the candidate cache, pages
-# A derived view's name -> a function that brings it in line with the store at a path in place,
-# after a rebuild (registered by the module that owns the view); others are deleted.
+# derived view -> what brings it in line with a rebuilt store in place (its owner registers it); others are deleted
 REFRESHERS: dict[str, Callable[[Path], None]] = {}
 EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
                   "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -282,12 +281,11 @@ class ReviewStore:
         for derived in DERIVED:
             if not self._refreshed(derived):
                 shutil.rmtree(self.path / derived, ignore_errors=True)
-        prune_views(self.path, [entry.get("digest") for entry in self._catalog["reviews"].values()])
+        prune_views(self.path, self.digests().values())
         self.discarded = False
 
     def _refreshed(self, derived: str) -> bool:
-        """Whether a derived view was brought in line with the rebuilt store in place (nothing of a
-        removed review left in it); if not, the caller deletes it."""
+        """Whether a derived view was brought in line with the rebuilt store in place (else it is deleted)."""
         refresh = REFRESHERS.get(derived)
         if refresh is None or not (self.path / derived).exists():
             return False
@@ -353,6 +351,10 @@ class ReviewStore:
     def graphs(self) -> list[str]:
         """The IRI of every named graph stored: the reviews', the links, the decisions, the ontology."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def digests(self) -> dict[str, str | None]:
+        """Each stored review's digest (the hash of its quads; None after a SPARQL update changed them)."""
+        return {review_id: entry.get("digest") for review_id, entry in self._catalog["reviews"].items()}
 
     def catalog_entries(self) -> dict[str, dict]:
         """Each stored review's catalog entry: source, loaded_at, triples and digest."""

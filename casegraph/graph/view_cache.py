@@ -32,35 +32,38 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-def fragment_bytes(fragment: ReviewFragment) -> bytes:
-    def rows(relationships: list[Relationship]) -> list:
-        return [[r.type, r.start, r.end, r.properties] if r.properties else [r.type, r.start, r.end]
-                for r in relationships]
+def relationship_rows(relationships: list[Relationship]) -> list:
+    """Relationships as JSON rows [type, start, end(, properties)], their review left to the reader."""
+    return [[r.type, r.start, r.end, r.properties] if r.properties else [r.type, r.start, r.end]
+            for r in relationships]
 
+
+def relationships_from_rows(rows: list, review: str | None) -> list[Relationship]:
+    made = []
+    for row in rows:
+        # A frozen dataclass's __init__ sets each field through object.__setattr__: for the
+        # hundreds of thousands of a corpus, filling __dict__ directly is three times quicker.
+        relationship = object.__new__(Relationship)
+        relationship.__dict__.update(type=row[0], start=row[1], end=row[2], review=review,
+                                     properties=row[3] if len(row) > 3 else {})
+        made.append(relationship)
+    return made
+
+
+def fragment_bytes(fragment: ReviewFragment) -> bytes:
     return orjson.dumps({"review": fragment.review,
                          "nodes": [[n.iri, sorted(n.labels), n.properties] for n in fragment.nodes.values()],
-                         "relationships": rows(fragment.relationships), "extra": rows(fragment.extra),
-                         "outward": rows(fragment.outward)})
+                         "relationships": relationship_rows(fragment.relationships),
+                         "extra": relationship_rows(fragment.extra), "outward": relationship_rows(fragment.outward)})
 
 
 def fragment_from_bytes(data: bytes) -> ReviewFragment:
     found = orjson.loads(data)
     review = found["review"]
-
-    def relationships(rows: list) -> list[Relationship]:
-        made = []
-        for row in rows:
-            # A frozen dataclass's __init__ sets each field through object.__setattr__: for the
-            # hundreds of thousands of a corpus, filling __dict__ directly is three times quicker.
-            relationship = object.__new__(Relationship)
-            relationship.__dict__.update(type=row[0], start=row[1], end=row[2], review=review,
-                                         properties=row[3] if len(row) > 3 else {})
-            made.append(relationship)
-        return made
-
     return ReviewFragment(review, {iri: Node(iri, set(labels), properties) for iri, labels, properties in found["nodes"]},
-                          relationships(found["relationships"]), relationships(found["extra"]),
-                          relationships(found["outward"]))
+                          relationships_from_rows(found["relationships"], review),
+                          relationships_from_rows(found["extra"], review),
+                          relationships_from_rows(found["outward"], review))
 
 
 def fragment_of(quads: Iterable[ox.Quad]) -> bytes:
@@ -73,7 +76,7 @@ def fragments(store: ReviewStore, reviews: list[str] | None = None,
     """The fragment of each chosen review (None: all), read from beside the store or, where
     missing (or the review changed by a SPARQL update), derived from its quads and kept."""
     chosen = store.review_ids() if reviews is None else reviews
-    digests = {review: entry.get("digest") for review, entry in store.catalog_entries().items()}
+    digests = store.digests()
     found, derived = [], []
     for done, review in enumerate(chosen, 1):
         digest = digests.get(review)

@@ -3,10 +3,10 @@ review digest under the view rules' version (see `casegraph.graph.view_cache`)."
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from casegraph.graph.durability import write_durably
 from casegraph.graph.view import view_rules
 
 VIEWS_DIR = "views"
@@ -24,14 +24,8 @@ def keep_views(store_path: Path, fragments: Iterable[tuple[str, bytes]]) -> None
         (Path(store_path) / VIEWS_DIR).mkdir(mode=0o700, exist_ok=True)
         for digest, data in fragments:
             target = view_file(store_path, digest)
-            if target.exists():
-                continue
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            try:
-                temporary.write_bytes(data)
-                os.replace(temporary, target)
-            except OSError:
-                temporary.unlink(missing_ok=True)
+            if not target.exists():
+                write_durably(target, lambda handle: handle.write(data), sync=False)
 
 
 def prune_views(store_path: Path, digests: Iterable[str | None]) -> None:

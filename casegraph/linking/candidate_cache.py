@@ -30,6 +30,7 @@ from pathlib import Path
 import orjson
 
 from casegraph.errors import StoreError
+from casegraph.graph.durability import write_durably
 from casegraph.linking.decisions import (DecisionError, UnknownCandidate, current_decisions, decided_pairs, histories,
                                         history_for_id, xsd_datetime)
 
@@ -280,11 +281,11 @@ class _Cache:
             data["base"] = base
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
             # orjson writes the dataclasses as objects of their fields (tuples as arrays), as
             # dataclasses.asdict would, ten times quicker for a corpus's tens of thousands.
-            temporary.write_bytes(orjson.dumps(data))
-            os.replace(temporary, target)  # readers see the old cache or the new one, never half of one
+            encoded = orjson.dumps(data)
+            # readers see the old cache or the new one, never half of one
+            write_durably(target, lambda handle: handle.write(encoded), sync=False)
         except OSError:
             pass  # the cache only saves time: a store on a read-only disk still answers, just slower
 

@@ -19,7 +19,7 @@ import os
 import shutil
 from pathlib import Path
 
-from casegraph.graph.durability import store_fingerprint
+from casegraph.graph.durability import store_fingerprint, write_durably
 from casegraph.graph.view import view_rules
 from casegraph.viz import PageSummary
 
@@ -67,12 +67,11 @@ def keep_page(store_path: Path, key: str | None, page: PageSummary, notes: list[
     folder = Path(store_path) / PAGES_DIR
     with contextlib.suppress(OSError):
         folder.mkdir(mode=0o700, exist_ok=True)
-        temporary = folder / f".{key}.{os.getpid()}.tmp"
-        shutil.copyfile(page.path, temporary)
-        os.replace(temporary, folder / f"{key}.html")
-        (folder / f"{key}.json").write_text(json.dumps({"nodes": page.nodes, "edges": page.edges,
-                                                        "description": page.description, "notes": list(notes)}),
-                                               encoding="utf-8")
+        with open(page.path, "rb") as drawn:
+            write_durably(folder / f"{key}.html", lambda handle: shutil.copyfileobj(drawn, handle), sync=False)
+        meta = json.dumps({"nodes": page.nodes, "edges": page.edges, "description": page.description,
+                           "notes": list(notes)}).encode()
+        write_durably(folder / f"{key}.json", lambda handle: handle.write(meta), sync=False)
         pages = sorted(folder.glob("*.html"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in pages[KEEP:]:
             old.unlink(missing_ok=True)

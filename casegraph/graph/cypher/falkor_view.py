@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 import orjson
 
 from casegraph.graph.view import PropertyGraph, Relationship, ReviewFragment, combine_view, view_rules
+from casegraph.graph.view_cache import relationship_rows, relationships_from_rows
 
 BATCH_ROWS = 5000
 REVIEWS_KEY = "casegraph:view-reviews"  # hash: review id -> digest of the review the graph holds
@@ -43,9 +44,8 @@ def sync(client, graph_name: str, store, fragments: Callable[[list[str]], list[R
          progress: Progress | None = None) -> bool:
     """Bring the graph in line with the store; True if anything was written (so it should be saved)."""
     redis = client.connection
-    held = {k.decode() if isinstance(k, bytes) else k: v.decode() if isinstance(v, bytes) else v
-            for k, v in (redis.hgetall(REVIEWS_KEY) or {}).items()}
-    digests = {review: entry.get("digest") for review, entry in store.catalog_entries().items()}
+    held = {_text(k): _text(v) for k, v in (redis.hgetall(REVIEWS_KEY) or {}).items()}
+    digests = store.digests()
     links = list(store.links_quads())
     links_now = links_digest(links)
     exists = graph_name in client.list_graphs()
@@ -71,9 +71,8 @@ def sync(client, graph_name: str, store, fragments: Callable[[list[str]], list[R
         outward = {review: rows for review, rows in _held_outward(redis).items() if review not in set(changed + removed)}
         ids = _concept_ids(graph)
         indexed = {row[0] for row in graph.query("CALL db.indexes() YIELD label RETURN label").result_set}
-        for label in sorted({label for fragment in added for node in fragment.nodes.values() for label in node.labels}
-                            - indexed):
-            graph.query(f"CREATE INDEX FOR (n:{quote(label)}) ON (n.iri, n.review)")
+        _index(graph, {label for fragment in added for node in fragment.nodes.values() for label in node.labels}
+               - indexed)
         for fragment in added:
             ids.update(_create_nodes(graph, fragment.nodes.values()))
             _create_relationships(graph, fragment.relationships + fragment.extra, ids)
@@ -93,8 +92,7 @@ def sync(client, graph_name: str, store, fragments: Callable[[list[str]], list[R
     if digests:
         redis.hset(REVIEWS_KEY, mapping={review: digest or "" for review, digest in digests.items()})
     if outward:
-        redis.hset(OUTWARD_KEY, mapping={review: orjson.dumps([[r.type, r.start, r.end, r.properties] for r in rows])
-                                         for review, rows in outward.items()})
+        redis.hset(OUTWARD_KEY, mapping={review: orjson.dumps(relationship_rows(rows)) for review, rows in outward.items()})
     redis.set(LINKS_KEY, links_now)
     redis.set(RULES_KEY, view_rules())
     return True
@@ -131,8 +129,7 @@ def query_rows(graph, statement: str, rows: list) -> object:
 
 
 def _held_outward(redis) -> dict[str, list[Relationship]]:
-    return {_text(review): [Relationship(t, start, end, _text(review), properties)
-                            for t, start, end, properties in orjson.loads(rows)]
+    return {_text(review): relationships_from_rows(orjson.loads(rows), _text(review))
             for review, rows in (redis.hgetall(OUTWARD_KEY) or {}).items()}
 
 
@@ -143,6 +140,12 @@ def _create_across(graph, relationships: list[Relationship], ids: dict[str, int]
         found = graph.query("UNWIND $iris AS iri MATCH (n:Record {iri: iri}) RETURN n.iri, id(n)", {"iris": wanted})
         ids = {**ids, **dict(found.result_set)}
     _create_relationships(graph, [r for r in relationships if r.start in ids and r.end in ids], ids)
+
+
+def _index(graph, labels: set[str]) -> None:
+    """Index these labels' `iri` and `review` (the lookups of a build and of each review's update)."""
+    for label in sorted(labels):
+        graph.query(f"CREATE INDEX FOR (n:{quote(label)}) ON (n.iri, n.review)")
 
 
 def _concept_ids(graph) -> dict[str, int]:
@@ -210,7 +213,6 @@ def load_view(graph, view: PropertyGraph, progress: Progress | None = None) -> N
         if progress:
             progress("building the Cypher view", done, total)
 
-    for label in sorted({label for node in view.nodes.values() for label in node.labels}):
-        graph.query(f"CREATE INDEX FOR (n:{quote(label)}) ON (n.iri, n.review)")
+    _index(graph, {label for node in view.nodes.values() for label in node.labels})
     ids = _create_nodes(graph, view.nodes.values(), tell)
     _create_relationships(graph, view.relationships, ids, tell)
