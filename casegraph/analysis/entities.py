@@ -93,6 +93,8 @@ def entity_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph
     """
     import networkx as nx
 
+    from casegraph.graph.view import DERIVED_RELATIONSHIPS
+
     linked = identities(view) if merged else {}
     records = {iri: node for iri, node in sorted(view.nodes.items()) if "Record" in node.labels}
     entity_of = {iri: linked.get(iri, iri) for iri in records}
@@ -127,7 +129,7 @@ def entity_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph
             if end_node.properties["code"] not in codes:
                 codes.append(end_node.properties["code"])
                 codes.sort()
-        elif rel.type not in IDENTITY and rel.end in entity_of:
+        elif rel.type not in IDENTITY and rel.type not in DERIVED_RELATIONSHIPS and rel.end in entity_of:
             graph.add_edge(start, entity_of[rel.end], type=rel.type, review=rel.review, records=(rel.start, rel.end))
     for _, data in graph.nodes(data=True):
         data["evidence"].sort(key=lambda e: (e["record"], str(e.get("quote"))))

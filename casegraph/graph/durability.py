@@ -278,3 +278,21 @@ def store_fingerprint(path: Path) -> tuple | None:
             continue
         found.append((entry.name, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(found))
+
+
+def read_catalog(path: Path) -> dict:
+    """The store's catalog (its reviews' entries and what it was derived under); empty if none yet."""
+    try:
+        catalog = json.loads((path / CATALOG_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        catalog = {}
+    except (OSError, ValueError) as error:
+        raise StoreError(f"cannot read the store catalog {path / CATALOG_FILE}: {error}") from None
+    catalog.setdefault("reviews", {})
+    return catalog
+
+
+def save_catalog(path: Path, catalog: dict) -> None:
+    """Replace the catalog whole: readers see the old one or the new one, never half of one."""
+    text = json.dumps(catalog, indent=1, sort_keys=True).encode("utf-8")
+    write_durably(path / CATALOG_FILE, lambda handle: handle.write(text), sync=False)

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import difflib
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -23,13 +22,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from casegraph.errors import ReviewNotFound, StoreBusy, StoreError
+from casegraph.graph.derived import derive_connections, review_digest
 from casegraph.graph.view_files import keep_views, prune_views
-from casegraph.graph.durability import (CATALOG_FILE, DATABASE_DIR, clear_journal, deferred_interrupt, finish_rebuild,
-                                        journal_chunks, needs_recovery, open_read_only, private_files, read_journal,
-                                        rebuilding_path, remove_stale_snapshots, snapshot_of_live, swap_in_rebuilt,
-                                        swap_lock, write_journal)
+from casegraph.graph.durability import (DATABASE_DIR, clear_journal, deferred_interrupt, finish_rebuild,
+                                        journal_chunks, needs_recovery, open_read_only, private_files, read_catalog,
+                                        read_journal, rebuilding_path, remove_stale_snapshots, save_catalog,
+                                        snapshot_of_live, swap_in_rebuilt, swap_lock, write_journal)
 from casegraph.loaders.base import PreparedReview
 from casegraph.ontology import CG, CODES_FILE, ONTOLOGY_FILE, PREFIXES, RDF, RDFS, review_iri
+from casegraph.ontology.connections import CONNECTION_RULES
 
 ONTOLOGY_GRAPH = "https://w3id.org/casegraph/ontology"
 LINKS_GRAPH = "https://w3id.org/casegraph/links"  # analysts' accepted links (owl:sameAs) between records
@@ -104,11 +105,14 @@ class ReviewStore:
                     store = ox.Store(str(database))
                 except OSError as error:
                     raise StoreError(f"cannot open the store at {path} for writing: {error}") from None
-                instance = cls(store, path, True, _read_catalog(path))
+                instance = cls(store, path, True, read_catalog(path))
                 del store
                 try:
                     instance._replay_journal()
                     instance._ensure_ontology()
+                    if instance._catalog.get("connections") != CONNECTION_RULES:  # written by an older casegraph
+                        with swap_lock(path, exclusive=True):
+                            instance._derive_connections(instance.review_ids())
                     remove_stale_snapshots(path)
                     yield instance
                 finally:
@@ -130,10 +134,13 @@ class ReviewStore:
         if not (database / "CURRENT").exists() and not needs_recovery(path, DATABASE_DIR):
             raise StoreError(f"no casegraph store at {path}; load reviews first "
                              f"(casegraph load PATH --store {path})")
+        if read_catalog(path).get("connections") != CONNECTION_RULES:  # written by an older casegraph:
+            with contextlib.suppress(StoreBusy, StoreError, OSError), cls.open(path, write=True, timeout=0):
+                pass  # opening to write derives what it lacks (one who may not write reads it as it is)
         try:
             snapshot, catalog = cls.snapshot(path)
         except PermissionError:  # a store this user may read but not write: no snapshot, read it as it is
-            snapshot, catalog = None, _read_catalog(path)
+            snapshot, catalog = None, read_catalog(path)
         try:
             instance = cls(open_read_only(snapshot or database, path), path, False, catalog)
             yield instance
@@ -151,7 +158,7 @@ class ReviewStore:
             with swap_lock(path, exclusive=False):
                 if not needs_recovery(path, DATABASE_DIR):
                     taken = snapshot_of_live(path / DATABASE_DIR, path)
-                    return taken, _read_catalog(path)
+                    return taken, read_catalog(path)
             # A writer crashed and left a swap unfinished: opening for writing finishes it. If
             # another writer has the store, it finishes the swap first thing: wait for that.
             try:
@@ -236,6 +243,7 @@ class ReviewStore:
         self._require_writable()
         with deferred_interrupt(), swap_lock(self.path, exclusive=True):
             self._apply_journal(write_journal(self.path, sorted(entries), dict(entries), nquads))
+            self._derive_connections(sorted(entries))  # a backup's reviews may predate the rule
 
     def _replay_journal(self) -> None:
         journal = read_journal(self.path)
@@ -296,10 +304,7 @@ class ReviewStore:
         return True
 
     def _save_catalog(self) -> None:
-        target = self.path / CATALOG_FILE
-        temporary = target.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self._catalog, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, target)  # readers see the old catalog or the new one, never half of one
+        save_catalog(self.path, self._catalog)
 
     def _require_writable(self) -> None:
         if not self.writable:
@@ -398,8 +403,17 @@ class ReviewStore:
             if not reviews_untouched:
                 for entry in self._catalog["reviews"].values():
                     entry["digest"] = None  # the graphs may no longer be what their files say
-                self._save_catalog()
+                self._derive_connections(self.review_ids())  # saves the catalog
             self._store.flush()
+
+    def _derive_connections(self, review_ids: list[str]) -> None:
+        """Bring these reviews' connections in line with the rule, in place (see graph.derived);
+        the caller holds the swap lock."""
+        for review_id, digest in derive_connections(self._store, review_ids).items():
+            self._catalog["reviews"][review_id]["digest"] = digest
+        self._catalog["connections"] = CONNECTION_RULES
+        self._save_catalog()
+        self._store.flush()
 
     def dump(self, output, format_name: str, review_ids: list[str] | None = None, graphs: Iterable[str] = ()) -> None:
         """Write the chosen reviews (default: all) and named `graphs` as turtle, trig, nquads, ntriples or jsonld."""
@@ -432,19 +446,3 @@ class ReviewStore:
 
 
 _PREFIXES = {"cg": CG, "rdf": RDF, "rdfs": RDFS}
-
-
-def _read_catalog(path: Path) -> dict:
-    try:
-        catalog = json.loads((path / CATALOG_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        catalog = {}
-    except (OSError, ValueError) as error:
-        raise StoreError(f"cannot read the store catalog {path / CATALOG_FILE}: {error}") from None
-    catalog.setdefault("reviews", {})
-    return catalog
-
-
-def review_digest(nquads: bytes) -> str:
-    """The same for the same quads in any order (a converter's sets come out in hash-seeded order)."""
-    return hashlib.sha256(b"\n".join(sorted(nquads.splitlines()))).hexdigest()

@@ -10,7 +10,10 @@ Rules (names follow Neo4j conventions and come only from the ontology):
   its framework node for harm and for safety), from the annotation properties `cg:framedAs`,
   `cg:harmCoding` and `cg:safetyCoding`; these, like `BROADER`, carry no `review`;
 - a relationship for every ontology object property and analysts' `owl:sameAs` links; its type
-  is the property's name in UPPER_SNAKE (`hasVictim` -> `HAS_VICTIM`);
+  is the property's name in UPPER_SNAKE (`hasVictim` -> `HAS_VICTIM`); `CONNECTED_THROUGH`, the
+  connections casegraph derives when loading (casegraph.ontology.connections), is one of them
+  for the Cypher questions, and `DERIVED_RELATIONSHIPS` tells pictures and reports to leave out
+  what no review states;
 - node properties from literals, in camelCase (`rdfs:label` -> `label`), and for each date
   (xsd:date) also `<name>EpochDay`, its day number since 1970-01-01 (`dateEarliestEpochDay`), so
   date arithmetic is integer arithmetic on every engine; repeated values become
@@ -55,6 +58,7 @@ VIEW_RULES = "5"  # bump when the view's rules change, so every view kept on dis
 RDF_TYPE = RDF + "type"
 STATEMENT = RDF + "Statement"  # records of this class (cg:Relationship) become the relationship they state
 EXTRA_RELATIONSHIPS = {RDF + "subject": "SUBJECT", RDF + "object": "OBJECT", OWL + "sameAs": "SAME_AS"}
+DERIVED_RELATIONSHIPS = frozenset({"CONNECTED_THROUGH"})  # cg:connectedThrough: derived, never stated
 LITERAL_NAMES = {RDFS + "label": "label", RDF + "predicate": "predicate"}
 _NUMBERS = {XSD + "decimal": float, XSD + "double": float, XSD + "float": float, XSD + "integer": int,
             XSD + "int": int, XSD + "long": int, XSD + "gYear": int}

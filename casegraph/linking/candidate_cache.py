@@ -87,7 +87,7 @@ def cache_key(store, labelled: Sequence | None = None) -> str:
 
         text = json.dumps({"reviews-and-code": cache_key(store), "labels": labels_key(labelled)})
         return hashlib.sha256(text.encode()).hexdigest()
-    from casegraph.graph.store import CATALOG_FILE
+    from casegraph.graph.durability import CATALOG_FILE
 
     try:
         catalog = json.loads((Path(store.path) / CATALOG_FILE).read_text(encoding="utf-8"))

@@ -96,6 +96,7 @@ def record_card(store, iri: str) -> RecordCard:
     import pyoxigraph as ox
 
     from casegraph.ontology import vocabulary
+    from casegraph.ontology.connections import CONNECTED_THROUGH
 
     vocab = vocabulary()
     review_id = title = label = ""
@@ -107,6 +108,8 @@ def record_card(store, iri: str) -> RecordCard:
         graph, review_title, prop, value, value_label, quote_, page, paraphrase, inverse = (
             term.value if term is not None else None for term in list(row)[1:])
         review_id, title = graph[len(REVIEW):], review_title or title
+        if prop == CONNECTED_THROUGH:
+            continue  # casegraph's derivation, not what the review says
         if inverse == "true":
             attributes.add((f"← {vocab.label(prop)}", value_label or short_id(value)))
         elif prop == RDF + "type":

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from casegraph.errors import Problem
+from casegraph.ontology.connections import with_connections
 from casegraph.loaders.yaml_reader import read_bytes
 
 
@@ -25,6 +26,11 @@ class ReviewGraph:
     quads: list[ox.Quad]
     source: Path
     proposed: tuple[Problem, ...] = ()  # items casegraph draft proposed and no analyst has confirmed
+
+    def __post_init__(self) -> None:
+        # Every way in (a review file, a QDA project) stores the review's connections, so the
+        # questions that read them never re-derive the rule over the store.
+        self.quads = with_connections(self.quads, self.iri)
 
     def prepared(self) -> PreparedReview:
         return PreparedReview(self.review_id, self.iri, self.source, len(self.quads),

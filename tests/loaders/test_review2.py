@@ -202,7 +202,8 @@ def test_review1_migrates_to_the_same_graph_plus_the_new_defaults(tmp_path, path
     new.write_text(migrated, encoding="utf-8")
     before, after = set(load(path).quads), set(load(new).quads)
     assert before <= after
-    assert {q.predicate.value for q in after - before} <= {CG + "relativeOf"}
+    # a relationship's new default kind, and the connection derived from it
+    assert {q.predicate.value for q in after - before} <= {CG + "relativeOf", CG + "connectedThrough"}
 
 
 def test_migrate_command_rewrites_in_place_and_checks(tmp_path):

@@ -69,8 +69,9 @@ def test_scr_30_what_the_review_is(store):
                                "relationship": 2, "case closure": 1, "family member or carer": 1,
                                "other place": 1, "public space": 1, "school": 1, "unconnected adult": 1,
                                "young person": 1}
-    # 182 in the review/1 file, plus review/2's cg:reviewLevel and cg:harmNote
-    assert profile.loaded_from.endswith("scr-30-2016.yaml") and profile.triples == 184
+    # 182 in the review/1 file, plus review/2's cg:reviewLevel and cg:harmNote, plus the 4
+    # cg:connectedThrough derived on loading (Child M to Mr C, her father, her school and near it)
+    assert profile.loaded_from.endswith("scr-30-2016.yaml") and profile.triples == 188
 
 
 def test_minimal_groups_incidents_and_recommendations(store):
