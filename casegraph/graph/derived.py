@@ -9,12 +9,13 @@ derived again and nothing else is.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 
 from casegraph.ontology import review_iri
-from casegraph.ontology.connections import CONNECTED_THROUGH, with_connections
+from casegraph.ontology.connections import CONNECTED_THROUGH, READS, with_connections
 
 
 def review_digest(nquads: bytes) -> str:
@@ -24,20 +25,26 @@ def review_digest(nquads: bytes) -> str:
 
 def derive_connections(store: ox.Store, review_ids: Iterable[str]) -> dict[str, str]:
     """Each review's connections made those its graph's other quads give; for each review whose
-    graph this changed, the digest of its graph now."""
+    graph this changed, the digest of its graph now. Reads only what the rule reads."""
+    graphs = {review_iri(review_id): review_id for review_id in review_ids}
+    read: dict[str, list[ox.Quad]] = defaultdict(list)
+    held: dict[str, set[ox.Quad]] = defaultdict(set)
+    for predicate, obj in READS:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), obj and ox.NamedNode(obj)):
+            if quad.graph_name.value in graphs:
+                read[quad.graph_name.value].append(quad)
+    for quad in store.quads_for_pattern(None, ox.NamedNode(CONNECTED_THROUGH), None):
+        if quad.graph_name.value in graphs:
+            held[quad.graph_name.value].add(quad)
     changed: dict[str, str] = {}
-    predicate = ox.NamedNode(CONNECTED_THROUGH)
-    for review_id in review_ids:
-        graph = ox.NamedNode(review_iri(review_id))
-        quads = list(store.quads_for_pattern(None, None, None, graph))
-        held = {quad for quad in quads if quad.predicate == predicate}
-        wanted = set(with_connections(quads, graph.value)) - (set(quads) - held)
-        if held == wanted:
+    for graph, review_id in graphs.items():
+        wanted = set(with_connections(read[graph], graph)) - set(read[graph])
+        if held[graph] == wanted:
             continue
-        for quad in held - wanted:
+        for quad in held[graph] - wanted:
             store.remove(quad)
-        store.extend(list(wanted - held))
-        now = [quad for quad in quads if quad.predicate != predicate] + sorted(wanted, key=str)
+        store.extend(list(wanted - held[graph]))
+        now = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         # the digest its file's quads have when the graph is the file's (review_digest ignores order)
         changed[review_id] = review_digest(ox.serialize(now, format=ox.RdfFormat.N_QUADS))
     return changed

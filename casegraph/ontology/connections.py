@@ -40,6 +40,10 @@ _RELATIONSHIPS = frozenset(CG + p for p in ("knows", "friendOf", "intimatePartne
                                             "associateOf", "acquaintanceOf"))
 _TIES = frozenset(CG + p for p in ("memberOf", "frequents", "livesAt", "attends"))
 _NOT_CONNECTORS = frozenset({CG + "YoungPerson", CG + "Professional"})
+# Every (predicate, object) the rule reads (None: any object): a store derives from these alone.
+READS = tuple([(_TYPE, cls) for cls in sorted(_NOT_CONNECTORS)]
+              + [(p, None) for p in sorted(_PARTS | _RELATIONSHIPS | _TIES)]
+              + [(CG + p, None) for p in ("occurredAt", "contextParticipant", "contextPlace", "concernsYoungPerson")])
 
 
 def connections(quads: Iterable[ox.Quad]) -> set[tuple[str, str]]:
