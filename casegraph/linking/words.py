@@ -6,6 +6,7 @@ name, `identifying_labels` which labels may identify a record of a kind.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -54,6 +55,7 @@ account chat media online platform app takeaway shop
 _CODE_WORD = re.compile(r"^(?:[a-z]|\d+|[a-z]{1,3}\d+|\d+[a-z]?)$")  # "m", "4", "yp3", "2b"
 
 
+@functools.lru_cache(maxsize=1 << 18)  # records repeat names (their places, people, groups): computed once each
 def name_key(name: str, stop: frozenset[str] = frozenset()) -> str:
     """The words of a normalised name that may identify, as one string: generic words, single
     letters, numbers and words in `stop` (area names, compared as areas) dropped.
