@@ -214,7 +214,11 @@ TEXT = st.text(st.characters(blacklist_characters="\x00"))  # FalkorDB's parser 
 @given(st.one_of(TEXT, st.integers(-2**53, 2**53), st.booleans(), st.none(),
                  st.floats(allow_nan=False, allow_infinity=False),
                  st.lists(st.one_of(TEXT, st.integers(-2**53, 2**53)), max_size=4),
-                 st.dictionaries(st.sampled_from(["iri", "label", "dateEarliestEpochDay"]), TEXT, max_size=3)))
+                 st.dictionaries(st.sampled_from(["iri", "label", "dateEarliestEpochDay"]), TEXT, max_size=3),
+                 # the rows of a batched write: maps of ids and of properties, in a list
+                 st.lists(st.fixed_dictionaries({"s": st.integers(0, 2**31), "props": st.dictionaries(
+                     st.sampled_from(["iri", "label", "harmTypes"]), st.one_of(TEXT, st.lists(TEXT, max_size=2)),
+                     max_size=3)}), max_size=3)))
 def test_the_quick_parameter_header_binds_each_value_as_the_client_would(engine, value):
     from casegraph.graph.cypher.falkor_view import cypher_literal
 
