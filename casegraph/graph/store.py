@@ -410,7 +410,8 @@ class ReviewStore:
         """Bring these reviews' connections in line with the rule, in place (see graph.derived);
         the caller holds the swap lock."""
         for review_id, digest in derive_connections(self._store, review_ids).items():
-            self._catalog["reviews"][review_id]["digest"] = digest
+            if review_id in self._catalog["reviews"]:
+                self._catalog["reviews"][review_id]["digest"] = digest
         self._catalog["connections"] = CONNECTION_RULES
         self._save_catalog()
         self._store.flush()
