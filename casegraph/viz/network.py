@@ -69,13 +69,16 @@ def picture_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGrap
                          harm=_with_broader(data["codes"].get("HARM_TYPE", ())), years=_years(data["properties"].values()),
                          dates=_dates(data["properties"].values()), evidence=data["evidence"])
     picture.graph["entity_of"] = {r: e for r, e in entities.graph["entity_of"].items() if e in picture}
+    reviews_of: dict[tuple[str, str, str], set[str]] = {}  # each edge's reviews (networkx's views cost per lookup)
     for start, end, data in entities.edges(data=True):
         if start == end or start not in picture or end not in picture:
             continue
-        if not picture.has_edge(start, end, key=data["type"]):
-            picture.add_edge(start, end, key=data["type"], type=data["type"], reviews=set())
+        reviews = reviews_of.get((start, end, data["type"]))
+        if reviews is None:
+            reviews = reviews_of[start, end, data["type"]] = set()
+            picture.add_edge(start, end, key=data["type"], type=data["type"], reviews=reviews)
         if data["review"]:
-            picture[start][end][data["type"]]["reviews"].add(data["review"])
+            reviews.add(data["review"])
     _inherit_from_events(picture)
     return picture
 
