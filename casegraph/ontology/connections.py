@@ -44,6 +44,7 @@ _NOT_CONNECTORS = frozenset({CG + "YoungPerson", CG + "Professional"})
 READS = tuple([(_TYPE, cls) for cls in sorted(_NOT_CONNECTORS)]
               + [(p, None) for p in sorted(_PARTS | _RELATIONSHIPS | _TIES)]
               + [(CG + p, None) for p in ("occurredAt", "contextParticipant", "contextPlace", "concernsYoungPerson")])
+_READ_PREDICATES = frozenset(predicate for predicate, obj in READS if obj is None)
 
 
 def connections(quads: Iterable[ox.Quad]) -> set[tuple[str, str]]:
@@ -51,13 +52,12 @@ def connections(quads: Iterable[ox.Quad]) -> set[tuple[str, str]]:
     by_predicate: dict[str, list[tuple[str, str]]] = defaultdict(list)
     types: dict[str, set[str]] = defaultdict(set)
     for quad in quads:
-        if isinstance(quad.object, ox.Literal):
-            continue
-        subject, predicate, obj = quad.subject.value, quad.predicate.value, quad.object.value
+        predicate = quad.predicate.value
         if predicate == _TYPE:
-            types[subject].add(obj)
-        else:
-            by_predicate[predicate].append((subject, obj))
+            if quad.object.value in _NOT_CONNECTORS:
+                types[quad.subject.value].add(quad.object.value)
+        elif predicate in _READ_PREDICATES and not isinstance(quad.object, ox.Literal):
+            by_predicate[predicate].append((quad.subject.value, quad.object.value))
     young = {iri for iri, classes in types.items() if CG + "YoungPerson" in classes}
     members: dict[str, set[str]] = defaultdict(set)
     for member, group in by_predicate[CG + "memberOf"]:
