@@ -90,7 +90,7 @@ def prepare(work: Path, reviews: int, seed: int) -> None:
 
 def _read_records(work: Path):
     from casegraph.graph.store import ReviewStore
-    from casegraph.linking.records import link_records
+    from casegraph.linking.reading import link_records
 
     with ReviewStore.open(work / "store") as store:
         return link_records(store)

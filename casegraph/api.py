@@ -81,8 +81,9 @@ class Casegraph:
         the others, as `casegraph load` does) unless `raise_on_error` is false. A draft with items
         still proposed fails unless `accept_proposed`."""
         from casegraph.graph.loading import load_paths
+        from casegraph.linking.reading import record_part
 
-        report = load_paths(_paths(paths), self.path, accept_proposed=accept_proposed)
+        report = load_paths(_paths(paths), self.path, accept_proposed=accept_proposed, derive=(record_part,))
         self._forget_reader()
         if report.failed and raise_on_error:
             raise LoadFailed(report)

@@ -14,7 +14,7 @@ PACKAGE = ROOT / "casegraph"
 
 # Each room's layer: a module may import from its own room and from rooms of a lower layer only.
 LAYERS = {
-    "errors": 0, "output": 0,
+    "errors": 0, "output": 0, "memory": 0,
     "ontology": 1,
     "loaders": 2, "synthetic": 2,
     "graph": 3,

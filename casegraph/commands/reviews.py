@@ -84,9 +84,10 @@ def load(paths, store, accept_proposed, fmt):
       casegraph load draft.yaml --accept-proposed
     """
     from casegraph.graph.loading import load_paths
+    from casegraph.linking.reading import record_part
 
-    report = _run_files(paths, "loading", lambda files, tick: load_paths(files, store, tick,
-                                                                         accept_proposed=accept_proposed))
+    report = _run_files(paths, "loading", lambda files, tick: load_paths(files, store, tick, accept_proposed=accept_proposed,
+                                                                         derive=(record_part,)))
     _print_report(report, "loaded", fmt)
     for waiting in report.waiting:
         click.echo(f"warning: {waiting.message()}", err=True)

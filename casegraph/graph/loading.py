@@ -93,21 +93,29 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _prepare_one(path: Path) -> tuple[PreparedReview | None, ReviewFileError | None]:
-    """One file checked and converted, with its part of the view derived here (on a worker, from
-    the quads it holds) so no question has to derive it from the store later."""
+# What else to derive from each review while its quads are at hand: functions of its quads giving
+# (part, bytes) to keep beside the store (top-level functions, so workers can be sent them).
+Derivation = Callable[[list], tuple[str, bytes]]
+
+
+def _prepare_one(path: Path, derive: tuple[Derivation, ...] = ()) -> tuple[PreparedReview | None, ReviewFileError | None]:
+    """One file checked and converted, with its part of the view (and whatever `derive` asks)
+    derived here (on a worker, from the quads it holds) so no question has to derive it from the
+    store later."""
     try:
         graph = load(path)
     except ReviewFileError as error:
         return None, error
-    return dataclasses.replace(graph.prepared(), view=fragment_of(graph.quads)), None
+    return dataclasses.replace(graph.prepared(), view=fragment_of(graph.quads),
+                               parts=tuple(derivation(graph.quads) for derivation in derive)), None
 
 
-def _prepare_chunk(paths: list[Path]) -> list[tuple[PreparedReview | None, ReviewFileError | None]]:
-    return [_prepare_one(path) for path in paths]
+def _prepare_chunk(paths: list[Path], derive: tuple[Derivation, ...] = ()) -> list[tuple[PreparedReview | None, ReviewFileError | None]]:
+    return [_prepare_one(path, derive) for path in paths]
 
 
-def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[PreparedReview | None, ReviewFileError | None]]:
+def _prepared(paths: list[Path], workers: int,
+              derive: tuple[Derivation, ...] = ()) -> Iterator[tuple[PreparedReview | None, ReviewFileError | None]]:
     """Each path read, checked and converted, in order; on worker processes when there are many.
 
     Parsing, checking and converting are pure Python and most of a load's work; worker
@@ -115,7 +123,7 @@ def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[PreparedReview 
     chunks in flight keeps memory flat however many files there are.
     """
     if workers < 1 or len(paths) < PARALLEL_MIN_FILES:
-        yield from map(_prepare_one, paths)
+        yield from (_prepare_one(path, derive) for path in paths)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -129,7 +137,7 @@ def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[PreparedReview 
                                  initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             pending: collections.deque = collections.deque()
             for chunk in chunks:
-                pending.append(pool.submit(_prepare_chunk, chunk))
+                pending.append(pool.submit(_prepare_chunk, chunk, derive))
                 if len(pending) >= 4 * workers:
                     results = pending.popleft().result()
                     done += len(results)
@@ -141,18 +149,19 @@ def _prepared(paths: list[Path], workers: int) -> Iterator[tuple[PreparedReview 
     except BrokenProcessPool:
         # Workers could not start (spawn re-imports __main__, which a script read from stdin
         # does not have): finish the files left in this process instead.
-        yield from map(_prepare_one, paths[done:])
+        yield from (_prepare_one(path, derive) for path in paths[done:])
 
 
 def check_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = None,
-                workers: int | None = None, accept_proposed: bool = False) -> Iterator[tuple[FileResult, PreparedReview | None]]:
+                workers: int | None = None, accept_proposed: bool = False,
+                derive: tuple[Derivation, ...] = ()) -> Iterator[tuple[FileResult, PreparedReview | None]]:
     """Read, check and convert each file; a review id seen in an earlier file is an error, and so is a
     draft's item still proposed (unless `accept_proposed`)."""
     paths = list(paths)
     if workers is None:
         workers = cpu_count if (cpu_count := os.cpu_count() or 1) > 1 else 0
     seen: dict[str, Path] = {}
-    for path, (review, error) in zip(paths, _prepared(paths, workers)):
+    for path, (review, error) in zip(paths, _prepared(paths, workers, derive)):
         result = FileResult(path)
         if review is not None and review.review_id in seen:
             error = ReviewFileError(path, [Problem("review.id", f"review id {review.review_id!r} is also the id of "
@@ -190,17 +199,19 @@ def validate_paths(paths: Iterable[Path | str], on_file=None, accept_proposed: b
 
 def load_paths(paths: Iterable[Path | str], store_path: Path | None = None, on_file=None,
                batch_triples: int = BATCH_TRIPLES, workers: int | None = None,
-               accept_proposed: bool = False) -> LoadReport:
+               accept_proposed: bool = False, derive: tuple[Derivation, ...] = ()) -> LoadReport:
     """Check every file and store each good review, replacing an earlier version of it exactly.
 
-    A file with any problem is reported and skipped; nothing of it reaches the store.
+    A file with any problem is reported and skipped; nothing of it reaches the store. `derive`:
+    what else to derive from each review as it is converted and keep beside the store (see
+    `Derivation`; `casegraph.linking.reading.record_part`, the records to link).
     """
     files = list(review_paths(paths))
     report = LoadReport()
     update_in_place()
     with ReviewStore.open(store_path, write=True) as store:
         with _BatchWriter(store, batch_triples) as writer:
-            for result, review in check_files(files, on_file, workers, accept_proposed):
+            for result, review in check_files(files, on_file, workers, accept_proposed, derive):
                 report.results.append(result)
                 if review is not None:
                     writer.add(review)

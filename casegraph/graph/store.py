@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from casegraph.errors import ReviewNotFound, StoreBusy, StoreError
 from casegraph.graph.derived import derive_connections, review_digest
-from casegraph.graph.view_files import keep_views, prune_views
+from casegraph.graph.view_files import keep_parts, keep_views, prune_views
 from casegraph.graph.durability import (DATABASE_DIR, clear_journal, deferred_interrupt, finish_rebuild,
                                         journal_chunks, needs_recovery, open_read_only, private_files, read_catalog,
                                         read_journal, rebuilding_path, remove_stale_snapshots, save_catalog,
@@ -189,7 +189,7 @@ class ReviewStore:
         A review whose quads are those stored already keeps its graph; only its catalog entry changes."""
         self._require_writable()
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        entries, changed = {}, []
+        entries, changed, reviews = {}, [], list(reviews)
         for review in reviews:
             digest = review_digest(review.nquads)
             before = self._catalog["reviews"].get(review.review_id)
@@ -204,6 +204,7 @@ class ReviewStore:
         self.discarded |= bool(gone)
         self._swap([review.review_id for review in changed] + gone, entries, b"".join(r.nquads for r in changed))
         keep_views(self.path, [(entries[r.review_id]["digest"], r.view) for r in changed if r.view])
+        keep_parts(self.path, [(part, entries[r.review_id]["digest"], data) for r in reviews for part, data in r.parts])
 
     def remove(self, review_id: str, *, rebuild: bool = True) -> None:
         """Remove one review; with `rebuild` (the default) nothing of it stays in the store's files."""

@@ -1,5 +1,7 @@
-"""Where each review's part of the property-graph view is kept: `<store>/views/`, one file per
-review digest under the view rules' version (see `casegraph.graph.view_cache`)."""
+"""Where what is derived from each review is kept: `<store>/views/`, one file per review digest
+and part, named by the part's rules' version: the property-graph view's (see
+`casegraph.graph.view_cache`), and others a loader is asked to derive (the records to link:
+`casegraph.linking.reading`)."""
 from __future__ import annotations
 
 import contextlib
@@ -12,25 +14,47 @@ from casegraph.graph.view import view_rules
 VIEWS_DIR = "views"
 
 
+def part_file(store_path: Path, part: str, digest: str) -> Path:
+    """Where the part named `part` (its rules' version) of a review with this digest is kept."""
+    return Path(store_path) / VIEWS_DIR / f"{part}-{digest}.json"
+
+
 def view_file(store_path: Path, digest: str) -> Path:
     """Where the view fragment of a review with this digest is kept, under these view rules."""
-    return Path(store_path) / VIEWS_DIR / f"{view_rules()}-{digest}.json"
+    return part_file(store_path, view_rules(), digest)
 
 
-def keep_views(store_path: Path, fragments: Iterable[tuple[str, bytes]]) -> None:
-    """Write (digest, fragment) pairs beside the store, each whole or not at all (a new name
-    replaces nothing a reader has open). Best effort: one not written is derived when next needed."""
+def keep_parts(store_path: Path, parts: Iterable[tuple[str, str, bytes]]) -> None:
+    """Write (part, digest, data) beside the store, each whole or not at all (a new name replaces
+    nothing a reader has open). Best effort: one not written is derived when next needed."""
     with contextlib.suppress(OSError):
         (Path(store_path) / VIEWS_DIR).mkdir(mode=0o700, exist_ok=True)
-        for digest, data in fragments:
-            target = view_file(store_path, digest)
+        for part, digest, data in parts:
+            target = part_file(store_path, part, digest)
             if not target.exists():
                 write_durably(target, lambda handle: handle.write(data), sync=False)
 
 
+def keep_views(store_path: Path, fragments: Iterable[tuple[str, bytes]]) -> None:
+    """Write (digest, fragment) pairs beside the store (see `keep_parts`)."""
+    keep_parts(store_path, ((view_rules(), digest, data) for digest, data in fragments))
+
+
+def read_part(store_path: Path, part: str, digest: str) -> bytes | None:
+    """The kept part of this digest, or None if there is none (or it cannot be read)."""
+    try:
+        return part_file(store_path, part, digest).read_bytes()
+    except OSError:
+        return None
+
+
 def prune_views(store_path: Path, digests: Iterable[str | None]) -> None:
-    """Delete every kept fragment but those of these digests (the reviews stored now, as they are)."""
-    kept = {view_file(store_path, digest).name for digest in digests if digest}
+    """Delete every kept part but those of these digests (the reviews stored now, as they are),
+    and every view fragment of other view rules (a view fragment's part is its rules' version,
+    which starts with a digit; other parts start with their name)."""
+    current = {digest for digest in digests if digest}
+    views = view_rules()
     for file in (Path(store_path) / VIEWS_DIR).glob("*"):
-        if file.name not in kept:
+        part, _, digest = file.name.removesuffix(".json").rpartition("-")
+        if digest not in current or (part[:1].isdigit() and part != views):
             file.unlink(missing_ok=True)

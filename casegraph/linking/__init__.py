@@ -1,6 +1,6 @@
 """Linking across reviews: records that may stand for the same real person, group or place.
 
-`records.link_records(store)` reads what each review records about its people, groups and places
+`reading.link_records(store)` reads what each review records about its people, groups and places
 into `LinkRecord`s; `candidates.find_candidates(records)` proposes pairs that may be one entity,
 each with a match probability and an explanation of every attribute compared; `quality` measures
 candidates against a generated corpus's ground truth. Nothing here decides a link: an analyst

@@ -56,7 +56,7 @@ def compute_candidates(store, threshold: float, labelled: Sequence | None = None
     """Records of every stored review, matched (the one place the matcher is called); with
     `labelled` ((IRI, IRI, is one entity) of decided pairs), learning m from them."""
     from casegraph.linking.candidates import find_candidates
-    from casegraph.linking.records import link_records
+    from casegraph.linking.reading import link_records
 
     return find_candidates(link_records(store), threshold=threshold, labelled=labelled or ())
 
@@ -74,7 +74,7 @@ def labels_in_force(store) -> list:
 
 # Every module whose code decides which candidates there are and how they score.
 MATCHING_MODULES = tuple(f"casegraph.linking.{name}" for name in (
-    "records", "closure", "words", "names", "settings", "features", "comparisons", "blocking", "results", "learning",
+    "records", "reading", "closure", "words", "names", "settings", "features", "comparisons", "blocking", "results", "learning",
     "candidates"))
 
 

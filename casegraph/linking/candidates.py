@@ -54,6 +54,7 @@ from casegraph.linking.learning import combined_m, family_labels, outcome_counts
 from casegraph.linking.names import GENERIC_WORDS, PERSON_FAMILIES, initial_forms, is_code_name, kind_family, name_key
 from casegraph.linking.records import LinkRecord, normalise_name
 from casegraph.linking.results import Candidate, Comparison, candidate_id
+from casegraph.memory import without_cycle_collection
 from casegraph.linking.settings import (AGREE, ATTRIBUTES, DEFAULT_THRESHOLD, DISAGREE, EXPECTED_EVENT_MATCHES,
                                         EXPECTED_MATCHES, FAR_YEARS, MAX_BLOCK, MEASURED_M,
                                         MISSING, NAMED_PAIRS_RECALL, NARROW_BIRTH_MONTHS, NEAR_BIRTH_MONTHS, OUTCOMES, PARTIAL, PRIOR_M,
@@ -311,15 +312,16 @@ def find_candidates(records: Iterable[LinkRecord], *, threshold: float = DEFAULT
     labelled: (IRI, IRI, is one entity) of pairs analysts decided, which re-estimate m (see
     `casegraph.linking.learning`; `learning.labels_from_decisions` makes them from decisions).
     """
-    families = feature_families(list(records), kinds)
-    excluded = {frozenset(pair) for pair in exclude}
-    labels = family_labels(families, labelled)
-    found: list[Candidate] = []
-    for family in sorted(families):
-        found += _family_candidates(family, families[family], threshold, excluded, random.Random(seed),
-                                    labels.get(family, ()))
-    found.sort(key=lambda c: (-c.score, c.id))
-    return found
+    with without_cycle_collection():  # features, pairs and candidates: millions of acyclic objects
+        families = feature_families(list(records), kinds)
+        excluded = {frozenset(pair) for pair in exclude}
+        labels = family_labels(families, labelled)
+        found: list[Candidate] = []
+        for family in sorted(families):
+            found += _family_candidates(family, families[family], threshold, excluded, random.Random(seed),
+                                        labels.get(family, ()))
+        found.sort(key=lambda c: (-c.score, c.id))
+        return found
 
 
 def family_model(family: str, features: list[Features], rng: random.Random,

@@ -18,7 +18,7 @@ from casegraph.linking.blocking import BLOCKING_RULES, blocking_keys
 from casegraph.linking.candidates import family_model, probability
 from casegraph.linking.features import feature_families
 from casegraph.linking.names import kind_family
-from casegraph.linking.records import link_records
+from casegraph.linking.reading import link_records
 from casegraph.linking.results import Comparison, candidate_id
 from casegraph.linking.settings import DEFAULT_THRESHOLD, MAX_BLOCK
 from casegraph.ontology import record_iri, short_id

@@ -1,17 +1,19 @@
-"""What each review records about a person, group or place, read in bulk for linking.
+"""What each review records about a person, group or place, for linking (`LinkRecord`).
 
-`link_records(store)` runs four SPARQL queries over the union of all reviews and assembles one
-`LinkRecord` per person, group and place in Python: never one query per record.
+Every record's IRI belongs to its review, and what it is compared on is what that review says,
+so each review's records are assembled from its quads alone (`review_records`, on the loader's
+workers) and kept beside the store (see `casegraph.linking.reading`); `query_records` assembles
+those of a whole store from four SPARQL scans, never one query per record, where none are kept.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 
 from casegraph.linking.words import PSEUDONYMOUS_KINDS, identifying_labels, normalise_name
-from casegraph.ontology import CG, OWL, RDFS, REVIEW
+from casegraph.ontology import CG, RDFS, REVIEW
 
 PERSON, GROUP, PLACE, INCIDENT = "Person", "Group", "Place", "Incident"
 # An age written without `age_at` held at some time before publication: assume within this many
@@ -112,44 +114,92 @@ def _pairs(store, query: str) -> Iterator[tuple[str, str]]:
         yield first.value, second.value
 
 
-def link_records(store) -> list[LinkRecord]:
-    """Every person, group and place in the store as a `LinkRecord`, sorted by IRI.
+def query_records(store) -> list[LinkRecord]:
+    """Every person, group and place in the store as a `LinkRecord`, read by SPARQL over the union
+    of all reviews, in IRI order, each incident's victims as its own review names them (see
+    `casegraph.linking.reading` for the reading that keeps each review's records, and links them).
 
     Four queries, each a plain scan of a few predicates (Oxigraph's joins cost more than the
     rows they save): record types; literal and code values; memberships of incidents and context
     associations; a person's own places, groups and relationships.
     """
-    from casegraph.ontology import vocabulary
-
     classes = _record_classes()
-    kinds: dict[str, tuple[str, str, int]] = {}
+    tables = _Tables()
     for iri, class_iri in _pairs(store, f"SELECT ?r ?t {{ VALUES ?t {{ {_values(classes)} }} ?r a ?t }}"):
-        found = classes[class_iri]
-        if iri not in kinds or found[2] > kinds[iri][2]:
-            kinds[iri] = found
+        tables.typed(iri, classes[class_iri])
     for (incident,) in store.query(f"SELECT ?r {{ ?r a <{CG}Incident> }}"):  # events are linkable too
-        kinds[incident.value] = ("incident", INCIDENT, 0)
-    linked = list(_pairs(store, f"SELECT ?a ?b {{ ?a <{OWL}sameAs>|<{CG}sameEventAs> ?b }}"))
-
-    values: dict[str, dict[str, list[str]]] = defaultdict(dict)
+        tables.kinds[incident.value] = _INCIDENT_KIND
     short = _VALUE_PREDICATES
     for subject, predicate, obj in store.query(f"SELECT ?s ?p ?o {{ VALUES ?p {{ {_values(short)} }} ?s ?p ?o }}"):
-        values[subject.value].setdefault(short[predicate.value], []).append(obj.value)
-
-    members: dict[str, list[str]] = defaultdict(list)  # incident or context -> records in it
-    roles: dict[tuple[str, str], str] = {}  # (incident, record) -> "victim" | "perpetrator"
-    role_of = {CG + "hasVictim": "victim", CG + "hasPerpetrator": "perpetrator"}
+        tables.value(subject.value, short[predicate.value], obj.value)
     predicates = _values(CG + p for p in _MEMBERSHIP_PREDICATES)
     for container, predicate, member in store.query(f"SELECT ?c ?p ?m {{ VALUES ?p {{ {predicates} }} ?c ?p ?m }}"):
-        container, member = container.value, member.value
-        members[container].append(member)
-        role = role_of.get(predicate.value)
-        if role:
-            roles[container, member] = role
+        tables.member(container.value, predicate.value, member.value)
+    tables.pairs = list(_pairs(store, f"SELECT ?a ?b {{ VALUES ?p {{ {_values(_direct_predicates())} }} ?a ?p ?b }}"))
+    return tables.records()
 
-    direct = [CG + p for p in _DIRECT_PREDICATES] + list(vocabulary().relationship_codes.values())
-    pairs = list(_pairs(store, f"SELECT ?a ?b {{ VALUES ?p {{ {_values(direct)} }} ?a ?p ?b }}"))
-    return _assemble(kinds, values, members, pairs, roles, linked)
+
+def review_records(quads: Iterable) -> list[LinkRecord]:
+    """The records of one review, from its quads (pyoxigraph quads), as `query_records` reads them
+    from a store holding only that review: one pass, no store. A loader's worker calls it."""
+    classes, short = _record_classes(), _VALUE_PREDICATES
+    members, direct = {CG + p for p in _MEMBERSHIP_PREDICATES}, set(_direct_predicates())
+    tables, incidents = _Tables(), []
+    for quad in quads:
+        predicate = quad.predicate.value
+        if predicate == _RDF_TYPE:
+            found = classes.get(quad.object.value)
+            if found is not None:
+                tables.typed(quad.subject.value, found)
+            elif quad.object.value == CG + "Incident":
+                incidents.append(quad.subject.value)
+        elif predicate in short:
+            tables.value(quad.subject.value, short[predicate], quad.object.value)
+        elif predicate in members:
+            tables.member(quad.subject.value, predicate, quad.object.value)
+        elif predicate in direct:
+            tables.pairs.append((quad.subject.value, quad.object.value))
+    tables.kinds.update(dict.fromkeys(incidents, _INCIDENT_KIND))
+    return tables.records()
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_INCIDENT_KIND = ("incident", INCIDENT, 0)
+_ROLE_OF = {CG + "hasVictim": "victim", CG + "hasPerpetrator": "perpetrator"}
+
+
+def _direct_predicates() -> list[str]:
+    from casegraph.ontology import vocabulary
+
+    return [CG + p for p in _DIRECT_PREDICATES] + list(vocabulary().relationship_codes.values())
+
+
+class _Tables:
+    """What the records are assembled from, filled by a store's queries or one review's quads."""
+
+    def __init__(self):
+        self.kinds: dict[str, tuple[str, str, int]] = {}  # record -> (code, root, depth)
+        self.values: dict[str, dict[str, list[str]]] = defaultdict(dict)
+        self.members: dict[str, list[str]] = defaultdict(list)  # incident or context -> records in it
+        self.roles: dict[tuple[str, str], str] = {}  # (incident, record) -> "victim" | "perpetrator"
+        self.pairs: list[tuple[str, str]] = []  # a person's own places, groups and relationships
+
+    def typed(self, iri: str, found: tuple[str, str, int]) -> None:
+        """The record's most specific coded class wins."""
+        if iri not in self.kinds or found[2] > self.kinds[iri][2]:
+            self.kinds[iri] = found
+
+    def value(self, subject: str, name: str, value: str) -> None:
+        self.values[subject].setdefault(name, []).append(value)
+
+    def member(self, container: str, predicate: str, member: str) -> None:
+        self.members[container].append(member)
+        role = _ROLE_OF.get(predicate)
+        if role:
+            self.roles[container, member] = role
+
+    def records(self) -> list[LinkRecord]:
+        return _assemble(self.kinds, self.values, self.members, self.pairs, self.roles)
 
 
 class _Neighbourhood:
@@ -252,10 +302,7 @@ def _incident(iri: str, review_iri: str, v: dict, members, kinds, normalised, vi
         published=_year(review["publicationYear"][0]) if review.get("publicationYear") else None)
 
 
-def _assemble(kinds, values, members, pairs, roles=None, linked=()) -> list[LinkRecord]:
-    from casegraph.linking.closure import components
-
-    entity = components(linked)  # each linked record -> the smallest IRI links join it to
+def _assemble(kinds, values, members, pairs, roles=None) -> list[LinkRecord]:
     victims: dict[str, list[str]] = defaultdict(list)
     for (container, member), role in (roles or {}).items():
         if role == "victim":
@@ -283,7 +330,7 @@ def _assemble(kinds, values, members, pairs, roles=None, linked=()) -> list[Link
         v = values.get(iri, empty)
         if root == INCIDENT:
             records.append(_incident(iri, review_iri, v, members, kinds, normalised,
-                                     frozenset(entity.get(m, m) for m in victims.get(iri, ())), review))
+                                     frozenset(victims.get(iri, ())), review))
             continue
         incidents = around.incidents.get(iri, ())
         years, harms = [], set()
@@ -316,4 +363,4 @@ def _assemble(kinds, values, members, pairs, roles=None, linked=()) -> list[Link
     return records
 
 
-__all__ = ["PSEUDONYMOUS_KINDS", "LinkRecord", "link_records", "normalise_name"]
+__all__ = ["PSEUDONYMOUS_KINDS", "LinkRecord", "normalise_name", "query_records", "review_records"]

@@ -49,6 +49,7 @@ class PreparedReview:
     nquads: bytes
     proposed: tuple[Problem, ...] = ()
     view: bytes = b""  # its part of the property-graph view, when the loading step derived it (graph.view_cache)
+    parts: tuple[tuple[str, bytes], ...] = ()  # (part, data): what else the loading step was asked to derive
 
 
 class Loader(ABC):

@@ -15,8 +15,6 @@ like ``<img src=x onerror=alert(1)>`` is shown as those characters.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import html
 import json
 import math
@@ -26,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casegraph.memory import without_cycle_collection
 from casegraph.output import clipped
 from casegraph.viz.layout import positions
 from casegraph.viz.network import measure, tooltip
@@ -63,19 +62,6 @@ def _safe_json(value: object) -> str:
     """JSON that cannot end its <script> block or open markup, whatever the strings in it."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-@contextlib.contextmanager
-def _without_cycle_collection():
-    """A big page allocates millions of small acyclic lists and strings; the cycle collector would walk
-    the whole heap (the view and the graph with it) again and again for nothing: a third of the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def page_data(graph: nx.MultiDiGraph, *, size_by: str = "degree", physics: bool | None = None,
@@ -138,7 +124,7 @@ def render_page(graph: nx.MultiDiGraph, *, title: str, summary: str = "", size_b
     """The page's HTML text (see the module docstring). `overview(index, reviews)`, given the page's
     node indices and review order, gives the corpus overview the page opens on
     (`casegraph.viz.overview.overview_data`)."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         entities = page_data(graph, size_by=size_by, physics=physics, ego=ego)
         shown = None
         if overview is not None:

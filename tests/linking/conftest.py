@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from casegraph.graph.store import ReviewStore
-from casegraph.linking.records import LinkRecord, link_records
+from casegraph.linking.reading import link_records
+from casegraph.linking.records import LinkRecord
 from casegraph.graph.loading import load_paths
 from casegraph.ontology import REVIEW
 

@@ -15,7 +15,7 @@ from casegraph.graph.store import ReviewStore
 from casegraph.linking import candidates as cand
 from casegraph.linking.candidates import (DEFAULT_THRESHOLD, Candidate, blocked_pairs, candidate_id,
                                           find_candidates, kind_family)
-from casegraph.linking.records import link_records
+from casegraph.linking.reading import link_records
 from casegraph.graph.loading import load_paths
 from casegraph.synthetic import generate_corpus
 from tests.linking.conftest import iri
