@@ -10,6 +10,8 @@ seeing it, but otherwise keeping two records apart is the review's own judgement
 """
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 
@@ -92,10 +94,12 @@ def _role_keys(f: Features) -> frozenset:
     return frozenset((f.area, record.agency, f.role, year) for year in years)
 
 
-def rule_pairs(features: list[Features], rules: int = len(BLOCKING_RULES)) -> Iterator[tuple[int, int, int]]:
-    """Each pair (i < j, rule) of records sharing a key under one of the first `rules` blocking
-    rules, once: a pair is yielded under the first rule it shares a key in. Set operations do the work,
-    so the Python loop runs once per pair, not once per shared key."""
+def pair_arrays(features: list[Features], rules: int = len(BLOCKING_RULES)) -> tuple[array, array, array]:
+    """Each pair (i < j) of records sharing a key under one of the first `rules` blocking rules,
+    once, with the first rule it shares a key in: three arrays (lefts, rights, rules), in order of
+    i, then rule, then j. Set operations do the work, and only the members after i of each block
+    are read (a block lists its members in order), so the Python loop runs once per record and
+    rule, not once per pair or shared key."""
     keys = [blocking_keys(f) for f in features]
     in_review: dict[str, set[int]] = defaultdict(set)
     for index, f in enumerate(features):
@@ -111,23 +115,34 @@ def rule_pairs(features: list[Features], rules: int = len(BLOCKING_RULES)) -> It
     def other_kinds_in_review(i: int) -> set[int]:
         return {j for j in in_review[features[i].review] if features[j].kind != features[i].kind}
 
+    lefts, rights, found_rules = array("i"), array("i"), array("b")
     for i, record_keys in enumerate(keys):
         seen: set[int] = set()
         for rule, blocks in enumerate(blocks_by_rule):
             near: set[int] = set()
             for key in record_keys[rule]:
                 members = blocks.get(key)
-                if members:
-                    near.update(members)
+                if members and members[-1] > i:
+                    near.update(members[bisect_right(members, i):])
+            if not near:
+                continue
             if rule:
                 near -= in_review[features[i].review]  # one review's records pair only on a shared name ...
             else:
                 near -= other_kinds_in_review(i)  # ... and only records of one kind
             near -= seen
             seen |= near
-            for j in sorted(near):
-                if j > i:
-                    yield i, j, rule
+            if near:
+                rights.extend(sorted(near))
+                lefts.extend([i] * len(near))
+                found_rules.extend([rule] * len(near))
+    return lefts, rights, found_rules
+
+
+def rule_pairs(features: list[Features], rules: int = len(BLOCKING_RULES)) -> Iterator[tuple[int, int, int]]:
+    """Each pair (i < j, rule) of records sharing a key under one of the first `rules` blocking
+    rules, once: a pair is yielded under the first rule it shares a key in (see `pair_arrays`)."""
+    return zip(*pair_arrays(features, rules))
 
 
 def blocked_pairs(records: Iterable[LinkRecord], *, kinds: Collection[str] | None = None) -> Iterator[tuple[str, str]]:

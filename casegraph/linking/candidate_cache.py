@@ -75,7 +75,7 @@ def labels_in_force(store) -> list:
 # Every module whose code decides which candidates there are and how they score.
 MATCHING_MODULES = tuple(f"casegraph.linking.{name}" for name in (
     "records", "reading", "closure", "words", "names", "settings", "features", "comparisons", "blocking", "results", "learning",
-    "candidates"))
+    "parallel", "candidates"))
 
 
 def cache_key(store, labelled: Sequence | None = None) -> str:

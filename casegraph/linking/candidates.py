@@ -46,11 +46,12 @@ from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
-from casegraph.linking.blocking import BLOCKING_RULES, NAME_RULES, rule_pairs, blocked_pairs, blocking_keys
+from casegraph.linking.blocking import BLOCKING_RULES, NAME_RULES, rule_pairs, blocked_pairs, blocking_keys, pair_arrays
 from casegraph.linking.comparisons import birth_cohort, Comparer
 from casegraph.linking.features import (ALL_AREAS, Births, Features, carried, feature_families, Frequencies, keep_unique_events,
                                         stop_words)
 from casegraph.linking.learning import combined_m, family_labels, outcome_counts
+from casegraph.linking.parallel import pair_evidence
 from casegraph.linking.names import GENERIC_WORDS, PERSON_FAMILIES, initial_forms, is_code_name, kind_family, name_key
 from casegraph.linking.records import LinkRecord, normalise_name
 from casegraph.linking.results import Candidate, Comparison, candidate_id
@@ -329,12 +330,8 @@ def family_model(family: str, features: list[Features], rng: random.Random,
     """The family's model (learning from `labelled` pairs of indices into `features`), and the
     pairs blocking proposes (as two arrays of indices into `features`)."""
     frequencies = Frequencies(features, local_names=family == "group")
-    lefts, rights, named = array("i"), array("i"), []
-    for i, j, rule in rule_pairs(features):
-        lefts.append(i)
-        rights.append(j)
-        if rule < NAME_RULES:
-            named.append((i, j))
+    lefts, rights, rules = pair_arrays(features)
+    named = [(i, j) for i, j, rule in zip(lefts, rights, rules) if rule < NAME_RULES]
     comparer = Comparer(frequencies, Births(features), joint_linked=family == "group")
     return Model(family, features, comparer, rng, named, labelled), lefts, rights
 
@@ -342,7 +339,7 @@ def family_model(family: str, features: list[Features], rng: random.Random,
 def _family_candidates(family: str, features: list[Features], threshold: float, excluded,
                        rng: random.Random, labelled: Sequence[tuple[int, int, bool]] = ()) -> list[Candidate]:
     model, lefts, rights = family_model(family, features, rng, labelled)
-    evidence = array("d", (model.evidence(features[i], features[j]) for i, j in zip(lefts, rights)))
+    evidence = pair_evidence(model, features, lefts, rights)
     needed = -math.inf if threshold <= 0 else (math.log2(threshold / (1 - threshold)) if threshold < 1 else math.inf)
     out = []
     for i, j, e in zip(lefts, rights, evidence):
