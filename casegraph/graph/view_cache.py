@@ -15,14 +15,14 @@ The files are JSON (orjson): plain values, nothing executable, readable by any t
 """
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import orjson
 
-from casegraph.graph.view_files import keep_views, view_file
-from casegraph.graph.view import Node, PropertyGraph, Relationship, ReviewFragment, combine_view, review_fragment
+from casegraph.graph.view_files import keep_views, kept_part
+from casegraph.graph.view import (Node, PropertyGraph, Relationship, ReviewFragment, combine_view, review_fragment,
+                                  view_rules)
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -94,17 +94,8 @@ def fragments(store: ReviewStore, reviews: list[str] | None = None,
 
 
 def _kept(store: ReviewStore, digest: str) -> ReviewFragment | None:
-    """The kept fragment of this digest, or None if there is none or it cannot be read (then it is
-    deleted, to be derived again and kept anew)."""
-    path = view_file(store.path, digest)
-    try:
-        return fragment_from_bytes(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError, IndexError):  # damaged: orjson's errors are ValueErrors
-        with contextlib.suppress(OSError):
-            path.unlink()
-        return None
+    """The kept fragment of this digest, or None (see `view_files.kept_part`)."""
+    return kept_part(store.path, view_rules(), digest, fragment_from_bytes)
 
 
 def view_of_store(store: ReviewStore, progress: Progress | None = None,

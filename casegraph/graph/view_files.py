@@ -5,13 +5,15 @@ and part, named by the part's rules' version: the property-graph view's (see
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from casegraph.graph.durability import write_durably
 from casegraph.graph.view import view_rules
 
 VIEWS_DIR = "views"
+T = TypeVar("T")
 
 
 def part_file(store_path: Path, part: str, digest: str) -> Path:
@@ -40,11 +42,17 @@ def keep_views(store_path: Path, fragments: Iterable[tuple[str, bytes]]) -> None
     keep_parts(store_path, ((view_rules(), digest, data) for digest, data in fragments))
 
 
-def read_part(store_path: Path, part: str, digest: str) -> bytes | None:
-    """The kept part of this digest, or None if there is none (or it cannot be read)."""
+def kept_part(store_path: Path, part: str, digest: str, parse: Callable[[bytes], T]) -> T | None:
+    """The kept part of this digest, parsed, or None if there is none or it cannot be read or
+    parsed (then it is deleted, to be derived again and kept anew)."""
+    path = part_file(store_path, part, digest)
     try:
-        return part_file(store_path, part, digest).read_bytes()
-    except OSError:
+        return parse(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, IndexError):  # damaged: orjson's errors are ValueErrors
+        with contextlib.suppress(OSError):
+            path.unlink()
         return None
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import orjson
 
 from casegraph.graph.view import view_rules
-from casegraph.graph.view_files import keep_parts, part_file, read_part
+from casegraph.graph.view_files import keep_parts, kept_part
 from casegraph.linking import records as records_module
 from casegraph.linking import words as words_module
 from casegraph.linking.closure import components
@@ -83,36 +83,27 @@ def link_records(store) -> list[LinkRecord]:
 
 
 def _link_records(store) -> list[LinkRecord]:
-    digests, name = store.digests(), part_name()
+    digests, name, reviews = store.digests(), part_name(), store.review_ids()
     found: list[LinkRecord] = []
     missing = []
-    for review in store.review_ids():
-        data = read_part(store.path, name, digests[review]) if digests.get(review) else None
-        kept = _readable(data) if data is not None else None
-        if kept is None:
-            if data is not None:  # damaged: replaced by the records assembled again
-                part_file(store.path, name, digests[review]).unlink(missing_ok=True)
+    for review in reviews:
+        kept = kept_part(store.path, name, digests[review], records_from_bytes) if digests.get(review) else None
+        if kept is None:  # none kept, or damaged (then deleted): assembled again
             missing.append(review)
         else:
             found += kept
     if missing:
-        found += _derive(store, missing, digests)
+        found += _derive(store, missing, len(reviews), digests)
     linked = [(a.value, b.value) for a, b in store.query(f"SELECT ?a ?b {{ ?a <{OWL}sameAs>|<{CG}sameEventAs> ?b }}")]
     found.sort(key=lambda record: record.iri)
     return _joined(found, components(linked)) if linked else found
 
 
-def _readable(data: bytes) -> list[LinkRecord] | None:
-    try:
-        return records_from_bytes(data)
-    except (ValueError, TypeError, IndexError, KeyError):  # damaged: assembled again
-        return None
-
-
-def _derive(store, reviews: list[str], digests: dict) -> list[LinkRecord]:
+def _derive(store, reviews: list[str], stored: int, digests: dict) -> list[LinkRecord]:
     """The records of `reviews`, assembled and kept: from each review's quads when few are
-    missing, else from one pass over the store (its scans cost the same however few are wanted)."""
-    if 2 * len(reviews) < len(store.review_ids()):
+    missing (of the `stored` reviews), else from one pass over the store (its scans cost the same
+    however few are wanted)."""
+    if 2 * len(reviews) < stored:
         by_review = {review: review_records(store.review_quads([review], links=False)) for review in reviews}
     else:
         wanted = set(reviews)
