@@ -21,11 +21,6 @@ def part_file(store_path: Path, part: str, digest: str) -> Path:
     return Path(store_path) / VIEWS_DIR / f"{part}-{digest}.json"
 
 
-def view_file(store_path: Path, digest: str) -> Path:
-    """Where the view fragment of a review with this digest is kept, under these view rules."""
-    return part_file(store_path, view_rules(), digest)
-
-
 def keep_parts(store_path: Path, parts: Iterable[tuple[str, str, bytes]]) -> None:
     """Write (part, digest, data) beside the store, each whole or not at all (a new name replaces
     nothing a reader has open). Best effort: one not written is derived when next needed."""
