@@ -45,21 +45,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from casegraph.ontology import CG, OWL, RDF, RDFS, REVIEW, XSD, Vocabulary, vocabulary
+from casegraph.graph.view_names import (EXTRA_RELATIONSHIPS, code_property_name, local_name, property_name,
+                                        relationship_type, single_valued_properties)
+from casegraph.ontology import CG, RDF, REVIEW, XSD, Vocabulary, vocabulary
 from casegraph.ontology import CODES_FILE, ONTOLOGY_FILE, SHAPES_FILE
 
 VIEW_RULES = "5"  # bump when the view's rules change, so every view kept on disk is derived again
 RDF_TYPE = RDF + "type"
 STATEMENT = RDF + "Statement"  # records of this class (cg:Relationship) become the relationship they state
-EXTRA_RELATIONSHIPS = {RDF + "subject": "SUBJECT", RDF + "object": "OBJECT", OWL + "sameAs": "SAME_AS"}
 DERIVED_RELATIONSHIPS = frozenset({"CONNECTED_THROUGH"})  # cg:connectedThrough: derived, never stated
-LITERAL_NAMES = {RDFS + "label": "label", RDF + "predicate": "predicate"}
 _NUMBERS = {XSD + "decimal": float, XSD + "double": float, XSD + "float": float, XSD + "integer": int,
             XSD + "int": int, XSD + "long": int, XSD + "gYear": int}
 
@@ -71,67 +70,6 @@ def view_rules() -> str:
 
     files = b"".join(path.read_bytes() for path in (ONTOLOGY_FILE, CODES_FILE, SHAPES_FILE))
     return f"{VIEW_RULES}.{hashlib.sha256(files).hexdigest()[:16]}"
-
-
-def local_name(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1]
-
-
-def relationship_type(property_iri: str) -> str:
-    """
-    >>> relationship_type("https://w3id.org/casegraph/ontology#hasVictim")
-    'HAS_VICTIM'
-    """
-    if property_iri in EXTRA_RELATIONSHIPS:
-        return EXTRA_RELATIONSHIPS[property_iri]
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local_name(property_iri)).upper()
-
-
-def property_name(property_iri: str) -> str:
-    return LITERAL_NAMES.get(property_iri) or local_name(property_iri)
-
-
-_PREPOSITION = re.compile(r"[a-z](?:As|At|By|For|From|In|Of|On|To|With)$")
-
-
-def plural(name: str) -> str:
-    """The plural of a camelCase property name, for a list of codes.
-
-    >>> [plural(n) for n in ("harmType", "agency", "recommendationTheme", "codedAs", "match")]
-    ['harmTypes', 'agencies', 'recommendationThemes', 'codedAs', 'matches']
-    """
-    if _PREPOSITION.search(name):
-        return name
-    if re.search(r"[^aeiou]y$", name):
-        return name[:-1] + "ies"
-    if re.search(r"(?:s|x|z|ch|sh)$", name):
-        return name + "es"
-    return name + "s"
-
-
-@functools.cache
-def single_valued_properties() -> frozenset[str]:
-    """Properties that hold one value: owl:FunctionalProperty in the ontology, or given
-    `sh:maxCount 1` by every shape that constrains them."""
-    store = ox.Store()
-    for path in (ONTOLOGY_FILE, SHAPES_FILE):
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    query = (f"SELECT DISTINCT ?p {{ {{ ?p a <{OWL}FunctionalProperty> }} UNION "
-             "{ ?shape <http://www.w3.org/ns/shacl#path> ?p . FILTER(isIRI(?p)) "
-             "FILTER NOT EXISTS { ?other <http://www.w3.org/ns/shacl#path> ?p . "
-             "FILTER NOT EXISTS { ?other <http://www.w3.org/ns/shacl#maxCount> 1 } } } }")
-    return frozenset(row[0].value for row in store.query(query))
-
-
-def code_property_name(property_iri: str) -> str:
-    """The node property holding the codes a property points to: its name if it holds one value,
-    else the plural.
-
-    >>> code_property_name(CG + "gender"), code_property_name(CG + "harmType")
-    ('gender', 'harmTypes')
-    """
-    name = property_name(property_iri)
-    return name if property_iri in single_valued_properties() else plural(name)
 
 
 @dataclass
@@ -250,14 +188,20 @@ def review_fragment(quads: Iterable[ox.Quad], vocab: Vocabulary | None = None) -
     predicates: dict[str, str] = {}  # a statement's rdf:predicate
     code_lists: set[str] = set()  # code properties that hold a list, even of one code
     fragment_review = None
+    class_labels = _class_labels(vocab)
+    reviews: dict[object, str | None] = {}  # graph name -> its review: one or two per fragment
 
     for quad in quads:
         subject, predicate, obj = quad.subject.value, quad.predicate.value, quad.object
-        review = fragment_review = _review_of(quad.graph_name)
+        graph = quad.graph_name
+        review = reviews.get(graph, False)
+        if review is False:
+            review = reviews[graph] = _review_of(graph)
+        fragment_review = review
         if predicate == RDF_TYPE:
             if obj.value in classes:
                 target = nodes.get(subject) or nodes.setdefault(subject, _new_node(subject, vocab))
-                target.labels.update(local_name(c) for c in classes[obj.value] if c.startswith(CG))
+                target.labels.update(class_labels[obj.value])
                 if review is not None:
                     target.properties["review"] = review
                 if STATEMENT in classes[obj.value]:
@@ -330,7 +274,7 @@ def combine_view(fragments: Iterable[ReviewFragment], links: Iterable[ox.Quad] =
     for concept in vocab.concepts:  # every code, used or not: a count of zero is an answer too
         if concept not in nodes:
             nodes[concept] = _new_node(concept, vocab)
-            nodes[concept].properties["iri"] = concept
+            nodes[concept].properties = dict(sorted({**nodes[concept].properties, "iri": concept}.items()))
     relationships.extend(_concept_hierarchy(vocab))
     relationships.extend(_concept_links(vocab))
     for fragment in fragments:
@@ -345,6 +289,11 @@ def _new_node(iri: str, vocab: Vocabulary) -> Node:
         found.labels.add("Concept")
         found.properties.update(code=code, scheme=scheme, label=vocab.label(iri))
     return found
+
+
+def _class_labels(vocab: Vocabulary) -> dict[str, list[str]]:
+    """Each class's node labels: its own local name and its superclasses' in the ontology."""
+    return {iri: [local_name(c) for c in classes if c.startswith(CG)] for iri, classes in vocab.superclasses.items()}
 
 
 def _class_codes(vocab: Vocabulary) -> dict[str, str]:

@@ -101,7 +101,7 @@ def _legend_class(labels: frozenset[str]) -> ClassStyle | None:
 @functools.lru_cache(maxsize=1)
 def relationship_labels() -> dict[str, str]:
     """Relationship type in the view (`HAS_VICTIM`) -> the property's label (`has victim`)."""
-    from casegraph.graph.view import relationship_type  # the view imports pyoxigraph: not at `--help`
+    from casegraph.graph.view_names import relationship_type  # the view imports pyoxigraph: not at `--help`
 
     vocab = vocabulary()
     return {relationship_type(iri): vocab.label(iri) for iri in vocab.object_properties}

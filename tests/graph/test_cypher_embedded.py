@@ -207,7 +207,7 @@ def test_removing_the_review_another_points_into_keeps_the_rest(tmp_path):
     assert graph == _built_afresh(store, tmp_path / "again")
 
 
-TEXT = st.text(st.characters(blacklist_characters="\x00"))  # FalkorDB's parser ends a query at NUL, either way
+TEXT = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)))  # FalkorDB's parser ends a query at NUL, either way; review files refuse lone surrogates
 
 
 @settings(max_examples=150, deadline=None)

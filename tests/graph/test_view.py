@@ -8,7 +8,8 @@ import pytest
 
 from casegraph.graph.store import ReviewStore
 from casegraph.graph.cypher.neo4j import typed_dates
-from casegraph.graph.view import build_view, code_property_name, property_name, relationship_type, values
+from casegraph.graph.view import build_view, values
+from casegraph.graph.view_names import code_property_name, property_name, relationship_type
 from casegraph.graph.loading import load_paths
 from casegraph.ontology import CG, vocabulary
 from casegraph.queries.sparql import run_update
