@@ -50,7 +50,7 @@ def floors(store: Path) -> tuple[float, float]:
     import pyoxigraph as ox
 
     from casegraph.graph.cypher.embedded import FalkorServer
-    from casegraph.graph.cypher.falkor_view import load_view
+    from casegraph.graph.cypher.falkor_view import load_view, load_view_through_cypher
     from casegraph.graph.store import ReviewStore
     from casegraph.graph.view_cache import view_of_store
 

@@ -43,6 +43,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from casegraph.errors import QueryError, UnknownName
+from casegraph.memory import without_cycle_collection
 from casegraph.ontology import record_iri, short_id
 
 if TYPE_CHECKING:  # networkx and the view (pyoxigraph) are imported only when a graph is built
@@ -86,6 +87,7 @@ def smallest_in_group(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return components(pairs)
 
 
+@without_cycle_collection()
 def entity_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph:
     """The records of the view as a networkx graph of entities (see the module docstring).
 

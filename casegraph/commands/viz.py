@@ -108,14 +108,17 @@ def viz(output, review, person, cross_review, saved, sparql, cypher, params, hop
         for note in notes:
             click.echo(note, err=True)
     else:
-        view = read_view(store)
-        notes = []
-        candidates, threshold = (_undecided_candidates(store, notes) if show == "whole" and overview is not False
-                                 else ((), None))
-        page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,
-                            size_by=size_by, merged=not raw, title=title, physics=physics, overview=overview,
-                            candidates=candidates, threshold=threshold)
-        keep_page(store_path, key, page, notes)
+        from casegraph.memory import command_without_collection
+
+        with command_without_collection():
+            view = read_view(store)
+            notes = []
+            candidates, threshold = (_undecided_candidates(store, notes) if show == "whole" and overview is not False
+                                     else ((), None))
+            page = network_page(view, output, show=show, review=review, person=person, records=records, hops=hops,
+                                size_by=size_by, merged=not raw, title=title, physics=physics, overview=overview,
+                                candidates=candidates, threshold=threshold)
+            keep_page(store_path, key, page, notes)
     click.echo(f"wrote {page.path}: {page.nodes} entities, {page.edges} relationships ({page.description}); "
                f"open it in a browser, no network needed", err=True)
 

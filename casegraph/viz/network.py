@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from casegraph.errors import CasegraphError, UnknownName
+from casegraph.memory import without_cycle_collection
 from casegraph.analysis.entities import entity_graph, most_identifying, resolve
 from casegraph.analysis.patterns import CONNECTION_TYPES
 from casegraph.ontology import short_id
@@ -54,6 +55,7 @@ class UnknownReview(VizError, UnknownName):
     """--review names no stored review."""
 
 
+@without_cycle_collection()
 def picture_graph(view: PropertyGraph, *, merged: bool = True) -> nx.MultiDiGraph:
     """The drawable graph of the whole view (see the module docstring)."""
     import networkx as nx
@@ -143,13 +145,15 @@ def _dates(properties: Iterable[dict]) -> list[str]:
 def _inherit_from_events(picture: nx.MultiDiGraph) -> None:
     """People, places and groups take the harm types and years of the incidents and responses they are part of."""
     harm, years = defaultdict(set), defaultdict(set)
+    nodes = picture.nodes
+    events = {node for node, labels in nodes(data="labels") if not labels.isdisjoint(EVENT_LABELS)}
     for start, end in picture.edges():
         for event, other in ((start, end), (end, start)):
-            if not picture.nodes[event]["labels"].isdisjoint(EVENT_LABELS):
-                harm[other] |= picture.nodes[event]["harm"]
-                years[other] |= picture.nodes[event]["years"]
-    for node, data in picture.nodes(data=True):
-        if data["labels"].isdisjoint(EVENT_LABELS):
+            if event in events:
+                harm[other] |= nodes[event]["harm"]
+                years[other] |= nodes[event]["years"]
+    for node, data in nodes(data=True):
+        if node not in events:
             data["harm"] |= harm[node]
             data["years"] |= years[node]
 

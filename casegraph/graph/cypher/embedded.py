@@ -30,6 +30,7 @@ from casegraph.graph.cypher import CypherEngine, CypherResult, plain, plain_node
 from casegraph.graph.cypher.falkor_view import mark_written, sync
 from casegraph.graph.store import REFRESHERS
 from casegraph.graph.view_cache import fragments
+from casegraph.memory import without_cycle_collection
 
 GRAPH_NAME = "casegraph"
 STARTUP_SECONDS = 60.0
@@ -132,6 +133,7 @@ class EmbeddedCypher(CypherEngine):
             self.server.close()
             raise
 
+    @without_cycle_collection()
     def _sync(self, progress: Progress | None) -> None:
         from casegraph.graph.store import ReviewStore
 
